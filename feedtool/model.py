@@ -1,0 +1,159 @@
+"""The show as feedtool understands it: frozen dataclasses, no I/O.
+
+Everything that is read (config, tags, texts) becomes one of these; every
+output (feed, site, transcripts) is made from them alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+EpisodeType = Literal["full", "trailer", "bonus"]
+ShowType = Literal["episodic", "serial"]
+Source = Literal["toml", "text", "tags", "default", "lock", "derived"]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float
+    title: str
+    end: float | None = None
+    url: str | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """Cover art embedded in an audio file."""
+
+    data: bytes
+    mime: str  # image/jpeg or image/png
+
+    @property
+    def extension(self) -> str:
+        return ".png" if self.mime == "image/png" else ".jpg"
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What mutagen tells about one audio file."""
+
+    path: Path
+    size: int
+    duration: float  # seconds
+    mime: str
+    format: str  # mp3, m4a, ogg, opus, flac
+    bitrate: int | None = None
+    title: str | None = None
+    artist: str | None = None
+    album: str | None = None
+    date: str | None = None  # as tagged; parsed by the episode loader
+    comment: str | None = None
+    track: int | None = None
+    artwork: Artwork | None = None
+    chapters: tuple[Chapter, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A sub-head of the interview text and the paragraphs under it."""
+
+    heading: str | None
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TextInfo:
+    """An interview text, cleaned of the site's chrome."""
+
+    title: str | None
+    summary: str | None
+    sections: tuple[Section, ...]
+    credit: str | None
+    notes_html: str
+    transcript: str
+    removed: tuple[str, ...] = ()  # the chrome lines dropped, for inspect
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str = "host"
+    group: str = "cast"
+    img: str | None = None
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    sub: str | None = None
+
+
+@dataclass(frozen=True)
+class Show:
+    root: Path
+    title: str
+    description: str
+    base_url: str  # always ends with "/"
+    language: str
+    author: str
+    owner_name: str
+    owner_email: str
+    image: Path | None
+    categories: tuple[Category, ...]
+    explicit: bool
+    type: ShowType
+    link: str
+    copyright: str | None = None
+    media_base_url: str | None = None  # ends with "/" when set
+    feed_name: str = "feed.xml"
+    clean_patterns: tuple[str, ...] = ()
+    # Podcasting 2.0 and other optional keys, validated by config.py.
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def feed_url(self) -> str:
+        return self.base_url + self.feed_name
+
+
+@dataclass(frozen=True)
+class Episode:
+    stem: str  # path of the episode below episodes/, without suffix, "/"-separated
+    audio: AudioInfo
+    text: TextInfo | None
+    text_path: Path | None
+    toml_path: Path | None
+    title: str
+    date: dt.datetime  # timezone-aware
+    guid: str
+    summary: str
+    notes_html: str
+    season: int | None
+    number: int | None
+    episode_type: EpisodeType
+    explicit: bool
+    image: Path | None  # a file in the show, or None
+    link: str | None
+    keywords: tuple[str, ...]
+    chapters: tuple[Chapter, ...]
+    sources: Mapping[str, Source]
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        """The stem as one path segment, for output file names."""
+        return self.stem.replace("/", "-")
+
+
+@dataclass(frozen=True)
+class Build:
+    """The output of a build, in memory: relative path → content."""
+
+    show: Show
+    episodes: tuple[Episode, ...]
+    files: Mapping[str, bytes | Path]

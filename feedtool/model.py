@@ -137,7 +137,7 @@ class Episode:
     number: int | None
     episode_type: EpisodeType
     explicit: bool
-    image: Path | None  # a file in the show, or None
+    image: Path | Artwork | None  # a file in the show, embedded art, or None
     link: str | None
     keywords: tuple[str, ...]
     chapters: tuple[Chapter, ...]

@@ -1,0 +1,165 @@
+"""The build: read everything, check everything, render everything in
+memory, and only then write. Nothing here touches the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from feedtool import config, episodes, feed, guids, urls, validate
+from feedtool.images import inspect_image
+from feedtool.model import Artwork, Episode, Show
+from feedtool.problems import FeedtoolError, Problem, ProblemFound, has_errors
+from feedtool.write import Changes, Content, commit, compare, feed_diff, write_file
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Plan:
+    """Everything a build would write, before anything is written."""
+
+    show: Show
+    episodes: tuple[Episode, ...]  # newest first, as in the feed
+    files: dict[str, Content]
+    lock: bytes
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def feed_bytes(self) -> bytes:
+        data = self.files[self.show.feed_name]
+        assert isinstance(data, bytes)
+        return data
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed clock."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise FeedtoolError([Problem("SOURCE_DATE_EPOCH", None,
+                                     f"expected a Unix timestamp in whole seconds, got {raw!r}")]) from None
+
+
+def load(root: Path) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
+    """Read the show and its episodes; raise FeedtoolError on any error."""
+    show, problems = config.load_show(root)
+    if show is None:
+        raise FeedtoolError(problems)
+    loaded = episodes.load(show)
+    problems += loaded.problems
+    lock, found = guids.read_lock(show.root)
+    problems += found
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    assignment = guids.assign(show, loaded.episodes, lock)
+    problems += assignment.problems
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    eps = episodes.with_guids(loaded.episodes, assignment.guids)
+    return show, eps, assignment.lock, problems
+
+
+def plan(root: Path, *, base_url: str | None = None) -> Plan:
+    """Everything that `build` would write. BASE_URL overrides the show's
+    (used by `serve`), and the lock then stays as it was."""
+    show, eps, lock, problems = load(root)
+    if base_url is not None:
+        import dataclasses
+
+        show = dataclasses.replace(show, base_url=base_url, link=base_url)
+    ordered = tuple(sorted(eps, key=lambda e: (e.date, e.stem), reverse=True))
+    files: dict[str, Content] = {}
+    problems += validate.show_rules(show, ordered)
+
+    cover_url = None
+    if show.image is not None:
+        data = show.image.read_bytes()
+        try:
+            inspect_image(data, config.SHOW_FILE, "image")
+        except ProblemFound as exc:
+            problems.append(exc.problem)
+        else:
+            name = urls.image_path("cover", show.image, data)
+            files[name] = show.image
+            cover_url = urls.url_for(show, name)
+
+    links: dict[str, feed.EpisodeLinks] = {}
+    for ep in ordered:
+        links[ep.stem] = episode_files(show, ep, files, problems)
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+
+    last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
+    feed_links = feed.FeedLinks(feed=show.feed_url, cover=cover_url, episodes=links)
+    files[show.feed_name] = feed.render(show, ordered, feed_links, last_build)
+    problems += validate.feed_rules(files[show.feed_name])  # type: ignore[arg-type]
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    return Plan(show, ordered, files, lock.to_bytes(), problems)
+
+
+def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem]) -> feed.EpisodeLinks:
+    if not show.media_base_url:
+        files[urls.media_path(ep)] = ep.audio.path
+    image_url = None
+    if ep.image is not None:
+        data = ep.image.data if isinstance(ep.image, Artwork) else ep.image.read_bytes()
+        display = (ep.toml_path.relative_to(show.root).as_posix() if ep.toml_path and not isinstance(ep.image, Artwork)
+                   else f"episodes/{ep.stem}{ep.audio.path.suffix}")
+        try:
+            inspect_image(data, display, "image")
+        except ProblemFound as exc:
+            problems.append(exc.problem)
+        else:
+            name = urls.image_path(f"images/{ep.slug}", ep.image, data)
+            files[name] = data if isinstance(ep.image, Artwork) else ep.image
+            image_url = urls.url_for(show, name)
+    transcripts: list[feed.Transcript] = []
+    if ep.text is not None:
+        path = urls.transcript_path(ep, ".txt")
+        files[path] = ep.text.transcript.encode("utf-8")
+        transcripts.append(feed.Transcript(urls.url_for(show, path), "text/plain", show.language))
+    return feed.EpisodeLinks(
+        enclosure=urls.enclosure_url(show, ep),
+        image=image_url,
+        transcripts=tuple(transcripts),
+    )
+
+
+@dataclass
+class Result:
+    plan: Plan
+    out: Path
+    changes: Changes
+    diff: str = ""
+    written: bool = False
+
+
+def build(root: Path, out: Path | None = None, *, check: bool = False) -> Result:
+    """Build ROOT into OUT (default ROOT/public). With CHECK, write nothing
+    and report what would change."""
+    p = plan(root)
+    out = out or root / "public"
+    lock_path = p.show.root / guids.LOCK_NAME
+    lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock
+    if check:
+        changes = compare(out, p.files)
+        if lock_changed:
+            changes.changed.append(guids.LOCK_NAME)
+        diff = feed_diff(out, p.show.feed_name, p.feed_bytes) if p.show.feed_name in changes.changed else ""
+        return Result(p, out, changes, diff)
+    changes = commit(out, p.files, p.show.feed_name)
+    if lock_changed:
+        write_file(lock_path, p.lock)
+    return Result(p, out, changes, written=True)
+
+
+def summaries(episodes: Sequence[Episode]) -> list[str]:
+    return [f"{e.date:%Y-%m-%d}  {e.title}" for e in episodes]

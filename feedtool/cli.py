@@ -1,0 +1,195 @@
+"""The command line: options in, core calls, a report out, an exit code.
+
+Exit codes: 0 all good; 1 problems found (the show has errors, `check`
+found errors, `build --check` found changes); 2 usage error or an input that
+cannot be read at all (no podcast.toml, not a feed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from feedtool import __version__, inspect as inspect_mod
+from feedtool.build import build as run_build
+from feedtool.problems import FeedtoolError, Problem, Severity
+
+app = typer.Typer(
+    name="feedtool",
+    help="Turn a show folder into a podcast feed that every app accepts.\n\n"
+    "Example: feedtool build  (in a folder with podcast.toml and episodes/)",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    rich_markup_mode="markdown",
+)
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"feedtool {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Turn a show folder into a podcast feed that every app accepts."""
+
+
+STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def print_problems(problems: list[Problem] | tuple[Problem, ...], quiet: bool = False) -> None:
+    for p in sorted(problems, key=lambda p: (p.severity != Severity.ERROR, p.path, p.line or 0)):
+        if quiet and not p.is_error:
+            continue
+        err.print(f"[{STYLE[p.severity]}]{p.severity.value}[/]: {p}", markup=True, soft_wrap=True)
+
+
+def fail(problems: tuple[Problem, ...], as_json: bool, what: str = "Build stopped") -> NoReturn:
+    if as_json:
+        out.print_json(json.dumps({"ok": False, "problems": [p.as_dict() for p in problems]}))
+    print_problems(problems)
+    n = sum(p.is_error for p in problems)
+    err.print(f"{what}: {n} error{'s' if n != 1 else ''}. Nothing was written.")
+    raise typer.Exit(EXIT_PROBLEMS)
+
+
+def human_size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000  # type: ignore[assignment]
+    return str(n)
+
+
+def clock(seconds: float) -> str:
+    s = round(seconds)
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+@app.command()
+def build(
+    directory: Annotated[Path, typer.Argument(help="The show folder (holds podcast.toml).")] = Path("."),
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder [default: DIR/public].")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if public/ would change.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Build the feed, transcripts, artwork and site into public/.
+
+    Examples:
+
+        feedtool build                 # the show in this folder
+
+        feedtool build my-show --out /tmp/site
+
+        feedtool build --check         # in CI: is public/ up to date?
+    """
+    if not (directory / "podcast.toml").is_file():
+        err.print(f"error: {directory / 'podcast.toml'}: not found; give the show folder (see `feedtool init`)")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        result = run_build(directory, output, check=check)
+    except FeedtoolError as exc:
+        fail(exc.problems, as_json)
+    plan = result.plan
+    warnings = [p for p in plan.problems if not p.is_error]
+    if strict and warnings:
+        fail(tuple(warnings), as_json, "Build stopped (--strict)")
+    changes = result.changes
+    if as_json:
+        out.print_json(json.dumps({
+            "ok": True,
+            "check": check,
+            "feed": str(result.out / plan.show.feed_name),
+            "episodes": [episode_json(e) for e in plan.episodes],
+            "added": changes.added, "changed": changes.changed, "removed": changes.removed,
+            "unchanged": changes.unchanged,
+            "problems": [p.as_dict() for p in plan.problems],
+        }))
+    else:
+        print_problems(plan.problems, quiet)
+        if not quiet:
+            for e in plan.episodes:
+                err.print(f"  {e.date:%Y-%m-%d}  {e.title}  ({clock(e.audio.duration)}, "
+                          f"{e.audio.format}, {human_size(e.audio.size)})", soft_wrap=True)
+    feed_path = result.out / plan.show.feed_name
+    n = len(plan.episodes)
+    if check:
+        if changes.any:
+            if not as_json:
+                if result.diff:
+                    sys.stdout.write(result.diff)
+                for label, items in (("added", changes.added), ("changed", changes.changed),
+                                     ("removed", changes.removed)):
+                    for item in items:
+                        err.print(f"  {label}: {item}")
+                err.print(f"{feed_path.parent} is out of date: run `feedtool build` and commit the result.")
+            raise typer.Exit(EXIT_PROBLEMS)
+        if not quiet and not as_json:
+            err.print(f"{feed_path.parent} is up to date ({n} episode{'s' if n != 1 else ''}).")
+        return
+    if not quiet and not as_json:
+        err.print(
+            f"Built {feed_path}: {n} episode{'s' if n != 1 else ''}, "
+            f"{len(changes.added) + len(changes.changed)} files written, {changes.unchanged} unchanged, "
+            f"{len(changes.removed)} removed, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}."
+        )
+
+
+def episode_json(e: Any) -> dict[str, Any]:
+    return {
+        "stem": e.stem, "guid": e.guid, "title": e.title, "date": e.date.isoformat(),
+        "duration": round(e.audio.duration, 3), "size": e.audio.size, "mime": e.audio.mime,
+    }
+
+
+@app.command()
+def inspect(
+    files: Annotated[list[Path], typer.Argument(help="Audio files or episode files (STEM.toml, STEM.txt).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """Show what feedtool reads from audio files and episodes, and where each field comes from.
+
+    Examples:
+
+        feedtool inspect episodes/her.mp3
+
+        feedtool inspect episodes/*.mp3 --json
+    """
+    reports = []
+    problems: list[Problem] = []
+    for f in files:
+        report, found = inspect_mod.inspect_path(f)
+        problems += found
+        if report is not None:
+            reports.append(report)
+    if as_json:
+        out.print_json(json.dumps(reports if len(files) > 1 else (reports[0] if reports else None), default=str))
+    else:
+        for r in reports:
+            out.print(inspect_mod.format_report(r), soft_wrap=True, markup=False)
+    print_problems(problems)
+    if any(p.is_error for p in problems):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,289 @@
+"""Find the episodes of a show and pair each one's files by stem.
+
+An episode is the files that share a stem in one folder below episodes/:
+exactly one audio file, an optional STEM.txt or STEM.md and an optional
+STEM.toml. Each field comes from the first source that has it: the toml,
+then the interview text, then the audio tags, then a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from feedtool import schema
+from feedtool.audio import SUPPORTED, read_audio
+from feedtool.config import load_episode_meta, resolve_inside
+from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo
+from feedtool.problems import Problem, ProblemFound, error, warning
+from feedtool.text import parse_text, strip_control_chars
+
+EPISODES_DIR = "episodes"
+TEXT_SUFFIXES = (".txt", ".md")
+META_SUFFIX = ".toml"
+# Files that may sit beside episodes without being one: artwork referenced
+# from a toml, and feedtool's own lock file.
+QUIET_SUFFIXES = (".jpg", ".jpeg", ".png", ".lock", ".gitkeep")
+# A pasted article is a few tens of KB; anything this big is a mistake
+# (a log, an audio file renamed .txt) and would bloat every app's download.
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class Group:
+    """The files of one stem, before anything is read."""
+
+    stem: str
+    audio: list[Path] = field(default_factory=list)
+    text: list[Path] = field(default_factory=list)
+    meta: Path | None = None
+
+
+def rel(show_root: Path, path: Path) -> str:
+    """A path as shown to the user: relative to the show folder, '/'-separated."""
+    try:
+        return path.relative_to(show_root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """('her', '.mp3') for 'her.mp3'; known multi-part suffixes stay whole."""
+    for compound in (".chapters.json",):
+        if name.endswith(compound):
+            return name[: -len(compound)], compound
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:
+        return name, ""
+    return stem, "." + suffix.lower()
+
+
+def discover(show_root: Path) -> tuple[list[Group], list[Problem]]:
+    """Walk episodes/ in sorted order and group files by folder and stem."""
+    base = show_root / EPISODES_DIR
+    problems: list[Problem] = []
+    if not base.is_dir():
+        return [], [warning(EPISODES_DIR, None, "no episodes/ folder: the feed will have no episodes")]
+    groups: dict[str, Group] = {}
+    for path in sorted(walk(base)):
+        name_stem, suffix = split_name(path.name)
+        stem = path.parent.relative_to(base).joinpath(name_stem).as_posix()
+        if suffix in SUPPORTED:
+            groups.setdefault(stem, Group(stem)).audio.append(path)
+        elif suffix in TEXT_SUFFIXES:
+            groups.setdefault(stem, Group(stem)).text.append(path)
+        elif suffix == META_SUFFIX:
+            groups.setdefault(stem, Group(stem)).meta = path
+        elif suffix not in QUIET_SUFFIXES and not path.name.startswith("."):
+            problems.append(warning(rel(show_root, path), None, "not an episode file; ignored"))
+    return [groups[k] for k in sorted(groups)], problems
+
+
+def walk(base: Path) -> Iterator[Path]:
+    for path in base.rglob("*"):
+        if any(part.startswith(".") for part in path.relative_to(base).parts):
+            continue
+        if path.is_file():
+            yield path
+
+
+def read_text_file(path: Path, display: str) -> tuple[str, list[Problem]]:
+    """Decode a text as UTF-8, falling back to Windows-1252 with a warning:
+    pasted pages are often saved in the editor's legacy encoding."""
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise ProblemFound(error(
+            display, None,
+            f"is {size / 1e6:.1f} MB; an interview text may be at most {MAX_TEXT_BYTES // (1024 * 1024)} MB",
+        ))
+    raw = path.read_bytes()
+    problems: list[Problem] = []
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        content = raw.decode("cp1252", errors="replace")
+        problems.append(warning(display, None, "is not valid UTF-8; read it as Windows-1252", line=line))
+    content, removed = strip_control_chars(content)
+    if removed:
+        problems.append(warning(display, None, f"removed {removed} control character(s) that XML forbids"))
+    return content, problems
+
+
+def parse_tag_date(raw: str | None) -> dt.datetime | None:
+    if not raw:
+        return None
+    match = re.match(r"^\d{4}(-\d{2}(-\d{2}([T ][\d:]+(Z|[+-]\d{2}:?\d{2})?)?)?)?", raw.strip())
+    if not match:
+        return None
+    try:
+        return schema.timestamp(match.group(0))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Loaded:
+    episodes: list[Episode]
+    problems: list[Problem]
+
+
+def load(show: Show, reader: Any = read_audio) -> Loaded:
+    """Read every episode of SHOW. Episodes with errors are left out of the
+    result and their problems reported; the caller stops on any error."""
+    groups, problems = discover(show.root)
+    episodes: list[Episode] = []
+    for group in groups:
+        episode, found = load_group(show, group, reader)
+        problems.extend(found)
+        if episode is not None:
+            episodes.append(episode)
+    episodes.sort(key=lambda e: (e.date, e.stem))
+    return Loaded(episodes, problems)
+
+
+def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
+    root = show.root
+    problems: list[Problem] = []
+    if not group.audio:
+        for orphan in group.text + ([group.meta] if group.meta else []):
+            problems.append(error(
+                rel(root, orphan), None,
+                f"has no audio file beside it (expected {group.stem}.mp3, .m4a, .ogg, .opus or .flac)",
+            ))
+        return None, problems
+    if len(group.audio) > 1:
+        names = ", ".join(p.name for p in group.audio)
+        problems.append(error(
+            rel(root, group.audio[0].parent / group.stem.split("/")[-1]), None,
+            f"one episode needs exactly one audio file, found {len(group.audio)}: {names}",
+        ))
+        return None, problems
+    if len(group.text) > 1:
+        problems.append(error(
+            rel(root, group.text[0]), None,
+            "both a .txt and a .md text share this stem; keep one",
+        ))
+        return None, problems
+
+    audio_path = group.audio[0]
+    audio: AudioInfo | None = None
+    try:
+        audio = reader(audio_path, rel(root, audio_path))
+    except ProblemFound as exc:
+        problems.append(exc.problem)
+
+    text: TextInfo | None = None
+    text_path = group.text[0] if group.text else None
+    if text_path is not None:
+        display = rel(root, text_path)
+        try:
+            content, found = read_text_file(text_path, display)
+            problems.extend(found)
+            text = parse_text(content, extra_patterns=show.clean_patterns, markdown=text_path.suffix == ".md")
+        except ProblemFound as exc:
+            problems.append(exc.problem)
+
+    meta: dict[str, Any] = {}
+    if group.meta is not None:
+        meta, found = load_episode_meta(group.meta, rel(root, group.meta))
+        problems.extend(found)
+
+    if audio is None or any(p.is_error for p in problems):
+        return None, problems
+    episode, found = merge(show, group, audio, text, text_path, meta)
+    problems.extend(found)
+    return episode, problems
+
+
+def first(*candidates: tuple[Source, Any]) -> tuple[Source, Any]:
+    for source, value in candidates:
+        if value is not None and value != "" and value != ():
+            return source, value
+    return "default", None
+
+
+def merge(
+    show: Show,
+    group: Group,
+    audio: AudioInfo,
+    text: TextInfo | None,
+    text_path: Path | None,
+    meta: dict[str, Any],
+) -> tuple[Episode | None, list[Problem]]:
+    """Choose each field from the first source that has it."""
+    root = show.root
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
+    meta_display = rel(root, group.meta) if group.meta else f"{EPISODES_DIR}/{group.stem}.toml"
+
+    def pick(name: str, *candidates: tuple[Source, Any], default: Any = None) -> Any:
+        source, value = first(*candidates)
+        if value is None:
+            value = default
+        sources[name] = source
+        return value
+
+    text_title = text.title if text else None
+    title = pick("title", ("toml", meta.get("title")), ("text", text_title), ("tags", audio.title),
+                 default=group.stem.split("/")[-1].replace("-", " ").replace("_", " "))
+    date = pick("date", ("toml", meta.get("date")), ("tags", parse_tag_date(audio.date)))
+    if date is None:
+        problems.append(error(
+            meta_display, "date",
+            "no publication date in the toml or the audio tags; add a line such as date = 2024-01-31 "
+            "(feedtool never guesses a date from a file's modification time)",
+        ))
+        return None, problems
+    summary = pick("summary", ("toml", meta.get("summary")), ("text", text.summary if text else None),
+                   ("tags", audio.comment), default=title)
+    notes_html = text.notes_html if text else ""
+    if not notes_html:
+        from html import escape
+
+        notes_html = f"<p>{escape(summary)}</p>"
+    image: Path | Artwork | None = None
+    if "image" in meta:
+        try:
+            image = resolve_inside(root, group.meta.parent if group.meta else root, meta["image"],
+                                   meta_display, "image")
+        except ProblemFound as exc:
+            problems.append(exc.problem)
+            return None, problems
+    image = pick("image", ("toml", image), ("tags", audio.artwork))
+    episode = Episode(
+        stem=group.stem,
+        audio=audio,
+        text=text,
+        text_path=text_path,
+        toml_path=group.meta,
+        title=title,
+        date=date,
+        guid=meta.get("guid", ""),
+        summary=summary,
+        notes_html=notes_html,
+        season=pick("season", ("toml", meta.get("season"))),
+        number=pick("episode", ("toml", meta.get("episode")), ("tags", audio.track)),
+        episode_type=pick("episode_type", ("toml", meta.get("episode_type")), default="full"),
+        explicit=pick("explicit", ("toml", meta.get("explicit")), default=show.explicit),
+        image=image,
+        link=pick("link", ("toml", meta.get("link"))),
+        keywords=pick("keywords", ("toml", meta.get("keywords")), default=()),
+        chapters=pick("chapters", ("tags", audio.chapters), default=()),
+        sources=sources,
+    )
+    sources["guid"] = "toml" if episode.guid else "default"
+    return episode, problems
+
+
+def with_guids(episodes: Iterable[Episode], guids: dict[str, tuple[str, Source]]) -> list[Episode]:
+    out = []
+    for ep in episodes:
+        guid, source = guids[ep.stem]
+        out.append(dataclasses.replace(ep, guid=guid, sources={**ep.sources, "guid": source}))
+    return out

@@ -1,0 +1,138 @@
+"""The show model → RSS 2.0 bytes, through feedgen.
+
+feedgen 1.0 pitfalls handled here: it only writes itunes:explicit as
+yes/no/clean while Apple requires true/false (so a small extension writes
+it), it prepends entries unless told to append, it stamps lastBuildDate with
+the clock, and the last fg.link() call becomes <link>.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import feedgen.feed  # noqa: F401  (feedgen.util needs lxml.etree imported first)
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+
+from feedtool import __version__
+from feedtool.model import Episode, Show
+
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
+
+@dataclass(frozen=True)
+class Transcript:
+    url: str
+    type: str
+    language: str | None = None
+    rel: str | None = None
+
+
+@dataclass(frozen=True)
+class EpisodeLinks:
+    """URLs of the files written beside the feed for one episode."""
+
+    enclosure: str
+    image: str | None = None
+    page: str | None = None
+    transcripts: tuple[Transcript, ...] = ()
+    chapters: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    feed: str
+    cover: str | None
+    episodes: Mapping[str, EpisodeLinks] = field(default_factory=dict)
+
+
+class _Explicit(BaseExtension):  # type: ignore[misc]
+    """Writes itunes:explicit as true/false, the values Apple's guide requires."""
+
+    def __init__(self) -> None:
+        self.value: bool | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"itunes": ITUNES_NS}
+
+    def extend_rss(self, rss_feed: object) -> object:
+        if self.value is not None:
+            channel = rss_feed[0]  # type: ignore[index]
+            xml_elem(f"{{{ITUNES_NS}}}explicit", channel).text = "true" if self.value else "false"
+        return rss_feed
+
+
+class _ExplicitEntry(BaseEntryExtension):  # type: ignore[misc]
+    def __init__(self) -> None:
+        self.value: bool | None = None
+
+    def extend_rss(self, item: object) -> object:
+        if self.value is not None:
+            xml_elem(f"{{{ITUNES_NS}}}explicit", item).text = "true" if self.value else "false"
+        return item
+
+
+def duration_text(seconds: float) -> str:
+    # Apple recommends whole seconds; fractions fail the W3C validator.
+    return str(max(1, round(seconds)))
+
+
+def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks, last_build: dt.datetime) -> FeedGenerator:
+    """EPISODES must already be in feed order (newest first)."""
+    fg = FeedGenerator()
+    fg.load_extension("podcast")
+    fg.register_extension("explicit", _Explicit, _ExplicitEntry)
+    fg.title(show.title)
+    fg.description(show.description)
+    # feedgen writes the last link() as <link>: self first, the website last.
+    fg.link(href=links.feed, rel="self", type="application/rss+xml")
+    fg.link(href=show.link, rel="alternate")
+    fg.language(show.language)
+    if show.copyright:
+        fg.copyright(show.copyright)
+    fg.lastBuildDate(last_build)
+    fg.generator("feedtool", version=__version__, uri="https://pypi.org/project/feedtool/")
+    if links.cover:
+        fg.image(url=links.cover, title=show.title, link=show.link)
+        fg.podcast.itunes_image(links.cover)
+    fg.podcast.itunes_author(show.author)
+    fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
+    fg.podcast.itunes_category([{"cat": c.name, "sub": c.sub} for c in show.categories])
+    fg.podcast.itunes_type(show.type)
+    fg.podcast.itunes_summary(show.description)
+    fg.explicit.value = show.explicit
+
+    for ep in episodes:
+        add_entry(fg, show, ep, links.episodes[ep.stem])
+    return fg
+
+
+def add_entry(fg: FeedGenerator, show: Show, ep: Episode, links: EpisodeLinks) -> None:
+    fe = fg.add_entry(order="append")
+    fe.guid(ep.guid, permalink=False)
+    fe.title(ep.title)
+    fe.description(ep.summary)
+    fe.content(ep.notes_html, type="CDATA")
+    fe.enclosure(links.enclosure, str(ep.audio.size), ep.audio.mime)
+    fe.pubDate(ep.date)
+    if ep.link or links.page:
+        fe.link(href=ep.link or links.page)
+    fe.podcast.itunes_duration(duration_text(ep.audio.duration))
+    fe.podcast.itunes_summary(ep.summary)
+    fe.podcast.itunes_episode_type(ep.episode_type)
+    if ep.number is not None:
+        fe.podcast.itunes_episode(ep.number)
+    if ep.season is not None:
+        fe.podcast.itunes_season(ep.season)
+    if links.image:
+        fe.podcast.itunes_image(links.image)
+    fe.explicit.value = ep.explicit
+
+
+def render(show: Show, episodes: Sequence[Episode], links: FeedLinks, last_build: dt.datetime) -> bytes:
+    fg = generator(show, episodes, links, last_build)
+    data: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data

@@ -1,0 +1,179 @@
+"""Permanent episode GUIDs, kept in episodes/feedtool.lock.
+
+An app knows an episode by its GUID: if the GUID changes the app shows the
+episode twice, and if it disappears the app drops the episode. So a GUID is
+made once, written into the lock file (committed with the show), and then
+only ever read back:
+
+* an episode whose stem is in the lock keeps the GUID recorded there, whatever
+  happens to its title, date or text;
+* an episode with a new stem whose audio has the same SHA-256 as an episode
+  that vanished from the lock is the same episode renamed: it inherits the GUID;
+* a GUID whose episode is gone fails the build, unless the episode was removed
+  on purpose (`feedtool remove STEM` moves it to the lock's "removed" table);
+* a `guid` in STEM.toml wins, but may not contradict the lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from feedtool.model import Episode, Show, Source
+from feedtool.problems import Problem, error, warning
+from feedtool.urls import enclosure_url
+
+LOCK_NAME = "episodes/feedtool.lock"
+LOCK_VERSION = 1
+
+
+@dataclass
+class Lock:
+    episodes: dict[str, dict[str, str]] = field(default_factory=dict)
+    removed: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def to_bytes(self) -> bytes:
+        data = {
+            "about": "feedtool's record of published episode GUIDs. Commit it; never edit a guid.",
+            "version": LOCK_VERSION,
+            "episodes": self.episodes,
+            "removed": self.removed,
+        }
+        return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def read_lock(show_root: Path) -> tuple[Lock, list[Problem]]:
+    path = show_root / LOCK_NAME
+    if not path.exists():
+        return Lock(), []
+    try:
+        data: Any = json.loads(path.read_text("utf-8"))
+        if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
+            raise ValueError(f"expected a version {LOCK_VERSION} lock")
+        episodes = data.get("episodes", {})
+        removed = data.get("removed", {})
+        for table in (episodes, removed):
+            if not isinstance(table, dict) or not all(
+                isinstance(v, dict) and isinstance(v.get("guid"), str) for v in table.values()
+            ):
+                raise ValueError("every entry needs a guid")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Lock(), [error(
+            LOCK_NAME, None,
+            f"cannot be read ({exc}); restore it from git — it holds the GUIDs subscribers know",
+        )]
+    return Lock(dict(episodes), dict(removed)), []
+
+
+def audio_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def new_guid(show: Show, stem: str, taken: set[str]) -> str:
+    """Deterministic, so a show built twice before its lock is committed
+    still gets the same GUIDs."""
+    seed = f"{show.feed_url}#{stem}"
+    guid = str(uuid.uuid5(uuid.NAMESPACE_URL, seed))
+    n = 1
+    while guid in taken:  # a stem reused after its episode was removed
+        n += 1
+        guid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{seed}#{n}"))
+    return guid
+
+
+@dataclass
+class Assignment:
+    guids: dict[str, tuple[str, Source]]
+    lock: Lock
+    problems: list[Problem]
+
+
+def assign(show: Show, episodes: Sequence[Episode], lock: Lock) -> Assignment:
+    problems: list[Problem] = []
+    guids: dict[str, tuple[str, Source]] = {}
+    stems = {ep.stem for ep in episodes}
+    orphans = {stem: entry for stem, entry in lock.episodes.items() if stem not in stems}
+    removed = dict(lock.removed)
+    taken = {e["guid"] for e in lock.episodes.values()} | {e["guid"] for e in removed.values()}
+    new_lock = Lock(removed=removed)
+
+    for ep in episodes:
+        locked = lock.episodes.get(ep.stem) or removed.pop(ep.stem, None)
+        url = enclosure_url(show, ep)
+        entry: dict[str, str]
+        if locked is not None:
+            if ep.guid and ep.guid != locked["guid"]:
+                problems.append(error(
+                    ep.toml_path.relative_to(show.root).as_posix() if ep.toml_path else LOCK_NAME, "guid",
+                    f"is {ep.guid!r} but this episode was published with guid {locked['guid']!r}; "
+                    "a changed GUID makes every app list the episode twice",
+                ))
+                continue
+            entry = dict(locked)
+            guids[ep.stem] = (entry["guid"], "toml" if ep.guid else "lock")
+        else:
+            digest = audio_digest(ep.audio.path)
+            twin = next((s for s, e in sorted(orphans.items()) if e.get("audio_sha256") == digest), None)
+            if ep.guid:
+                entry = {"guid": ep.guid, "audio_sha256": digest}
+                guids[ep.stem] = (ep.guid, "toml")
+            elif twin is not None:
+                entry = dict(orphans.pop(twin))
+                guids[ep.stem] = (entry["guid"], "lock")
+                problems.append(warning(
+                    f"episodes/{ep.stem}", None, f"renamed from {twin!r}: keeps its GUID {entry['guid']}",
+                    rule="GUID-RENAMED",
+                ))
+            else:
+                entry = {"guid": new_guid(show, ep.stem, taken), "audio_sha256": digest}
+                guids[ep.stem] = (entry["guid"], "derived")
+            taken.add(entry["guid"])
+        old_url = entry.get("enclosure")
+        if old_url and old_url != url:
+            problems.append(warning(
+                f"episodes/{ep.stem}", "enclosure",
+                f"URL changed from {old_url} to {url}; apps that downloaded the old one may download it again",
+                rule="ENCLOSURE-MOVED",
+            ))
+        entry["enclosure"] = url
+        new_lock.episodes[ep.stem] = entry
+
+    for stem, entry in sorted(orphans.items()):
+        if stem in removed:
+            continue
+        problems.append(error(
+            LOCK_NAME, stem,
+            f"the published episode with GUID {entry['guid']} has no audio file any more "
+            f"(was episodes/{stem}.*). Put it back, or run `feedtool remove {stem}` to unpublish it on purpose",
+            rule="GUID-LOST",
+        ))
+
+    seen: dict[str, str] = {}
+    for stem, (guid, _) in sorted(guids.items()):
+        if guid in seen:
+            problems.append(error(
+                f"episodes/{stem}", "guid",
+                f"{guid!r} is also the GUID of {seen[guid]!r}; every episode needs its own",
+                rule="APL-GUID-DUP",
+            ))
+        seen[guid] = stem
+    return Assignment(guids, new_lock, problems)
+
+
+def remove(lock: Lock, stem: str) -> Lock:
+    """Unpublish STEM on purpose: its GUID is kept in "removed" so it is never reused."""
+    if stem not in lock.episodes:
+        raise KeyError(stem)
+    episodes = dict(lock.episodes)
+    removed = dict(lock.removed)
+    removed[stem] = {"guid": episodes.pop(stem)["guid"]}
+    return Lock(episodes, removed)

@@ -1,0 +1,46 @@
+"""Where each output file lives in public/ and the URL it is served at.
+
+One module owns these names so the feed, the site and the lock agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from urllib.parse import quote
+
+from feedtool.model import Artwork, Episode, Show
+
+
+def media_path(ep: Episode) -> str:
+    return f"media/{ep.slug}{ep.audio.path.suffix.lower()}"
+
+
+def enclosure_url(show: Show, ep: Episode) -> str:
+    if show.media_base_url:
+        # Hosted elsewhere: the file keeps its path below episodes/.
+        return show.media_base_url + quote(f"{ep.stem}{ep.audio.path.suffix}")
+    return show.base_url + quote(media_path(ep))
+
+
+def url_for(show: Show, path: str) -> str:
+    return show.base_url + quote(path)
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def image_path(prefix: str, image: Path | Artwork, data: bytes) -> str:
+    """Artwork gets its content hash in its name: Apple and most apps cache
+    art by URL, so new art must have a new URL to be seen (Apple's guide)."""
+    suffix = image.extension if isinstance(image, Artwork) else image.suffix.lower().replace(".jpeg", ".jpg")
+    return f"{prefix}-{fingerprint(data)}{suffix}"
+
+
+def transcript_path(ep: Episode, suffix: str) -> str:
+    return f"transcripts/{ep.slug}{suffix}"
+
+
+def chapters_path(ep: Episode) -> str:
+    return f"chapters/{ep.slug}.json"

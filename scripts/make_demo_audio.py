@@ -1,0 +1,97 @@
+"""Synthesize the demo episode's audio from its cleaned interview text.
+
+episodes/spike-jonze-her.txt → espeak-ng reads each section → ffmpeg encodes
+one MP3 → mutagen tags it (title, artist, album, date, comment, track, cover)
+with an ID3 chapter (CHAP/CTOC) at the start and at each "On …" highlight.
+
+Needs espeak-ng and ffmpeg (apt-get install espeak-ng ffmpeg). Deterministic:
+the same text and tools give the same bytes. Run:
+    python scripts/make_demo_audio.py
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+import wave
+from pathlib import Path
+
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TPE1, TRCK, CTOCFlags
+from PIL import Image
+
+from feedtool.text import parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+STEM = ROOT / "episodes" / "spike-jonze-her"
+RATE = 16000
+
+
+def speak(text: str, target: Path) -> float:
+    """Speak TEXT into a WAV file; return its length in seconds."""
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(target), text],
+                   check=True, capture_output=True)
+    with wave.open(str(target)) as w:
+        return w.getnframes() / w.getframerate()
+
+
+def main() -> None:
+    info = parse_text(STEM.with_suffix(".txt").read_text("utf-8"))
+    parts: list[tuple[str, str]] = []  # (chapter title, spoken text)
+    intro = [info.title or ""] + list(info.sections[0].paragraphs if info.sections else [])
+    parts.append(("Introduction", "\n\n".join(intro)))
+    for section in info.sections[1:]:
+        if section.heading and section.heading.lower().startswith("on "):
+            parts.append((section.heading, "\n\n".join([section.heading, *section.paragraphs])))
+        elif parts:
+            title, spoken = parts[-1]
+            parts[-1] = (title, "\n\n".join([spoken, *([section.heading] if section.heading else []),
+                                              *section.paragraphs]))
+    if info.credit:
+        title, spoken = parts[-1]
+        parts[-1] = (title, spoken + "\n\n" + info.credit)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        starts, wavs, t = [], [], 0.0
+        for i, (_, spoken) in enumerate(parts):
+            wav = Path(tmp) / f"{i:02d}.wav"
+            starts.append(t)
+            t += speak(spoken, wav)
+            wavs.append(wav)
+        listing = Path(tmp) / "list.txt"
+        listing.write_text("".join(f"file '{w}'\n" for w in wavs))
+        mp3 = STEM.with_suffix(".mp3")
+        subprocess.run([
+            "ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
+            "-ac", "1", "-ar", str(RATE), "-c:a", "libmp3lame", "-b:a", "24k",
+            "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", str(mp3),
+        ], check=True)
+    total_ms = int(t * 1000)
+    tag(mp3, info.title or "", info.summary or "", [(title, int(s * 1000)) for (title, _), s in zip(parts, starts)],
+        total_ms)
+    print(f"wrote {mp3.relative_to(ROOT)}: {t:.1f} s, {len(parts)} chapters")
+
+
+def tag(mp3: Path, title: str, summary: str, chapters: list[tuple[str, int]], total_ms: int) -> None:
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=title))
+    tags.add(TPE1(encoding=3, text="Feedtool Demo"))
+    tags.add(TALB(encoding=3, text="Feedtool Interviews"))
+    tags.add(TDRC(encoding=3, text="2013-12-18"))
+    tags.add(COMM(encoding=3, lang="eng", desc="", text=summary))
+    tags.add(TRCK(encoding=3, text="1"))
+    cover = io.BytesIO()
+    Image.open(ROOT / "podcast-cover.png").convert("RGB").resize((300, 300)).save(cover, "JPEG", quality=80)
+    tags.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="Cover", data=cover.getvalue()))
+    ids = [f"chp{i}" for i in range(len(chapters))]
+    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                  sub_frames=[TIT2(encoding=3, text="Chapters")]))
+    for i, (name, start) in enumerate(chapters):
+        end = chapters[i + 1][1] if i + 1 < len(chapters) else total_ms
+        tags.add(CHAP(element_id=ids[i], start_time=start, end_time=end,
+                      sub_frames=[TIT2(encoding=3, text=name)]))
+    tags.save(mp3, v2_version=4)
+
+
+if __name__ == "__main__":
+    main()

@@ -29,8 +29,8 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -161,6 +161,62 @@ def episode_json(e: Any) -> dict[str, Any]:
     }
 
 
+@app.command("check")
+def check_command(
+    feed: Annotated[str, typer.Argument(metavar="FEED", help="A feed file (any podcast's RSS), or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the problems as a JSON list on stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only, and no summary.")] = False,
+) -> None:
+    """Check any RSS podcast feed, offline, against Apple's, RSS 2.0's and Podcasting 2.0's rules.
+
+    Each problem is printed as `LEVEL RULE-ID element (line N): message`;
+    docs/rules.md explains every rule id. Exit code: 0 no errors (warnings
+    allowed), 1 errors found, 2 not a feed or unreadable.
+
+    Examples:
+
+        feedtool check public/feed.xml
+
+        curl -s https://example.org/feed.xml | feedtool check -
+
+        feedtool check feed.xml --json | jq '.[] | select(.severity == "error")'
+    """
+    import click
+    from rich.text import Text
+
+    from feedtool.check import NotAFeed, check_feed
+
+    source = "<stdin>" if feed == "-" else feed
+    try:
+        data = click.get_binary_stream("stdin").read() if feed == "-" else Path(feed).read_bytes()
+    except OSError as exc:
+        err.print(f"error: {source}: cannot read: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
+        problems = check_feed(data, source=source)
+    except NotAFeed as exc:
+        err.print(f"error: {source}: not a podcast feed: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    shown = [p for p in problems if p.is_error] if quiet else problems
+    if as_json:
+        sys.stdout.write(json.dumps([p.as_dict() for p in shown], indent=2, ensure_ascii=False) + "\n")
+    else:
+        for p in shown:
+            where = p.field or "rss"
+            if p.line is not None:
+                where += f" (line {p.line})"
+            out.print(Text.assemble((p.severity.value, STYLE[p.severity]), f" {p.rule} {where}: {p.message}"),
+                      soft_wrap=True)
+    counts = {s: sum(p.severity is s for p in problems) for s in Severity}
+    if not quiet:
+        n_err, n_warn, n_info = counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]
+        verdict = "no errors" if not n_err else f"{n_err} error{'s' if n_err != 1 else ''}"
+        err.print(f"{source}: {verdict}, {n_warn} warning{'s' if n_warn != 1 else ''}, {n_info} note"
+                  f"{'s' if n_info != 1 else ''}.", markup=False)
+    if counts[Severity.ERROR]:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 @app.command()
 def inspect(
     files: Annotated[list[Path], typer.Argument(help="Audio files or episode files (STEM.toml, STEM.txt).")],
@@ -189,6 +245,48 @@ def inspect(
     print_problems(problems)
     if any(p.is_error for p in problems):
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command()
+def remove(
+    stem: Annotated[str, typer.Argument(help="The episode's stem: its path below episodes/ without suffix.")],
+    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
+    keep_files: Annotated[bool, typer.Option("--keep-files", help="Unpublish but leave the files.")] = False,
+) -> None:
+    """Unpublish an episode on purpose: its GUID is retired in the lock and its files deleted.
+
+    Without this, an episode whose files disappear stops the build, so that no
+    episode vanishes from subscribers' apps because a file was moved.
+
+    Example:
+
+        feedtool remove 2021/old-episode
+    """
+    from feedtool import guids
+    from feedtool.episodes import EPISODES_DIR
+    from feedtool.write import write_file
+
+    lock, problems = guids.read_lock(show)
+    if problems:
+        fail(tuple(problems), False, "Remove stopped")
+    try:
+        new = guids.remove(lock, stem)
+    except KeyError:
+        err.print(f"error: {guids.LOCK_NAME}: {stem}: no published episode has this stem "
+                  f"(known: {', '.join(sorted(lock.episodes)) or 'none'})")
+        raise typer.Exit(EXIT_PROBLEMS) from None
+    write_file(show / guids.LOCK_NAME, new.to_bytes())
+    deleted = []
+    if not keep_files:
+        folder = (show / EPISODES_DIR / stem).parent
+        name = stem.rsplit("/", 1)[-1]
+        for p in sorted(folder.glob(name + ".*")):
+            if p.stem == name or p.name.startswith(name + ".chapters"):
+                p.unlink()
+                deleted.append(p.name)
+    err.print(f"Removed {stem} (GUID {lock.episodes[stem]['guid']} retired)"
+              + (f"; deleted {', '.join(deleted)}" if deleted else "")
+              + ". Next: `feedtool build`.")
 
 
 def main() -> None:

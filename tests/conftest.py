@@ -1,0 +1,101 @@
+"""Shared fixtures: a small real show in a temp folder, built from the
+committed audio fixtures (copied, never modified in place)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from feedtool.cli import app
+
+HERE = Path(__file__).parent
+AUDIO = HERE / "fixtures" / "audio"
+TEXTS = HERE / "texts"
+REPO = HERE.parent
+
+NS = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "atom": "http://www.w3.org/2005/Atom",
+    "psc": "http://podlove.org/simple-chapters",
+}
+
+SHOW_TOML = """\
+title = "Test Show"
+description = "A show for tests."
+base_url = "https://example.com/show/"
+language = "en"
+author = "Tess Ting"
+owner_email = "tess@example.com"
+image = "cover.png"
+categories = ["Arts > Books", "Technology"]
+"""
+
+
+@pytest.fixture(scope="session")
+def cover_png(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("art") / "cover.png"
+    Image.new("RGB", (1400, 1400), (40, 80, 120)).save(path)
+    return path
+
+
+@pytest.fixture
+def make_show(tmp_path: Path, cover_png: Path) -> Callable[..., Path]:
+    """make_show(episodes={"stem": {"audio": "tagged.mp3", "text": "...", "toml": "..."}})"""
+
+    def make(episodes: dict[str, dict[str, str]] | None = None, show_toml: str = SHOW_TOML,
+             root: Path | None = None) -> Path:
+        root = root or tmp_path / "show"
+        (root / "episodes").mkdir(parents=True)
+        (root / "podcast.toml").write_text(show_toml)
+        shutil.copy(cover_png, root / "cover.png")
+        if episodes is None:
+            episodes = default_episodes()
+        for stem, files in episodes.items():
+            base = root / "episodes" / stem
+            base.parent.mkdir(parents=True, exist_ok=True)
+            if "audio" in files:
+                shutil.copy(AUDIO / files["audio"], base.with_suffix(Path(files["audio"]).suffix))
+            if "text" in files:
+                base.with_suffix(".txt").write_text(files["text"])
+            if "toml" in files:
+                base.with_suffix(".toml").write_text(textwrap.dedent(files["toml"]))
+        return root
+
+    return make
+
+
+def default_episodes() -> dict[str, dict[str, str]]:
+    return {
+        "first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
+                  "toml": 'date = 2013-12-18T16:00:00Z\nseason = 1\nepisode = 1\n'},
+        "second": {"audio": "tagged.m4a", "toml": 'date = 2014-01-08\ntitle = "Second Episode"\n'},
+    }
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file below FOLDER with its content hash, to prove nothing changed."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def cli() -> Callable[..., object]:
+    runner = CliRunner()
+
+    def run(*args: str) -> object:
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+    return run

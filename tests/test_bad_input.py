@@ -1,0 +1,186 @@
+"""Bad input stops the build with a message naming the file and the field
+or line, exits non-zero, and leaves the previous public/ exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import AUDIO, SHOW_TOML, snapshot
+
+
+@pytest.fixture
+def built(make_show, cli):
+    """A show built once, so every test can prove public/ did not change."""
+    root = make_show()
+    assert cli("build", root).exit_code == 0
+    return root
+
+
+def assert_stopped(cli, root: Path, *needles: str, code: int = 1) -> str:
+    before = snapshot(root / "public")
+    lock = (root / "episodes" / "feedtool.lock").read_bytes()
+    result = cli("build", root)
+    assert result.exit_code == code, result.output
+    for needle in needles:
+        assert needle in result.output, f"{needle!r} not in:\n{result.output}"
+    assert "Traceback" not in result.output
+    assert snapshot(root / "public") == before
+    assert (root / "episodes" / "feedtool.lock").read_bytes() == lock
+    return result.output
+
+
+def test_corrupt_audio(built, cli):
+    shutil.copy(AUDIO / "corrupt.mp3", built / "episodes" / "first.mp3")
+    assert_stopped(cli, built, "episodes/first.mp3")
+
+
+def test_zero_byte_audio(built, cli):
+    (built / "episodes" / "first.mp3").write_bytes(b"")
+    assert_stopped(cli, built, "episodes/first.mp3", "empty")
+
+
+def test_audio_whose_extension_lies(built, cli):
+    shutil.copy(AUDIO / "liar.mp3", built / "episodes" / "first.mp3")
+    assert_stopped(cli, built, "episodes/first.mp3")
+
+
+def test_text_with_no_audio(built, cli):
+    (built / "episodes" / "orphan.txt").write_text("Just words.\n")
+    assert_stopped(cli, built, "episodes/orphan.txt", "no audio file")
+
+
+def test_toml_with_no_audio(built, cli):
+    (built / "episodes" / "orphan.toml").write_text("date = 2020-01-01\n")
+    assert_stopped(cli, built, "episodes/orphan.toml", "no audio file")
+
+
+def test_two_audio_files_with_one_stem(built, cli):
+    shutil.copy(AUDIO / "tagged.ogg", built / "episodes" / "first.ogg")
+    assert_stopped(cli, built, "episodes/first", "exactly one audio file", "first.mp3, first.ogg")
+
+
+def test_toml_syntax_error_names_the_line(built, cli):
+    (built / "episodes" / "second.toml").write_text('date = 2014-01-08\ntitle = "unclosed\n')
+    assert_stopped(cli, built, "episodes/second.toml:2", "TOML syntax error")
+
+
+def test_toml_field_of_the_wrong_type(built, cli):
+    (built / "episodes" / "second.toml").write_text('date = 2014-01-08\nseason = "two"\n')
+    assert_stopped(cli, built, "episodes/second.toml:2: season: expected a whole number, got 'two'")
+
+
+def test_unknown_toml_key_suggests_the_right_one(built, cli):
+    (built / "episodes" / "second.toml").write_text('date = 2014-01-08\ntitel = "Oops"\n')
+    assert_stopped(cli, built, "episodes/second.toml:2: titel: unknown key; did you mean 'title'?")
+
+
+def test_date_that_does_not_parse(built, cli):
+    (built / "episodes" / "second.toml").write_text('date = "3 March"\n')
+    assert_stopped(cli, built, "episodes/second.toml:1: date: expected an ISO 8601 date", "'3 March'")
+
+
+def test_episode_without_any_date_says_where_to_add_one(built, cli):
+    shutil.copy(AUDIO / "untagged.mp3", built / "episodes" / "undated.mp3")
+    assert_stopped(cli, built, "episodes/undated.toml: date:", "date = ")
+
+
+def test_every_bad_episode_is_reported_not_only_the_first(built, cli):
+    (built / "episodes" / "second.toml").write_text('date = 2014-01-08\nseason = "two"\n')
+    (built / "episodes" / "first.mp3").write_bytes(b"")
+    out = assert_stopped(cli, built, "episodes/second.toml", "episodes/first.mp3", "2 errors")
+    assert out.count("error:") >= 2
+
+
+def test_show_config_errors_are_all_collected(built, cli):
+    (built / "podcast.toml").write_text(SHOW_TOML.replace('language = "en"', 'language = "English!"')
+                                        .replace('"Technology"', '"Games & Hobbies"'))
+    assert_stopped(cli, built, "podcast.toml:4: language:", "podcast.toml:8: categories:",
+                   "'Games & Hobbies' is not one of Apple's podcast categories")
+
+
+def test_missing_base_url(built, cli):
+    (built / "podcast.toml").write_text(SHOW_TOML.replace('base_url = "https://example.com/show/"\n', ""))
+    assert_stopped(cli, built, "podcast.toml: base_url: is required")
+
+
+def test_path_that_escapes_the_show_folder(built, cli, tmp_path):
+    outside = tmp_path / "secret.png"
+    shutil.copy(built / "cover.png", outside)
+    (built / "episodes" / "second.toml").write_text('date = 2014-01-08\nimage = "../../secret.png"\n')
+    assert_stopped(cli, built, "episodes/second.toml: image:", "outside the show folder")
+
+
+def test_symlink_that_points_out_of_the_show_folder(built, cli, tmp_path):
+    outside = tmp_path / "elsewhere.png"
+    shutil.copy(built / "cover.png", outside)
+    os.symlink(outside, built / "episodes" / "art.png")
+    (built / "episodes" / "second.toml").write_text('date = 2014-01-08\nimage = "art.png"\n')
+    assert_stopped(cli, built, "episodes/second.toml: image:", "outside the show folder")
+
+
+def test_image_that_is_not_an_image(built, cli):
+    (built / "episodes" / "fake.png").write_text("not a picture")
+    (built / "episodes" / "second.toml").write_text('date = 2014-01-08\nimage = "fake.png"\n')
+    assert_stopped(cli, built, "episodes/second.toml: image:", "not a readable image")
+
+
+def test_huge_text_file(built, cli):
+    with (built / "episodes" / "first.txt").open("w") as f:
+        f.write(("All work and no play makes a very long transcript. " * 20 + "\n\n") * 50_000)
+    assert (built / "episodes" / "first.txt").stat().st_size > 50_000_000
+    assert_stopped(cli, built, "episodes/first.txt", "MB")
+
+
+def test_non_utf8_text_is_read_with_a_warning(built, cli):
+    text = (built / "episodes" / "first.txt").read_text()
+    (built / "episodes" / "first.txt").write_bytes(text.replace("Her", "Hér").encode("cp1252"))
+    result = cli("build", built)
+    assert result.exit_code == 0, result.output
+    assert "warning: episodes/first.txt" in result.output and "Windows-1252" in result.output
+    assert "Hér" in (built / "public" / "feed.xml").read_text("utf-8")
+
+
+def test_control_characters_are_stripped_with_a_warning(built, cli):
+    text = (built / "episodes" / "first.txt").read_text()
+    (built / "episodes" / "first.txt").write_text(text.replace("Writer-director", "Writer\x07-director\x0b"))
+    result = cli("build", built)
+    assert result.exit_code == 0, result.output
+    assert "control character" in result.output
+    feed = (built / "public" / "feed.xml").read_bytes()
+    assert b"\x07" not in feed and b"Writer-director" in feed
+
+
+def test_no_podcast_toml_is_a_usage_error(tmp_path, cli):
+    result = cli("build", tmp_path)
+    assert result.exit_code == 2
+    assert "podcast.toml" in result.output
+
+
+def test_script_in_a_text_never_reaches_the_feed(built, cli):
+    from lxml import etree, html
+
+    from conftest import NS
+
+    for suffix, body in ((".txt", '<script>alert(1)</script> <img src=x onerror=alert(2)> '
+                                  '<a href="javascript:alert(3)">x</a>'),
+                         (".md", '<script>alert(1)</script>\n\n[x](javascript:alert(3)) '
+                                 '<img src=x onerror=alert(2)>')):
+        for old in (built / "episodes").glob("first.txt"):
+            old.unlink()
+        for old in (built / "episodes").glob("first.md"):
+            old.unlink()
+        (built / "episodes" / f"first{suffix}").write_text(
+            "# A Headline\n\nA standfirst paragraph, long enough to be the summary of this episode.\n\n"
+            + body + "\n")
+        result = cli("build", built)
+        assert result.exit_code == 0, result.output
+        feed = etree.parse(str(built / "public" / "feed.xml"))
+        for notes in feed.iterfind("channel/item/content:encoded", NS):
+            doc = html.fragment_fromstring(notes.text, create_parent="div")
+            assert not doc.xpath("//script | //iframe | //object")
+            assert not [a for el in doc.iter() for a in el.attrib if a.lower().startswith("on")]
+            assert not [h for h in doc.xpath("//@href | //@src") if h.strip().lower().startswith("javascript")]

@@ -79,8 +79,9 @@ def plan(root: Path, *, base_url: str | None = None) -> Plan:
     problems += validate.show_rules(show, ordered)
 
     cover_url = None
+    cover_bytes = b""
     if show.image is not None:
-        data = show.image.read_bytes()
+        data = cover_bytes = show.image.read_bytes()
         try:
             inspect_image(data, config.SHOW_FILE, "image")
         except ProblemFound as exc:
@@ -92,7 +93,7 @@ def plan(root: Path, *, base_url: str | None = None) -> Plan:
 
     links: dict[str, feed.EpisodeLinks] = {}
     for ep in ordered:
-        links[ep.stem] = episode_files(show, ep, files, problems)
+        links[ep.stem] = episode_files(show, ep, files, problems, cover_bytes)
     if has_errors(problems):
         raise FeedtoolError(problems)
 
@@ -105,12 +106,15 @@ def plan(root: Path, *, base_url: str | None = None) -> Plan:
     return Plan(show, ordered, files, lock.to_bytes(), problems)
 
 
-def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem]) -> feed.EpisodeLinks:
+def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem],
+                  cover: bytes) -> feed.EpisodeLinks:
     if not show.media_base_url:
         files[urls.media_path(ep)] = ep.audio.path
     image_url = None
+    data = b""
     if ep.image is not None:
         data = ep.image.data if isinstance(ep.image, Artwork) else ep.image.read_bytes()
+    if ep.image is not None and data != cover:  # the show's own art needs no second copy
         display = (ep.toml_path.relative_to(show.root).as_posix() if ep.toml_path and not isinstance(ep.image, Artwork)
                    else f"episodes/{ep.stem}{ep.audio.path.suffix}")
         try:

@@ -24,6 +24,7 @@ from mutagen.oggvorbis import OggVorbis
 
 from .model import Artwork, AudioInfo, Chapter
 from .problems import ProblemFound, error
+from .text import strip_control_chars
 
 SUPPORTED: dict[str, str] = {
     ".mp3": "audio/mpeg",
@@ -392,8 +393,11 @@ def _tags_of(audio: Any, fmt: str) -> _Tags:
 
 
 def _clean(values: Iterable[object], sep: str | None = None) -> str | None:
-    """First non-blank value, or all of them joined with ``sep``."""
-    texts = [str(v).strip() for v in values]
+    """First non-blank value, or all of them joined with ``sep``.
+
+    Tags are free-form text: characters XML forbids are dropped here so that
+    no tag can make the feed unwritable."""
+    texts = [strip_control_chars(str(v))[0].strip() for v in values]
     texts = [t for t in texts if t]
     if not texts:
         return None

@@ -48,12 +48,18 @@ def describe(value: Any) -> str:
 
 # --- converters -------------------------------------------------------------
 
+# XML 1.0 allows tab, newline and carriage return, and nothing else below 0x20.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected a string, got {describe(value)}")
     stripped = value.strip()
     if not stripped:
         raise ValueError("must not be empty")
+    if _FORBIDDEN.search(stripped):
+        raise ValueError("contains a control character that XML forbids; remove it")
     return stripped
 
 

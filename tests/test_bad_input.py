@@ -184,3 +184,23 @@ def test_script_in_a_text_never_reaches_the_feed(built, cli):
             assert not doc.xpath("//script | //iframe | //object")
             assert not [a for el in doc.iter() for a in el.attrib if a.lower().startswith("on")]
             assert not [h for h in doc.xpath("//@href | //@src") if h.strip().lower().startswith("javascript")]
+
+
+def test_control_characters_in_audio_tags_never_break_the_feed(built, cli):
+    from mutagen.id3 import ID3, TIT2
+
+    (built / "episodes" / "second.toml").write_text("date = 2014-01-08\n")
+    mp3 = built / "episodes" / "first.mp3"
+    (built / "episodes" / "first.txt").unlink()
+    (built / "episodes" / "first.toml").write_text("date = 2013-12-18\n")
+    tags = ID3(mp3)
+    tags.add(TIT2(encoding=3, text="Bell\x07 Title"))
+    tags.save(mp3)
+    result = cli("build", built)
+    assert result.exit_code == 0, result.output
+    assert "<title>Bell Title</title>" in (built / "public" / "feed.xml").read_text()
+
+
+def test_control_characters_in_toml_are_an_error(built, cli):
+    (built / "episodes" / "second.toml").write_text('date = 2014-01-08\ntitle = "Bell\\u0007"\n')
+    assert_stopped(cli, built, "episodes/second.toml:2: title: contains a control character")

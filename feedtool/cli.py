@@ -8,6 +8,7 @@ cannot be read at all (no podcast.toml, not a feed).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -29,8 +30,11 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Colour only on a terminal; NO_COLOR (no-color.org) turns off every style,
+# bold included, which rich alone would keep.
+_STYLES = "auto" if not os.environ.get("NO_COLOR") else None
+err = Console(stderr=True, highlight=False, soft_wrap=True, color_system=_STYLES)
+out = Console(highlight=False, soft_wrap=True, color_system=_STYLES)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -212,7 +216,7 @@ def check_command(
         n_err, n_warn, n_info = counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]
         verdict = "no errors" if not n_err else f"{n_err} error{'s' if n_err != 1 else ''}"
         err.print(f"{source}: {verdict}, {n_warn} warning{'s' if n_warn != 1 else ''}, {n_info} note"
-                  f"{'s' if n_info != 1 else ''}.", markup=False)
+                  f"{'s' if n_info != 1 else ''}.", markup=False, soft_wrap=True)
     if counts[Severity.ERROR]:
         raise typer.Exit(EXIT_PROBLEMS)
 

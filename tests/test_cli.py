@@ -1,0 +1,127 @@
+"""The command line: wiring, help, JSON output, quiet mode, colour, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import AUDIO, REPO
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "feedtool", *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+
+
+def test_python_dash_m_and_help_list_the_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("build", "inspect", "check", "remove"):
+        assert command in result.stdout
+    assert run("--version").stdout.startswith("feedtool ")
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(cli):
+    from feedtool.cli import app
+
+    readme = (REPO / "README.md").read_text()
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name in group.commands:  # type: ignore[attr-defined]
+        result = cli(name, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.output, f"`feedtool {name} --help` shows no example"
+        assert f"feedtool {name}" in readme, f"README.md does not show `feedtool {name}`"
+
+
+def test_build_json_report(make_show, cli):
+    root = make_show()
+    result = cli("build", root, "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["ok"] is True
+    assert [e["title"] for e in report["episodes"]] == ["Second Episode", "Spike Jonze Opens His Heart For 'Her'"]
+    assert "feed.xml" in report["added"]
+    assert report["episodes"][0]["size"] == (root / "episodes" / "second.m4a").stat().st_size
+
+
+def test_build_json_on_errors(make_show, cli):
+    root = make_show()
+    (root / "episodes" / "second.toml").write_text('date = "soon"\n')
+    result = cli("build", root, "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert report["problems"][0]["path"] == "episodes/second.toml"
+    assert report["problems"][0]["field"] == "date"
+
+
+def test_quiet_prints_nothing_on_success(make_show):
+    root = make_show()
+    result = run("build", str(root), "--quiet")
+    assert result.returncode == 0
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_strict_makes_warnings_fatal(make_show, cli):
+    root = make_show()
+    (root / "episodes" / "notes.rtf").write_text("stray file")
+    assert cli("build", root).exit_code == 0
+    result = cli("build", root, "--strict")
+    assert result.exit_code == 1
+    assert "episodes/notes.rtf" in result.output
+
+
+def test_no_colour_when_piped_or_with_no_color(make_show):
+    root = make_show()
+    (root / "episodes" / "second.toml").write_text('date = "soon"\n')
+    piped = run("build", str(root))
+    assert piped.returncode == 1 and "\x1b[" not in piped.stderr
+    forced = run("build", str(root), env={"FORCE_COLOR": "1"})
+    assert "\x1b[" in forced.stderr  # colour is on for a terminal...
+    no_color = run("build", str(root), env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in no_color.stderr  # ...and NO_COLOR wins
+
+
+def test_inspect_an_audio_file(tmp_path):
+    result = run("inspect", str(AUDIO / "tagged.mp3"), "--json")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert info["mime"] == "audio/mpeg"
+    assert info["size"] == (AUDIO / "tagged.mp3").stat().st_size
+    assert info["tags"]["track"] == 7
+    assert [c["title"] for c in info["chapters"]][:1] == ["Intro"]
+    assert info["artwork"]["mime"] in ("image/png", "image/jpeg")
+    text = run("inspect", str(AUDIO / "tagged.mp3")).stdout
+    assert "audio/mpeg" in text and "chapter" in text
+
+
+def test_inspect_an_episode_shows_each_fields_source(make_show):
+    root = make_show()
+    result = run("inspect", str(root / "episodes" / "first.toml"), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    fields = report["fields"]
+    assert fields["title"] == {"value": "Spike Jonze Opens His Heart For 'Her'", "source": "text"}
+    assert fields["date"]["source"] == "toml"
+    assert fields["summary"]["source"] == "text"
+    assert fields["image"]["source"] == "tags"
+    assert report["text"]["credit"] == "Copyright 2013 NPR."
+    second = json.loads(run("inspect", str(root / "episodes" / "second.m4a"), "--json").stdout)
+    assert second["fields"]["summary"]["source"] == "tags"
+    assert second["fields"]["title"]["source"] == "toml"
+
+
+def test_inspect_bad_files(tmp_path):
+    bad = run("inspect", str(AUDIO / "corrupt.mp3"))
+    assert bad.returncode == 1 and "corrupt.mp3" in bad.stderr and "Traceback" not in bad.stderr
+    missing = run("inspect", str(tmp_path / "nope.mp3"))
+    assert missing.returncode == 1 and "file not found" in missing.stderr
+
+
+def test_unknown_option_is_a_usage_error():
+    result = run("build", "--no-such-option")
+    assert result.returncode == 2

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 from rich.console import Console
@@ -32,7 +32,7 @@ app = typer.Typer(
 
 # Colour only on a terminal; NO_COLOR (no-color.org) turns off every style,
 # bold included, which rich alone would keep.
-_STYLES = "auto" if not os.environ.get("NO_COLOR") else None
+_STYLES: Literal["auto"] | None = "auto" if not os.environ.get("NO_COLOR") else None
 err = Console(stderr=True, highlight=False, soft_wrap=True, color_system=_STYLES)
 out = Console(highlight=False, soft_wrap=True, color_system=_STYLES)
 

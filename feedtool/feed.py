@@ -80,7 +80,8 @@ def duration_text(seconds: float) -> str:
     return str(max(1, round(seconds)))
 
 
-def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks, last_build: dt.datetime) -> FeedGenerator:
+def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks,
+              last_build: dt.datetime | None) -> FeedGenerator:
     """EPISODES must already be in feed order (newest first)."""
     fg = FeedGenerator()
     fg.load_extension("podcast")
@@ -93,7 +94,12 @@ def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks, last_bu
     fg.language(show.language)
     if show.copyright:
         fg.copyright(show.copyright)
-    fg.lastBuildDate(last_build)
+    if last_build is not None:
+        fg.lastBuildDate(last_build)
+    else:
+        # No episode and no SOURCE_DATE_EPOCH: leave the element out rather
+        # than let feedgen stamp the clock (it has no public way to unset it).
+        fg._FeedGenerator__rss_lastBuildDate = None
     fg.generator("feedtool", version=__version__, uri="https://pypi.org/project/feedtool/")
     if links.cover:
         fg.image(url=links.cover, title=show.title, link=show.link)
@@ -132,7 +138,7 @@ def add_entry(fg: FeedGenerator, show: Show, ep: Episode, links: EpisodeLinks) -
     fe.explicit.value = ep.explicit
 
 
-def render(show: Show, episodes: Sequence[Episode], links: FeedLinks, last_build: dt.datetime) -> bytes:
+def render(show: Show, episodes: Sequence[Episode], links: FeedLinks, last_build: dt.datetime | None) -> bytes:
     fg = generator(show, episodes, links, last_build)
     data: bytes = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data

@@ -203,3 +203,11 @@ def test_build_check_cli_reports_changes(make_show, cli):
     assert "changed: feed.xml" in result.output
     shutil.rmtree(root / "public" / "media")
     assert "added: media/first.mp3" in cli("build", "--check", root).output
+
+
+def test_a_show_with_no_episodes_is_stopped_with_a_reason(make_show, cli):
+    root = make_show({})
+    result = cli("build", root)
+    # Apple rejects a feed without episodes; say so rather than publish it.
+    assert result.exit_code == 1
+    assert "no <item>" in result.output and not (root / "public").exists()

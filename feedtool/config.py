@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from feedtool import p20keys as p20
 from feedtool import schema as s
 from feedtool.model import Category, Show
 from feedtool.problems import Problem, ProblemFound, error
@@ -81,7 +82,27 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("media_base_url", s.base_url, False, "where the audio is hosted, when not in public/media/"),
     Key("feed_name", s.one_of("feed.xml", "rss.xml", "podcast.xml", "index.xml"), False, "the feed's file name"),
     Key("clean_patterns", patterns, False, "extra regexes for lines to drop from interview texts"),
+    # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
+    Key("guid", p20.podcast_guid, False, "podcast:guid, the show's permanent id; derived from the feed URL "
+        "once and kept in episodes/feedtool.lock (set it only to keep an id the show already has)"),
+    Key("locked", s.boolean, False, "podcast:locked: true asks other platforms not to import the show "
+        "(owner = owner_email)"),
+    Key("funding", p20.funding, False, "podcast:funding: [[funding]] tables with url (https) and text"),
+    Key("person", p20.person, False, "podcast:person: [[person]] tables with name, role, group, img, href "
+        "(roles and groups from the Podcast Taxonomy; default host, cast)"),
+    Key("medium", p20.medium, False, "podcast:medium: podcast (default), music, video, film, audiobook, ..."),
+    Key("txt", p20.txt, False, "podcast:txt: strings or [[txt]] tables with text and purpose "
+        "(e.g. applepodcastsverify)"),
+    Key("license", p20.license_, False, "podcast:license: an identifier such as 'cc-by-4.0', "
+        "or {identifier, url} for a custom license"),
+    Key("location", p20.location, False, "podcast:location: {name, geo, osm, country, rel} "
+        "(geo 'geo:lat,lon', ISO 3166 country code, rel subject or creator)"),
+    Key("trailer", p20.trailer, False, "podcast:trailer: [[trailer]] tables with url, title, pubdate, "
+        "length, type, season"),
 ]}
+
+# The keys kept in Show.extra, for podcast20.py.
+P20_SHOW_KEYS = ("guid", "locked", "funding", "person", "medium", "txt", "license", "location", "trailer")
 
 EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("title", s.bounded(255), False, "the episode title"),
@@ -95,6 +116,19 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("image", s.text, False, "episode artwork file, relative to this toml"),
     Key("link", s.url, False, "the episode's web page"),
     Key("keywords", s.string_list, False, "a list of keywords"),
+    # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
+    Key("person", p20.person, False, "podcast:person: [[person]] tables (name, role, group, img, href); "
+        "they replace the show's list for this episode"),
+    Key("soundbite", p20.soundbite, False, "podcast:soundbite: [[soundbite]] tables with start, duration "
+        "(seconds or 'HH:MM:SS') and title"),
+    Key("location", p20.location, False, "podcast:location: {name, geo, osm, country, rel}"),
+    Key("license", p20.license_, False, "podcast:license: an identifier or {identifier, url}"),
+    Key("funding", p20.funding, False, "podcast:funding: [[funding]] tables with url (https) and text"),
+    Key("chapters", p20.chapters, False, "[[chapters]] tables with start (seconds or 'HH:MM:SS'), title, "
+        "url, img; win over STEM.chapters.json and the audio's own chapters"),
+    Key("alternate_enclosure", p20.alternate_enclosure, False, "podcast:alternateEnclosure: "
+        "[[alternate_enclosure]] tables with file (beside the episode) or url + length + type, "
+        "and title, bitrate, default"),
 ]}
 
 
@@ -152,6 +186,7 @@ def load_show(root: Path) -> tuple[Show | None, list[Problem]]:
         media_base_url=values.get("media_base_url"),
         feed_name=values.get("feed_name", "feed.xml"),
         clean_patterns=values.get("clean_patterns", ()),
+        extra={k: values[k] for k in P20_SHOW_KEYS if k in values},
     )
     return show, problems
 

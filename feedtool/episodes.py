@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from feedtool import schema
+from feedtool import chapters as chapters_mod
+from feedtool import p20episode, schema, transcripts
 from feedtool.audio import SUPPORTED, read_audio
 from feedtool.config import load_episode_meta, resolve_inside
 from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo
@@ -42,6 +43,8 @@ class Group:
     audio: list[Path] = field(default_factory=list)
     text: list[Path] = field(default_factory=list)
     meta: Path | None = None
+    chapters: Path | None = None  # STEM.chapters.json
+    captions: list[Path] = field(default_factory=list)  # STEM.vtt, STEM.srt
 
 
 def rel(show_root: Path, path: Path) -> str:
@@ -79,6 +82,10 @@ def discover(show_root: Path) -> tuple[list[Group], list[Problem]]:
             groups.setdefault(stem, Group(stem)).text.append(path)
         elif suffix == META_SUFFIX:
             groups.setdefault(stem, Group(stem)).meta = path
+        elif suffix == chapters_mod.SUFFIX:
+            groups.setdefault(stem, Group(stem)).chapters = path
+        elif suffix in transcripts.SUFFIXES:
+            groups.setdefault(stem, Group(stem)).captions.append(path)
         elif suffix not in QUIET_SUFFIXES and not path.name.startswith("."):
             problems.append(warning(rel(show_root, path), None, "not an episode file; ignored"))
     return [groups[k] for k in sorted(groups)], problems
@@ -137,6 +144,8 @@ def load(show: Show, reader: Any = read_audio) -> Loaded:
     """Read every episode of SHOW. Episodes with errors are left out of the
     result and their problems reported; the caller stops on any error."""
     groups, problems = discover(show.root)
+    # Files named as another episode's alternate_enclosure are not episodes.
+    groups = p20episode.without_alternates(show.root, groups)
     episodes: list[Episode] = []
     for group in groups:
         episode, found = load_group(show, group, reader)
@@ -151,7 +160,8 @@ def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
     root = show.root
     problems: list[Problem] = []
     if not group.audio:
-        for orphan in group.text + ([group.meta] if group.meta else []):
+        for orphan in group.text + ([group.meta] if group.meta else []) + group.captions + (
+                [group.chapters] if group.chapters else []):
             problems.append(error(
                 rel(root, orphan), None,
                 f"has no audio file beside it (expected {group.stem}.mp3, .m4a, .ogg, .opus or .flac)",
@@ -278,6 +288,9 @@ def merge(
         sources=sources,
     )
     sources["guid"] = "toml" if episode.guid else "default"
+    # Podcasting 2.0: chapters by precedence, timed transcripts, alternate files.
+    episode, found = p20episode.complete(show, group, episode, meta, meta_display)
+    problems.extend(found)
     return episode, problems
 
 

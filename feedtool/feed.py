@@ -17,7 +17,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from feedtool import __version__
+from feedtool import __version__, podcast20
 from feedtool.model import Episode, Show
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -40,6 +40,7 @@ class EpisodeLinks:
     page: str | None = None
     transcripts: tuple[Transcript, ...] = ()
     chapters: str | None = None
+    alternates: tuple[podcast20.AlternateLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks,
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("explicit", _Explicit, _ExplicitEntry)
+    # 'podcast' is feedgen's iTunes extension; the podcast: namespace is ours.
+    fg.register_extension("podcast20", podcast20.Podcast20Extension, podcast20.Podcast20EntryExtension)
     fg.title(show.title)
     fg.description(show.description)
     # feedgen writes the last link() as <link>: self first, the website last.
@@ -110,6 +113,7 @@ def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks,
     fg.podcast.itunes_type(show.type)
     fg.podcast.itunes_summary(show.description)
     fg.explicit.value = show.explicit
+    add_podcast20(fg, show)
 
     for ep in episodes:
         add_entry(fg, show, ep, links.episodes[ep.stem])
@@ -136,6 +140,47 @@ def add_entry(fg: FeedGenerator, show: Show, ep: Episode, links: EpisodeLinks) -
     if links.image:
         fe.podcast.itunes_image(links.image)
     fe.explicit.value = ep.explicit
+    add_podcast20_entry(fe, ep, links)
+
+
+def add_podcast20(fg: FeedGenerator, show: Show) -> None:
+    """Channel-level podcast: tags from podcast.toml (Show.extra)."""
+    p20, extra = fg.podcast20, show.extra
+    if extra.get("guid"):
+        p20.guid(extra["guid"])
+    if "locked" in extra:
+        p20.locked(extra["locked"], show.owner_email)
+    if "medium" in extra:
+        p20.medium(extra["medium"])
+    if "license" in extra:
+        p20.license(extra["license"])
+    p20.funding(extra.get("funding", ()))
+    p20.person(extra.get("person", ()))
+    p20.location(extra.get("location", ()))
+    p20.txt(extra.get("txt", ()))
+    p20.trailer(extra.get("trailer", ()))
+
+
+def add_podcast20_entry(fe: object, ep: Episode, links: EpisodeLinks) -> None:
+    """Item-level podcast: and psc: tags."""
+    p20, extra = fe.podcast20, ep.extra  # type: ignore[attr-defined]
+    if ep.season is not None:
+        p20.season(ep.season)
+    if ep.number is not None:
+        p20.episode(ep.number)
+    for t in links.transcripts:
+        p20.transcript(t.url, t.type, t.language, t.rel)
+    if links.chapters:
+        p20.chapters(links.chapters)
+    p20.psc_chapters(ep.chapters)
+    p20.person(extra.get("person", ()))
+    p20.soundbite(extra.get("soundbite", ()))
+    p20.location(extra.get("location", ()))
+    if "license" in extra:
+        p20.license(extra["license"])
+    p20.funding(extra.get("funding", ()))
+    for alt in links.alternates:
+        p20.alternate_enclosure(alt)
 
 
 def render(show: Show, episodes: Sequence[Episode], links: FeedLinks, last_build: dt.datetime | None) -> bytes:

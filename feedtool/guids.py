@@ -36,14 +36,19 @@ LOCK_VERSION = 1
 class Lock:
     episodes: dict[str, dict[str, str]] = field(default_factory=dict)
     removed: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The show's podcast:guid, written once (P20 docs/tags/guid.md: it must
+    # never change, even when the feed moves).
+    podcast_guid: str | None = None
 
     def to_bytes(self) -> bytes:
-        data = {
+        data: dict[str, object] = {
             "about": "feedtool's record of published episode GUIDs. Commit it; never edit a guid.",
             "version": LOCK_VERSION,
             "episodes": self.episodes,
             "removed": self.removed,
         }
+        if self.podcast_guid:
+            data["podcast_guid"] = self.podcast_guid
         return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -62,12 +67,17 @@ def read_lock(show_root: Path) -> tuple[Lock, list[Problem]]:
                 isinstance(v, dict) and isinstance(v.get("guid"), str) for v in table.values()
             ):
                 raise ValueError("every entry needs a guid")
+        podcast_guid = data.get("podcast_guid")
+        if podcast_guid is not None:
+            if not isinstance(podcast_guid, str):
+                raise ValueError("podcast_guid must be a string")
+            uuid.UUID(podcast_guid)  # ValueError when it is not a UUID
     except (ValueError, UnicodeDecodeError) as exc:
         return Lock(), [error(
             LOCK_NAME, None,
             f"cannot be read ({exc}); restore it from git — it holds the GUIDs subscribers know",
         )]
-    return Lock(dict(episodes), dict(removed)), []
+    return Lock(dict(episodes), dict(removed), podcast_guid), []
 
 
 def audio_digest(path: Path) -> str:
@@ -104,7 +114,7 @@ def assign(show: Show, episodes: Sequence[Episode], lock: Lock) -> Assignment:
     orphans = {stem: entry for stem, entry in lock.episodes.items() if stem not in stems}
     removed = dict(lock.removed)
     taken = {e["guid"] for e in lock.episodes.values()} | {e["guid"] for e in removed.values()}
-    new_lock = Lock(removed=removed)
+    new_lock = Lock(removed=removed, podcast_guid=lock.podcast_guid)
 
     for ep in episodes:
         locked = lock.episodes.get(ep.stem) or removed.pop(ep.stem, None)
@@ -176,4 +186,23 @@ def remove(lock: Lock, stem: str) -> Lock:
     episodes = dict(lock.episodes)
     removed = dict(lock.removed)
     removed[stem] = {"guid": episodes.pop(stem)["guid"]}
-    return Lock(episodes, removed)
+    return Lock(episodes, removed, lock.podcast_guid)
+
+
+def podcast_guid(show: Show, lock: Lock, wanted: str | None) -> tuple[str | None, Lock, list[Problem]]:
+    """The show's podcast:guid: the one in the lock if there is one (a
+    `guid` in podcast.toml may repeat it but not change it); else WANTED
+    (podcast.toml's) or the UUIDv5 of the feed URL, recorded in the lock."""
+    from feedtool.podcast20 import derive_guid
+
+    if lock.podcast_guid is not None:
+        if wanted is not None and wanted != lock.podcast_guid:
+            return None, lock, [error(
+                "podcast.toml", "guid",
+                f"is {wanted!r} but the show was published with podcast:guid {lock.podcast_guid!r} "
+                f"(recorded in {LOCK_NAME}); changing it breaks the show's identity at the Podcast Index",
+                rule="P20-GUID",
+            )]
+        return lock.podcast_guid, lock, []
+    value = wanted or derive_guid(show.feed_url)
+    return value, Lock(lock.episodes, lock.removed, value), []

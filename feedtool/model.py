@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 EpisodeType = Literal["full", "trailer", "bonus"]
 ShowType = Literal["episodic", "serial"]
-Source = Literal["toml", "text", "tags", "default", "lock", "derived"]
+Source = Literal["toml", "text", "tags", "default", "lock", "derived", "file"]
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,89 @@ class Person:
 class Category:
     name: str
     sub: str | None = None
+
+
+# --- Podcasting 2.0 values (https://podcastindex.org/namespace/1.0) ---------
+# Each mirrors one podcast: tag; config.py validates them, podcast20.py
+# writes them.
+
+
+@dataclass(frozen=True)
+class Funding:
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Txt:
+    text: str
+    purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class License:
+    identifier: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    name: str
+    geo: str | None = None  # a geo: URI (RFC 5870)
+    osm: str | None = None  # an OpenStreetMap type+id, e.g. R113314
+    country: str | None = None  # ISO 3166-1 alpha-2
+    rel: str | None = None  # subject or creator
+
+
+@dataclass(frozen=True)
+class Trailer:
+    url: str
+    title: str
+    pubdate: dt.datetime  # timezone-aware
+    length: int | None = None
+    type: str | None = None
+    season: int | None = None
+
+
+@dataclass(frozen=True)
+class Soundbite:
+    start: float
+    duration: float
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class AlternateEnclosure:
+    """An alternate file of an episode: FILE is inside the show (its size and
+    type read from it), or URL/LENGTH/TYPE point to a copy hosted elsewhere."""
+
+    type: str
+    length: int | None = None
+    file: Path | None = None
+    url: str | None = None
+    title: str | None = None
+    bitrate: int | None = None
+    default: bool = False
+    integrity: str | None = None  # SRI value, e.g. sha384-…
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue of a timed transcript (WebVTT or SRT)."""
+
+    start: float
+    end: float
+    text: str
+    line: int  # where the cue's timing line is in its file
+
+
+@dataclass(frozen=True)
+class Captions:
+    """A timed transcript given beside the audio (STEM.vtt or STEM.srt)."""
+
+    path: Path
+    format: Literal["vtt", "srt"]
+    cues: tuple[Cue, ...]
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,18 @@ def test_out_option_and_media_base_url(make_show, tmp_path, cli):
 
 def test_episode_number_and_title_fall_back_to_tags(make_show, cli):
     root = make_show({"tagged": {"audio": "tagged.mp3"}})
+    # The fixture's 32 px cover breaks Apple's artwork rule and is left out
+    # (tests/test_apple_rules.py); give this copy a cover Apple accepts.
+    import io
+
+    from mutagen.id3 import APIC, ID3, PictureType
+    from PIL import Image
+    art = io.BytesIO()
+    Image.new("RGB", (1400, 1400), (200, 30, 30)).save(art, "PNG")
+    tags = ID3(root / "episodes" / "tagged.mp3")
+    tags.delall("APIC")
+    tags.add(APIC(encoding=3, mime="image/png", type=PictureType.COVER_FRONT, desc="cover", data=art.getvalue()))
+    tags.save()
     assert cli("build", root).exit_code == 0
     item = channel(root).find("item")
     # No toml and no text: title, date and number come from the ID3 tags.

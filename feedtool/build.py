@@ -3,16 +3,16 @@ memory, and only then write. Nothing here touches the terminal."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedtool import config, episodes, feed, guids, urls, validate
-from feedtool.images import inspect_image
+from feedtool import config, episodes, feed, guids, p20build, site, urls, validate
 from feedtool.model import Artwork, Episode, Show
-from feedtool.problems import FeedtoolError, Problem, ProblemFound, has_errors
+from feedtool.problems import FeedtoolError, Problem, has_errors
 from feedtool.write import Changes, Content, commit, compare, feed_diff, write_file
 
 Progress = Callable[[str], None]
@@ -63,7 +63,13 @@ def load(root: Path) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
     if has_errors(problems):
         raise FeedtoolError(problems)
     eps = episodes.with_guids(loaded.episodes, assignment.guids)
-    return show, eps, assignment.lock, problems
+    # podcast:guid is made once and kept in the lock, like episode GUIDs.
+    podcast_guid, lock, found = guids.podcast_guid(show, assignment.lock, show.extra.get("guid"))
+    problems += found
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    show = dataclasses.replace(show, extra={**show.extra, "guid": podcast_guid})
+    return show, eps, lock, problems
 
 
 def plan(root: Path, *, base_url: str | None = None) -> Plan:
@@ -71,8 +77,6 @@ def plan(root: Path, *, base_url: str | None = None) -> Plan:
     (used by `serve`), and the lock then stays as it was."""
     show, eps, lock, problems = load(root)
     if base_url is not None:
-        import dataclasses
-
         show = dataclasses.replace(show, base_url=base_url, link=base_url)
     ordered = tuple(sorted(eps, key=lambda e: (e.date, e.stem), reverse=True))
     files: dict[str, Content] = {}
@@ -82,11 +86,9 @@ def plan(root: Path, *, base_url: str | None = None) -> Plan:
     cover_bytes = b""
     if show.image is not None:
         data = cover_bytes = show.image.read_bytes()
-        try:
-            inspect_image(data, config.SHOW_FILE, "image")
-        except ProblemFound as exc:
-            problems.append(exc.problem)
-        else:
+        found = validate.image_problems(data, config.SHOW_FILE, "image", show.image.suffix)
+        problems += found
+        if not found:
             name = urls.image_path("cover", show.image, data)
             files[name] = show.image
             cover_url = urls.url_for(show, name)
@@ -100,9 +102,11 @@ def plan(root: Path, *, base_url: str | None = None) -> Plan:
     last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
     feed_links = feed.FeedLinks(feed=show.feed_url, cover=cover_url, episodes=links)
     files[show.feed_name] = feed.render(show, ordered, feed_links, last_build)
-    problems += validate.feed_rules(files[show.feed_name])  # type: ignore[arg-type]
+    problems += validate.feed_rules(files[show.feed_name], source=show.feed_name,  # type: ignore[arg-type]
+                                    covered=problems)
     if has_errors(problems):
         raise FeedtoolError(problems)
+    files.update(site.render_site(show, ordered, links, cover_url))
     return Plan(show, ordered, files, lock.to_bytes(), problems)
 
 
@@ -117,23 +121,24 @@ def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: 
     if ep.image is not None and data != cover:  # the show's own art needs no second copy
         display = (ep.toml_path.relative_to(show.root).as_posix() if ep.toml_path and not isinstance(ep.image, Artwork)
                    else f"episodes/{ep.stem}{ep.audio.path.suffix}")
-        try:
-            inspect_image(data, display, "image")
-        except ProblemFound as exc:
-            problems.append(exc.problem)
-        else:
+        # Apple's artwork rules: an image the toml names must meet them; a
+        # cover that merely came with the audio is left out, with a warning.
+        found = (validate.embedded_image_problems(data, display, ep.image.extension)
+                 if isinstance(ep.image, Artwork)
+                 else validate.image_problems(data, display, "image", ep.image.suffix))
+        problems += found
+        if not found:
             name = urls.image_path(f"images/{ep.slug}", ep.image, data)
             files[name] = data if isinstance(ep.image, Artwork) else ep.image
             image_url = urls.url_for(show, name)
-    transcripts: list[feed.Transcript] = []
-    if ep.text is not None:
-        path = urls.transcript_path(ep, ".txt")
-        files[path] = ep.text.transcript.encode("utf-8")
-        transcripts.append(feed.Transcript(urls.url_for(show, path), "text/plain", show.language))
+    extras = p20build.episode_outputs(show, ep, files)  # transcripts, chapters, alternate files
     return feed.EpisodeLinks(
         enclosure=urls.enclosure_url(show, ep),
+        page=urls.page_url(show, ep),  # written by site.render_site
         image=image_url,
-        transcripts=tuple(transcripts),
+        transcripts=extras.transcripts,
+        chapters=extras.chapters,
+        alternates=extras.alternates,
     )
 
 

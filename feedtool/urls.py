@@ -44,3 +44,17 @@ def transcript_path(ep: Episode, suffix: str) -> str:
 
 def chapters_path(ep: Episode) -> str:
     return f"chapters/{ep.slug}.json"
+
+
+def page_folder(ep: Episode) -> str:
+    """The episode's web page, as a folder: links to it end in "/" so every
+    static host serves its index.html."""
+    return f"episodes/{ep.slug}/"
+
+
+def page_path(ep: Episode) -> str:
+    return page_folder(ep) + "index.html"
+
+
+def page_url(show: Show, ep: Episode) -> str:
+    return url_for(show, page_folder(ep))

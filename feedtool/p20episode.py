@@ -53,9 +53,12 @@ def alternate_files(groups: Sequence[Group]) -> set[Path]:
         for table in alternates if isinstance(alternates, list) else []:
             if isinstance(table, dict) and isinstance(table.get("file"), str):
                 try:
-                    claimed.add((group.meta.parent / table["file"]).resolve())
+                    path = (group.meta.parent / table["file"]).resolve()
                 except (OSError, RuntimeError):
                     continue
+                # Naming its own audio is a mistake the real load reports.
+                if path not in {a.resolve() for a in group.audio}:
+                    claimed.add(path)
     return claimed
 
 

@@ -205,8 +205,12 @@ def read_toml(path: Path, display: str) -> dict[str, Any]:
 def key_line(source: str, key: str) -> int | None:
     """The line where KEY is set, so an error can point at it."""
     leaf = key.split(".")[-1]
-    pattern = re.compile(rf"^\s*(\"?){re.escape(leaf)}\1\s*=", re.M)
+    # [ \t]*, not \s*: with re.M, \s* would start the match on a blank line above.
+    pattern = re.compile(rf"^[ \t]*(\"?){re.escape(leaf)}\1[ \t]*=", re.M)
     match = pattern.search(source)
+    if match is None:
+        # A table or an array of tables: [location] or [[person]].
+        match = re.search(rf"^[ \t]*\[\[?[ \t]*{re.escape(leaf)}[ \t]*\]", source, re.M)
     if match is None:
         return None
     return source.count("\n", 0, match.start()) + 1

@@ -102,6 +102,8 @@ def show_rules(show: Show, episodes: Sequence[Episode]) -> list[Problem]:
                 audio, None, f"is {UNPLAYABLE_FORMATS[ep.audio.format]}, which Apple Podcasts and many apps cannot "
                 "play; publish MP3 or M4A and list this file as an alternate_enclosure", rule="FORMAT-PLAYBACK"))
         for name, value in (("title", ep.title), ("summary", ep.summary)):
+            if ep.sources.get(name) == "default":
+                continue  # a summary defaulted from the title: the title's problem, reported once
             tag = _TAG.search(value)
             if tag:
                 problems.append(warning(

@@ -1,0 +1,79 @@
+// The site's only script. Every page works without it: chapter links then
+// open the audio file at the chapter's time (a media fragment), and the feed
+// URL stays selectable in its field. With it, a chapter link seeks the page's
+// player, the playing chapter is marked, and a button copies the feed URL.
+(function () {
+  "use strict";
+
+  function chapters(player) {
+    var links = Array.prototype.slice.call(
+      document.querySelectorAll('a[data-start][data-player="' + player.id + '"]'));
+    links.forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        // Leave modified clicks (new tab, download) to the browser.
+        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+          return;
+        }
+        event.preventDefault();
+        player.currentTime = Number(link.dataset.start);
+        var playing = player.play();
+        if (playing && playing.catch) {
+          // A blocked or failed play() leaves the player where it was; the
+          // seek above already happened, and the controls say what went wrong.
+          playing.catch(function () {});
+        }
+        player.focus();
+      });
+    });
+    player.addEventListener("timeupdate", function () {
+      var current = null;
+      links.forEach(function (link) {
+        if (Number(link.dataset.start) <= player.currentTime + 0.05) {
+          current = link;
+        }
+      });
+      links.forEach(function (link) {
+        if (link === current) {
+          link.setAttribute("aria-current", "true");
+        } else {
+          link.removeAttribute("aria-current");
+        }
+      });
+    });
+  }
+
+  function copyButton(button) {
+    var field = document.getElementById(button.dataset.copy);
+    var status = document.getElementById(button.dataset.status);
+    if (!field) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      function say(message) {
+        if (status) {
+          status.textContent = message;
+        }
+      }
+      function fallback() {
+        // No clipboard access (an insecure origin, a denied permission):
+        // select the URL so that one keystroke copies it.
+        field.focus();
+        field.select();
+        say("Press Ctrl+C (⌘C on a Mac) to copy the selected feed URL.");
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(field.value).then(function () {
+          say("Copied the feed URL. Paste it into your podcast app.");
+        }, fallback);
+      } else {
+        fallback();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("audio[id]"), chapters);
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), copyButton);
+  });
+})();

@@ -10,6 +10,7 @@ have "title", "img", "url", "endTime", "toc" and "location".
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -55,7 +56,7 @@ def read_json_chapters(path: Path, display: str) -> tuple[Chapter, ...]:
         if not isinstance(item, dict):
             raise ProblemFound(error(display, where, "expected an object with startTime and title"))
         start = item.get("startTime")
-        if not _number(start) or start < 0:
+        if not isinstance(start, (int, float)) or not _number(start) or start < 0:
             raise ProblemFound(error(display, f"{where}.startTime",
                                      f"expected a number of seconds, 0 or more, got {json.dumps(start)}"))
         title = item.get("title")
@@ -64,7 +65,7 @@ def read_json_chapters(path: Path, display: str) -> tuple[Chapter, ...]:
             # chapter list need one.
             raise ProblemFound(error(display, f"{where}.title", "is required: a non-empty string"))
         end = item.get("endTime")
-        if end is not None and (not _number(end) or end <= start):
+        if end is not None and (not isinstance(end, (int, float)) or not _number(end) or end <= start):
             raise ProblemFound(error(display, f"{where}.endTime",
                                      f"expected a number of seconds after startTime, got {json.dumps(end)}"))
         links: dict[str, str | None] = {}
@@ -96,7 +97,7 @@ def check(chapters: Sequence[Chapter], duration: float, display: str, field: str
         return problems
     if chapters[0].start != 0:
         add(f"chapter 1 starts at {npt(chapters[0].start)}; the first chapter must start at 00:00:00.000")
-    for n, (before, ch) in enumerate(zip(chapters, chapters[1:]), start=2):
+    for n, (before, ch) in enumerate(itertools.pairwise(chapters), start=2):
         if ch.start <= before.start:
             add(f"chapter {n} starts at {npt(ch.start)}, not after chapter {n - 1} ({npt(before.start)}); "
                 "chapters must be in ascending order")

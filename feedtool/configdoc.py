@@ -47,13 +47,13 @@ def markdown() -> str:
         "| file | what it is |",
         "|---|---|",
         "| `STEM.mp3` (`.m4a` `.ogg` `.opus` `.flac`) | the audio: exactly one per episode |",
-        "| `STEM.txt` or `STEM.md` | the interview text; published as `transcripts/STEM.txt` and "
-        "`transcripts/STEM.html` |",
+        ("| `STEM.txt` or `STEM.md` | the interview text; published as `transcripts/STEM.txt` and "
+        "`transcripts/STEM.html` |"),
         "| `STEM.toml` | the keys above |",
-        "| `STEM.vtt` / `STEM.srt` | a timed transcript; checked against the audio and published in both "
-        "formats |",
-        "| `STEM.chapters.json` | Podcasting 2.0 JSON chapters; used when STEM.toml has no `[[chapters]]`, "
-        "and preferred to the audio's own chapters |",
+        ("| `STEM.vtt` / `STEM.srt` | a timed transcript; checked against the audio and published in both "
+        "formats |"),
+        ("| `STEM.chapters.json` | Podcasting 2.0 JSON chapters; used when STEM.toml has no `[[chapters]]`, "
+        "and preferred to the audio's own chapters |"),
         "",
         "## Podcasting 2.0 examples",
         "",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,18 +140,24 @@ class Loaded:
     problems: list[Problem]
 
 
-def load(show: Show, reader: Any = read_audio) -> Loaded:
+# Called after each episode is read: (done, total, stem); the CLI draws a progress bar with it.
+LoadProgress = Callable[[int, int, str], None]
+
+
+def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = None) -> Loaded:
     """Read every episode of SHOW. Episodes with errors are left out of the
     result and their problems reported; the caller stops on any error."""
     groups, problems = discover(show.root)
     # Files named as another episode's alternate_enclosure are not episodes.
     groups = p20episode.without_alternates(show.root, groups)
     episodes: list[Episode] = []
-    for group in groups:
+    for done, group in enumerate(groups, 1):
         episode, found = load_group(show, group, reader)
         problems.extend(found)
         if episode is not None:
             episodes.append(episode)
+        if progress is not None:
+            progress(done, len(groups), group.stem)
     episodes.sort(key=lambda e: (e.date, e.stem))
     return Loaded(episodes, problems)
 
@@ -289,9 +295,9 @@ def merge(
     )
     sources["guid"] = "toml" if episode.guid else "default"
     # Podcasting 2.0: chapters by precedence, timed transcripts, alternate files.
-    episode, found = p20episode.complete(show, group, episode, meta, meta_display)
+    completed, found = p20episode.complete(show, group, episode, meta, meta_display)
     problems.extend(found)
-    return episode, problems
+    return completed, problems
 
 
 def with_guids(episodes: Iterable[Episode], guids: dict[str, tuple[str, Source]]) -> list[Episode]:

@@ -10,6 +10,7 @@ The rules come from the namespace's tag pages
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -58,7 +59,7 @@ def seconds(value: Any) -> float:
             number = int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
     else:
         raise ValueError(f"expected seconds or 'HH:MM:SS', got {s.describe(value)}")
-    if number != number or number < 0 or number == float("inf"):
+    if not math.isfinite(number) or number < 0:
         raise ValueError(f"expected a time of 0 seconds or more, got {value!r}")
     return number
 

@@ -49,14 +49,14 @@ def image_reasons(data: bytes, display: str, field: str | None,
     if info.format not in IMAGE_SUFFIXES:
         reasons.append(("APL-IMAGE", f"is a {info.format} image; Apple accepts only JPEG or PNG artwork"))
     elif suffix is not None and suffix.lower() not in IMAGE_SUFFIXES[info.format]:
-        reasons.append(("APL-IMAGE-EXT", f"holds {info.format} data but is named {suffix}; Apple requires the "
-                        f"extension to match the real type (rename it to {IMAGE_SUFFIXES[info.format][0]})"))
+        reasons.append(("APL-IMAGE-EXT", (f"holds {info.format} data but is named {suffix}; Apple requires the "
+                        f"extension to match the real type (rename it to {IMAGE_SUFFIXES[info.format][0]})")))
     if info.width != info.height:
         reasons.append(("APL-IMAGE", f"is {info.width}×{info.height} px, not square; Apple requires square artwork"))
     side = max(info.width, info.height)
     if min(info.width, info.height) < IMAGE_MIN or side > IMAGE_MAX:
-        reasons.append(("APL-IMAGE", f"is {info.width}×{info.height} px; Apple requires {IMAGE_MIN} to "
-                        f"{IMAGE_MAX} px a side"))
+        reasons.append(("APL-IMAGE", (f"is {info.width}×{info.height} px; Apple requires {IMAGE_MIN} to "
+                        f"{IMAGE_MAX} px a side")))
     if info.mode not in RGB_MODES:
         reasons.append(("APL-IMAGE", f"uses the {info.mode} colour mode; Apple requires RGB"))
     return reasons

@@ -8,11 +8,11 @@ from __future__ import annotations
 import feedparser
 import podcastparser
 import pytest
+from conftest import NS, REPO
 from lxml import etree
 from mutagen.id3 import COMM, ID3, TIT2
 from PIL import Image
 
-from conftest import NS, REPO
 from feedtool.build import plan
 from feedtool.check import check_feed
 from feedtool.problems import FeedtoolError, Severity
@@ -48,8 +48,8 @@ def stopped(root) -> list[tuple[str, str]]:
     ("grey.png", Image.new("L", (1400, 1400)), "PNG", "APL-IMAGE",
      "podcast.toml: image: uses the L colour mode; Apple requires RGB"),
     ("liar.jpg", Image.new("RGB", (1400, 1400)), "PNG", "APL-IMAGE-EXT",
-     "podcast.toml: image: holds PNG data but is named .jpg; Apple requires the extension to match the real "
-     "type (rename it to .png)"),
+     ("podcast.toml: image: holds PNG data but is named .jpg; Apple requires the extension to match the real "
+     "type (rename it to .png)")),
     ("anim.gif", Image.new("RGB", (1400, 1400)), "GIF", "APL-IMAGE",
      "podcast.toml: image: is a GIF image; Apple accepts only JPEG or PNG artwork"),
 ])
@@ -81,8 +81,8 @@ def test_good_artwork_passes(make_show, mode, fmt, name):
 def test_episode_image_named_in_toml_must_follow_the_rules(make_show):
     root = one_episode(make_show, toml=TOML + 'image = "ep.png"\n')
     Image.new("RGB", (1500, 1400)).save(root / "episodes" / "ep.png")
-    assert stopped(root) == [("APL-IMAGE", "episodes/first.toml: image: is 1500×1400 px, not square; "
-                                           "Apple requires square artwork")]
+    assert stopped(root) == [("APL-IMAGE", ("episodes/first.toml: image: is 1500×1400 px, not square; "
+                                           "Apple requires square artwork"))]
 
 
 def test_small_embedded_cover_is_left_out_with_a_warning(make_show, cli):
@@ -90,8 +90,8 @@ def test_small_embedded_cover_is_left_out_with_a_warning(make_show, cli):
     p = plan(root)
     assert [(w.rule, str(w)) for w in p.problems] == [(
         "APL-IMAGE",
-        "episodes/first.mp3: artwork: the embedded cover art is not used as the episode's itunes:image: "
-        "it is 32×32 px; Apple requires 1400 to 3000 px a side",
+        ("episodes/first.mp3: artwork: the embedded cover art is not used as the episode's itunes:image: "
+        "it is 32×32 px; Apple requires 1400 to 3000 px a side"),
     )]
     assert p.problems[0].severity is Severity.WARNING
     result = cli("build", root)
@@ -109,8 +109,8 @@ def test_formats_apple_cannot_play_warn(make_show, audio, name):
     found = [(w.rule, w.severity, str(w)) for w in plan(root).problems if w.rule != "APL-IMAGE"]
     # Reported once, naming the file; not also as APL-ENCLOSURE-EXT from the feed check.
     assert found == [("FORMAT-PLAYBACK", Severity.WARNING,
-                      f"episodes/first.{suffix}: is {name}, which Apple Podcasts and many apps cannot play; "
-                      "publish MP3 or M4A and list this file as an alternate_enclosure")]
+                      (f"episodes/first.{suffix}: is {name}, which Apple Podcasts and many apps cannot play; "
+                      "publish MP3 or M4A and list this file as an alternate_enclosure"))]
 
 
 def test_html_in_a_plain_text_field_warns(make_show):
@@ -119,8 +119,8 @@ def test_html_in_a_plain_text_field_warns(make_show):
     tags.add(TIT2(encoding=3, text="<b>Bold</b> move"))
     tags.save(root / "episodes" / "first.mp3")
     found = [(p.rule, str(p)) for p in plan(root).problems]
-    assert found == [("PLAIN-TEXT", "episodes/first.mp3: title: holds the HTML tag '<b>'; apps show this field "
-                                    "as plain text, tags and all")]
+    assert found == [("PLAIN-TEXT", ("episodes/first.mp3: title: holds the HTML tag '<b>'; apps show this field "
+                                    "as plain text, tags and all"))]
 
 
 def test_description_over_4000_characters_stops_the_build(make_show):
@@ -128,9 +128,9 @@ def test_description_over_4000_characters_stops_the_build(make_show):
     tags = ID3()
     tags.add(COMM(encoding=3, lang="eng", desc="", text="x" * 4500))
     tags.save(root / "episodes" / "first.mp3")
-    assert stopped(root) == [("APL-DESC-LEN", "episodes/first.mp3: summary: is 4,500 characters long; Apple "
+    assert stopped(root) == [("APL-DESC-LEN", ("episodes/first.mp3: summary: is 4,500 characters long; Apple "
                                               "allows 4,000 in a description (set a shorter summary in the "
-                                              "episode's toml)")]
+                                              "episode's toml)"))]
 
 
 def test_build_runs_feedtool_check_on_what_it_built(make_show):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import NS, REPO
 from lxml import etree
 
-from conftest import NS, REPO
 from feedtool.build import plan
 from feedtool.problems import FeedtoolError
 
@@ -148,20 +148,20 @@ def test_output_is_byte_stable(make_show, cli):
 
 @pytest.mark.parametrize("chapters, message", [
     ('[[chapters]]\nstart = 1\ntitle = "A"\n',
-     "episodes/first.toml: chapters: chapter 1 starts at 00:00:01.000; the first chapter must start at "
-     "00:00:00.000"),
-    ('[[chapters]]\nstart = 0\ntitle = "A"\n[[chapters]]\nstart = 2\ntitle = "B"\n[[chapters]]\nstart = 1\n'
-     'title = "C"\n',
-     "episodes/first.toml: chapters: chapter 3 starts at 00:00:01.000, not after chapter 2 (00:00:02.000); "
-     "chapters must be in ascending order"),
+     ("episodes/first.toml: chapters: chapter 1 starts at 00:00:01.000; the first chapter must start at "
+     "00:00:00.000")),
+    (('[[chapters]]\nstart = 0\ntitle = "A"\n[[chapters]]\nstart = 2\ntitle = "B"\n[[chapters]]\nstart = 1\n'
+     'title = "C"\n'),
+     ("episodes/first.toml: chapters: chapter 3 starts at 00:00:01.000, not after chapter 2 (00:00:02.000); "
+     "chapters must be in ascending order")),
     ('[[chapters]]\nstart = 0\ntitle = "A"\n[[chapters]]\nstart = "00:01:00"\ntitle = "B"\n',
      "episodes/first.toml: chapters: chapter 2 starts at 00:01:00.000, after the end of the audio (00:00:03.056)"),
     ('[[chapters]]\nstart = "1 minute"\ntitle = "A"\n',
      "episodes/first.toml:3: chapters: item 1: start: expected seconds or 'HH:MM:SS', got '1 minute'"),
     ('[[chapters]]\nstart = 0\n', "episodes/first.toml:3: chapters: item 1: title: is required"),
     ('[[chapters]]\nstart = 0\ntitle = "A"\nurl = "http://example.com"\n',
-     "episodes/first.toml:3: chapters: item 1: url: expected an absolute https URL (Podcasting 2.0 requires "
-     "https), got 'http://example.com'"),
+     ("episodes/first.toml:3: chapters: item 1: url: expected an absolute https URL (Podcasting 2.0 requires "
+     "https), got 'http://example.com'")),
 ])
 def test_bad_toml_chapters(make_show, chapters, message):
     root = make_show({"first": {"audio": "tagged.mp3", "toml": TOML + "\n" + chapters}})
@@ -170,8 +170,8 @@ def test_bad_toml_chapters(make_show, chapters, message):
 
 @pytest.mark.parametrize("content, message", [
     ('{"version": "1.2.0", "chapters": [', "episodes/first.chapters.json:1: is not valid JSON: Expecting value"),
-    ('[]', 'episodes/first.chapters.json: expected a JSON object with "version" and "chapters" '
-     "(Podcasting 2.0 JSON chapters)"),
+    ('[]', ('episodes/first.chapters.json: expected a JSON object with "version" and "chapters" '
+     "(Podcasting 2.0 JSON chapters)")),
     ('{"chapters": []}', 'episodes/first.chapters.json: version: is required: a string such as "1.2.0"'),
     ('{"version": "1.2.0"}', "episodes/first.chapters.json: chapters: is required: a list of chapters"),
     ('{"version": "1.2.0", "chapters": [{"title": "A"}]}',
@@ -181,11 +181,11 @@ def test_bad_toml_chapters(make_show, chapters, message):
     ('{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "A", "endTime": 0}]}',
      "episodes/first.chapters.json: chapters[1].endTime: expected a number of seconds after startTime, got 0"),
     ('{"version": "1.2.0", "chapters": [{"startTime": 0.5, "title": "A"}]}',
-     "episodes/first.chapters.json: chapters: chapter 1 starts at 00:00:00.500; the first chapter must start at "
-     "00:00:00.000"),
+     ("episodes/first.chapters.json: chapters: chapter 1 starts at 00:00:00.500; the first chapter must start at "
+     "00:00:00.000")),
     ('{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "A"}, {"startTime": 0, "title": "B"}]}',
-     "episodes/first.chapters.json: chapters: chapter 2 starts at 00:00:00.000, not after chapter 1 "
-     "(00:00:00.000); chapters must be in ascending order"),
+     ("episodes/first.chapters.json: chapters: chapter 2 starts at 00:00:00.000, not after chapter 1 "
+     "(00:00:00.000); chapters must be in ascending order")),
 ])
 def test_bad_json_chapters(make_show, content, message):
     root = make_show({"first": {"audio": "tagged.mp3", "toml": TOML}})
@@ -203,8 +203,8 @@ def test_bad_audio_chapters_name_the_audio(make_show):
         chap.start_time += 500  # every chapter half a second later: none at 0
     tags.save()
     assert errors(root) == [
-        "episodes/first.mp3: chapters: chapter 1 starts at 00:00:00.500; the first chapter must start at "
-        "00:00:00.000 (from the audio's chapter tags: fix them, or list [[chapters]] in the episode's toml)"]
+        ("episodes/first.mp3: chapters: chapter 1 starts at 00:00:00.500; the first chapter must start at "
+        "00:00:00.000 (from the audio's chapter tags: fix them, or list [[chapters]] in the episode's toml)")]
     # [[chapters]] in the toml overrides the broken tags.
     (root / "episodes" / "first.toml").write_text(TOML + '[[chapters]]\nstart = 0\ntitle = "Whole"\n')
     assert [c.title for c in plan(root).episodes[0].chapters] == ["Whole"]

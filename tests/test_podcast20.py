@@ -13,10 +13,10 @@ import uuid
 import feedparser
 import podcastparser
 import pytest
+from conftest import AUDIO, NS, SHOW_TOML, TEXTS
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from conftest import AUDIO, NS, SHOW_TOML, TEXTS
 from feedtool import config
 from feedtool.build import plan
 from feedtool.check import check_feed
@@ -154,8 +154,8 @@ def test_podcast_guid_from_toml_is_kept_and_may_not_change(make_show, cli):
     with pytest.raises(FeedtoolError) as exc:
         plan(root)
     assert [str(p) for p in exc.value.problems if p.is_error] == [
-        f"podcast.toml: guid: is '{other}' but the show was published with podcast:guid '{mine}' "
-        "(recorded in episodes/feedtool.lock); changing it breaks the show's identity at the Podcast Index"]
+        (f"podcast.toml: guid: is '{other}' but the show was published with podcast:guid '{mine}' "
+        "(recorded in episodes/feedtool.lock); changing it breaks the show's identity at the Podcast Index")]
     assert exc.value.problems[-1].rule == "P20-GUID"
 
 
@@ -281,40 +281,40 @@ def show_problems(tmp_path, extra: str) -> list[str]:
     shutil.copy(AUDIO.parent.parent / "fixtures" / "audio" / "tagged.mp3", tmp_path / "x.mp3")
     from PIL import Image
     Image.new("RGB", (1400, 1400)).save(tmp_path / "cover.png")
-    show, problems = config.load_show(tmp_path)
+    _, problems = config.load_show(tmp_path)
     return [str(p) for p in problems]
 
 
 @pytest.mark.parametrize("extra, message", [
     ('[[person]]\nname = "A"\nrole = "hots"\n',
-     "podcast.toml:9: person: item 1: role: 'hots' is not a role of the Podcasting 2.0 person taxonomy; "
-     "did you mean 'host'?"),
+     ("podcast.toml:9: person: item 1: role: 'hots' is not a role of the Podcasting 2.0 person taxonomy; "
+     "did you mean 'host'?")),
     ('[[person]]\nname = "A"\nrole = "guest"\ngroup = "writing"\n',
-     "podcast.toml:9: person: item 1: role: 'guest' is not in the group 'writing' (the taxonomy lists it under "
-     "'cast')"),
+     ("podcast.toml:9: person: item 1: role: 'guest' is not in the group 'writing' (the taxonomy lists it under "
+     "'cast')")),
     ('[[person]]\nrole = "guest"\n', "podcast.toml:9: person: item 1: name: is required"),
     ('[[person]]\nname = "A"\nhref = "http://example.com/a"\n',
-     "podcast.toml:9: person: item 1: href: expected an absolute https URL (Podcasting 2.0 requires https), "
-     "got 'http://example.com/a'"),
+     ("podcast.toml:9: person: item 1: href: expected an absolute https URL (Podcasting 2.0 requires https), "
+     "got 'http://example.com/a'")),
     ('[[funding]]\nurl = "https://example.com/f"\ntxt = "x"\n',
      "podcast.toml:9: funding: item 1: txt: unknown key; did you mean 'text'?"),
-    ('medium = "podcasts"\n', "podcast.toml:9: medium: expected one of podcast, music, video, film, audiobook, "
+    ('medium = "podcasts"\n', ("podcast.toml:9: medium: expected one of podcast, music, video, film, audiobook, "
      "newsletter, blog, publisher, course, podcastL, musicL, videoL, filmL, audiobookL, newsletterL, blogL, "
-     "publisherL, courseL, mixed, got 'podcasts' (did you mean 'podcast'?)"),
-    ('license = "my-own"\n', "podcast.toml:9: license: 'my-own' is not a well-known license identifier (arr, "
+     "publisherL, courseL, mixed, got 'podcasts' (did you mean 'podcast'?)")),
+    ('license = "my-own"\n', ("podcast.toml:9: license: 'my-own' is not a well-known license identifier (arr, "
      "none, cc-by-4.0, cc-by-sa-4.0, cc-by-nd-4.0, cc-by-nc-4.0, cc-by-nc-sa-4.0, cc-by-nc-nd-4.0, cc0-1.0, "
-     "pod-v4v-1.0); a custom license needs a table with identifier and url"),
+     "pod-v4v-1.0); a custom license needs a table with identifier and url")),
     ('location = { name = "X", country = "XX" }\n',
-     "podcast.toml:9: location: item 1: country: expected an ISO 3166-1 alpha-2 country code such as 'US' or "
-     "'DE', got 'XX'"),
+     ("podcast.toml:9: location: item 1: country: expected an ISO 3166-1 alpha-2 country code such as 'US' or "
+     "'DE', got 'XX'")),
     ('location = { name = "X", geo = "geo:91,0" }\n',
-     "podcast.toml:9: location: item 1: geo: latitude must be within ±90 and longitude within ±180, "
-     "got 'geo:91,0'"),
+     ("podcast.toml:9: location: item 1: geo: latitude must be within ±90 and longitude within ±180, "
+     "got 'geo:91,0'")),
     ('location = { name = "X", osm = "Q42" }\n',
-     "podcast.toml:9: location: item 1: osm: expected an OpenStreetMap type and id such as 'R113314' or "
-     "'W43678282', got 'Q42'"),
-    ('guid = "not-a-uuid"\n', "podcast.toml:9: guid: expected a UUID such as "
-     "9b024349-ccf0-5f69-a609-6b82873eab3c, got 'not-a-uuid'"),
+     ("podcast.toml:9: location: item 1: osm: expected an OpenStreetMap type and id such as 'R113314' or "
+     "'W43678282', got 'Q42'")),
+    ('guid = "not-a-uuid"\n', ("podcast.toml:9: guid: expected a UUID such as "
+     "9b024349-ccf0-5f69-a609-6b82873eab3c, got 'not-a-uuid'")),
     ('locked = "yes"\n', "podcast.toml:9: locked: expected true or false, got 'yes'"),
     ('[[trailer]]\nurl = "https://example.com/t.mp3"\ntitle = "T"\n',
      "podcast.toml:9: trailer: item 1: pubdate: is required"),
@@ -335,8 +335,8 @@ def test_bad_p20_show_keys(tmp_path, extra, message):
     ('[[alternate_enclosure]]\nurl = "https://example.com/a.ogg"\n',
      "episodes/first.toml:3: alternate_enclosure: item 1: length: is required with url"),
     ('[[alternate_enclosure]]\nfile = "a.ogg"\nurl = "https://example.com/a.ogg"\n',
-     "episodes/first.toml:3: alternate_enclosure: item 1: give either file (a file in the show) or url "
-     "(with length and type)"),
+     ("episodes/first.toml:3: alternate_enclosure: item 1: give either file (a file in the show) or url "
+     "(with length and type)")),
 ])
 def test_bad_p20_episode_keys(make_show, toml, message):
     root = make_show({"first": {"audio": "tagged.mp3", "toml": "date = 2013-12-18\n\n" + toml}})
@@ -360,6 +360,7 @@ def test_alternate_file_outside_the_show_is_refused(make_show, tmp_path):
 
 def test_config_docs_match_the_schemas():
     from conftest import REPO
+
     from feedtool.configdoc import markdown
 
     committed = (REPO / "docs" / "config.md").read_text("utf-8")

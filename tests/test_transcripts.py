@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import NS, TEXTS
 from lxml import etree
 
-from conftest import NS, TEXTS
 from feedtool.build import plan
 from feedtool.episodes import discover
 from feedtool.problems import FeedtoolError
@@ -47,7 +47,7 @@ def errors(root: Path) -> list[str]:
 class Balance(HTMLParser):
     """Checks that every non-void element is closed in order."""
 
-    VOID = {"meta", "link", "br", "img", "hr", "input"}
+    VOID = frozenset({"meta", "link", "br", "img", "hr", "input"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -168,8 +168,8 @@ def write(root: Path, name: str, text: str) -> None:
     ("first.vtt", "WEBVTT\n\n00:00.000 -> 00:01.000\nA\n",
      "episodes/first.vtt:4: expected a cue timing line such as '00:00:01.000 --> 00:00:04.000'"),
     ("first.vtt", "WEBVTT\n\nid\n0:00.000 --> 00:01.000\nA\n",
-     "episodes/first.vtt:4: cannot read the cue timing '0:00.000 --> 00:01.000'; expected "
-     "'[hh:]mm:ss.ttt --> [hh:]mm:ss.ttt'"),
+     ("episodes/first.vtt:4: cannot read the cue timing '0:00.000 --> 00:01.000'; expected "
+     "'[hh:]mm:ss.ttt --> [hh:]mm:ss.ttt'")),
     ("first.vtt", "WEBVTT\n\nNOTE only a note\n", "episodes/first.vtt: has no cues"),
     ("first.srt", "1\n00:00:00,000 --> 00:00:01,000\nA\n\nx\n00:00:01,000 --> 00:00:02,000\nB\n",
      "episodes/first.srt:5: expected a cue number, got 'x'"),

@@ -122,7 +122,10 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
     def send_head(self) -> Any:
         path = self.translate_path(self.path)
         if os.path.isdir(path):
-            return super().send_head()  # index.html or a listing
+            # index.html or a listing, copied whole by the base class (the
+            # handler is reused across keep-alive requests: no stale range).
+            self._remaining: int | None = None
+            return super().send_head()
         try:
             fh = open(path, "rb")
         except OSError:
@@ -163,6 +166,9 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
 
     def copyfile(self, source: Any, outputfile: Any) -> None:
         remaining = self._remaining
+        if remaining is None:
+            super().copyfile(source, outputfile)
+            return
         while remaining > 0:
             chunk = source.read(min(64 * 1024, remaining))
             if not chunk:

@@ -6,6 +6,20 @@
   "use strict";
 
   function chapters(player) {
+    var pending = null;
+    // Until the audio's metadata has loaded, a seek is only remembered as
+    // the start position (HTML: "default playback start position"), and a
+    // host without Range requests loses it: seek again once it is known.
+    player.addEventListener("loadedmetadata", function () {
+      if (pending !== null) {
+        player.currentTime = pending;
+        pending = null;
+      }
+    });
+    function seek(time) {
+      pending = player.readyState >= 1 ? null : time;
+      player.currentTime = time;
+    }
     var links = Array.prototype.slice.call(
       document.querySelectorAll('a[data-start][data-player="' + player.id + '"]'));
     links.forEach(function (link) {
@@ -15,7 +29,7 @@
           return;
         }
         event.preventDefault();
-        player.currentTime = Number(link.dataset.start);
+        seek(Number(link.dataset.start));
         var playing = player.play();
         if (playing && playing.catch) {
           // A blocked or failed play() leaves the player where it was; the

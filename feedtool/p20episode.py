@@ -44,7 +44,11 @@ def alternate_files(groups: Sequence[Group]) -> set[Path]:
         if group.meta is None:
             continue
         try:
-            data = tomllib.loads(group.meta.read_text("utf-8"))
+            raw = group.meta.read_text("utf-8")
+            # Most tomls name no alternate: skip the parse (shows run to thousands of episodes).
+            if "alternate_enclosure" not in raw:
+                continue
+            data = tomllib.loads(raw)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
         alternates = data.get("alternate_enclosure")

@@ -234,7 +234,7 @@ def _toml_date(moment: dt.datetime, raw: str) -> dt.date | dt.datetime:
     # A bare date stays a TOML date (easier to read and edit); a time is kept in UTC.
     if re.fullmatch(r"\d{4}(-\d{2}){0,2}", raw.strip()):
         return moment.date()
-    return moment.astimezone(dt.timezone.utc)
+    return moment.astimezone(dt.UTC)
 
 
 TOML_ORDER = ("title", "date", "season", "episode", "summary")

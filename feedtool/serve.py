@@ -127,7 +127,7 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
             self._remaining: int | None = None
             return super().send_head()
         try:
-            fh = open(path, "rb")
+            fh = open(path, "rb")  # noqa: SIM115 (returned to http.server, which closes it)
         except OSError:
             self.send_error(404, "File not found")
             return None
@@ -176,7 +176,7 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
             outputfile.write(chunk)
             remaining -= len(chunk)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
+    def log_message(self, format: str, *args: Any) -> None:
         self.log(f"{self.command} {self.path} → {args[1] if len(args) > 1 else ''}")
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -265,7 +265,7 @@ def run(root: Path, host: str, port: int, *, report: Report, log: Report,
     """
     out = Path(tempfile.mkdtemp(prefix="feedtool-serve-"))
     try:
-        handler = type("Handler", (RangeHandler,), {"log": staticmethod(log)})
+        handler: Any = type("Handler", (RangeHandler,), {"log": staticmethod(log)})
         server = http.server.ThreadingHTTPServer((host, port), lambda *a: handler(*a, directory=str(out)))
         server.daemon_threads = True
         actual_port = server.server_address[1]

@@ -121,7 +121,7 @@ def date_text(moment: dt.datetime, with_zone: bool) -> str:
     UTC time, with 'Z' where the format allows a zone. ID3v2.4's TDRC takes
     yyyy-MM-ddTHH:mm:ss without a zone (ID3v2.4.0 structure §4), which
     feedtool reads back as UTC."""
-    utc = moment.astimezone(dt.timezone.utc)
+    utc = moment.astimezone(dt.UTC)
     if (utc.hour, utc.minute, utc.second) == (0, 0, 0):
         return f"{utc:%Y-%m-%d}"
     return f"{utc:%Y-%m-%dT%H:%M:%S}" + ("Z" if with_zone else "")
@@ -153,7 +153,7 @@ def compare(current: AudioInfo, want: Wanted, kind: str) -> list[Change]:
         "artist": (current.artist, want.artist, current.artist == want.artist),
         "album": (current.album, want.album, current.album == want.album),
         "date": (current.date, date_text(want.date, kind != "mp3"),
-                 current_date is not None and current_date == want.date.astimezone(dt.timezone.utc)),
+                 current_date is not None and current_date == want.date.astimezone(dt.UTC)),
         "track": (current.track, want.track, want.track is None or current.track == want.track),
         "comment": (current.comment, want.comment, (current.comment or "").strip() == want.comment.strip()),
         "artwork": (current.artwork, want.artwork,
@@ -241,7 +241,7 @@ def apply(p: TagPlan) -> bool:
 
 
 def _ms(seconds: float) -> int:
-    return int(round(seconds * 1000))
+    return round(seconds * 1000)
 
 
 def _ends(want: Wanted) -> list[float]:
@@ -255,7 +255,7 @@ def _write_mp3(path: Path, want: Wanted) -> None:
     audio = MP3(path)
     if audio.tags is None:
         audio.add_tags()
-    tags = audio.tags
+    tags: Any = audio.tags  # an ID3 once added; mutagen types it as Optional
     tags.setall("TIT2", [TIT2(encoding=3, text=[want.title])])
     tags.setall("TPE1", [TPE1(encoding=3, text=[want.artist])])
     tags.setall("TALB", [TALB(encoding=3, text=[want.album])])
@@ -288,7 +288,7 @@ def _write_mp4(path: Path, want: Wanted) -> None:
     audio = MP4(path)
     if audio.tags is None:
         audio.add_tags()
-    tags = audio.tags
+    tags: Any = audio.tags
     tags["\xa9nam"] = [want.title]
     tags["\xa9ART"] = [want.artist]
     tags["\xa9alb"] = [want.album]
@@ -325,7 +325,7 @@ def _chapter_time(seconds: float) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
-_CHAPTER_KEY = re.compile(r"chapter\d+(name|url)?", re.I)
+_CHAPTER_KEY = re.compile(r"chapter\d+(name|url)?", re.IGNORECASE)
 
 
 def _set_vorbis(tags: Any, want: Wanted) -> None:
@@ -339,7 +339,8 @@ def _set_vorbis(tags: Any, want: Wanted) -> None:
     if "DESCRIPTION" in tags:  # some taggers show this one: keep the two in step
         tags["DESCRIPTION"] = [want.comment]
     if want.chapters:
-        for key in [k for k in tags.keys() if _CHAPTER_KEY.fullmatch(k)]:
+        # .keys(), not iteration: a VComment iterates as (key, value) pairs.
+        for key in [k for k in tags.keys() if _CHAPTER_KEY.fullmatch(k)]:  # noqa: SIM118
             del tags[key]
         for n, chapter in enumerate(want.chapters, 1):
             tags[f"CHAPTER{n:03d}"] = [_chapter_time(chapter.start)]
@@ -351,7 +352,7 @@ def _set_vorbis(tags: Any, want: Wanted) -> None:
 def _write_ogg(path: Path, want: Wanted) -> None:
     with path.open("rb") as fh:
         is_opus = b"OpusHead" in fh.read(64)
-    audio = OggOpus(path) if is_opus else OggVorbis(path)
+    audio: Any = OggOpus(path) if is_opus else OggVorbis(path)
     if audio.tags is None:
         audio.add_tags()
     _set_vorbis(audio.tags, want)
@@ -363,7 +364,7 @@ def _write_ogg(path: Path, want: Wanted) -> None:
             try:
                 if Picture(base64.b64decode(value)).type != PictureType.COVER_FRONT:
                     kept.append(value)
-            except Exception:  # a broken picture is dropped rather than kept broken
+            except Exception:  # noqa: BLE001, S112 (a broken picture is dropped, not kept broken)
                 continue
         encoded = base64.b64encode(_picture(want.artwork).write()).decode("ascii")
         audio.tags["METADATA_BLOCK_PICTURE"] = [*kept, encoded]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedtool import config, episodes, feed, guids, p20build, site, urls, validate
+from feedtool import cache, config, episodes, feed, guids, p20build, site, urls, validate
 from feedtool.model import Artwork, Episode, Show
 from feedtool.problems import FeedtoolError, Problem, has_errors
 from feedtool.write import Changes, Content, commit, compare, feed_diff, write_file
@@ -47,12 +47,16 @@ def source_date_epoch() -> dt.datetime | None:
                                      f"expected a Unix timestamp in whole seconds, got {raw!r}")]) from None
 
 
-def load(root: Path) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
+def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache: bool = True,
+         ) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
     """Read the show and its episodes; raise FeedtoolError on any error."""
     show, problems = config.load_show(root)
     if show is None:
         raise FeedtoolError(problems)
-    loaded = episodes.load(show)
+    # The read cache (.feedtool-cache/): tags and cleaned texts of files
+    # that have not changed since the last build are not read again.
+    with cache.Cache(show.root, enabled=use_cache) as reader:
+        loaded = episodes.load(show, reader=reader, progress=progress)
     problems += loaded.problems
     lock, found = guids.read_lock(show.root)
     problems += found
@@ -72,10 +76,11 @@ def load(root: Path) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
     return show, eps, lock, problems
 
 
-def plan(root: Path, *, base_url: str | None = None) -> Plan:
+def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProgress | None = None,
+         use_cache: bool = True) -> Plan:
     """Everything that `build` would write. BASE_URL overrides the show's
     (used by `serve`), and the lock then stays as it was."""
-    show, eps, lock, problems = load(root)
+    show, eps, lock, problems = load(root, progress, use_cache=use_cache)
     if base_url is not None:
         show = dataclasses.replace(show, base_url=base_url, link=base_url)
     ordered = tuple(sorted(eps, key=lambda e: (e.date, e.stem), reverse=True))
@@ -151,10 +156,11 @@ class Result:
     written: bool = False
 
 
-def build(root: Path, out: Path | None = None, *, check: bool = False) -> Result:
+def build(root: Path, out: Path | None = None, *, check: bool = False,
+          progress: episodes.LoadProgress | None = None) -> Result:
     """Build ROOT into OUT (default ROOT/public). With CHECK, write nothing
     and report what would change."""
-    p = plan(root)
+    p = plan(root, progress=progress)
     out = out or root / "public"
     lock_path = p.show.root / guids.LOCK_NAME
     lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock

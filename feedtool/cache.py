@@ -1,0 +1,596 @@
+"""What a build has read before: audio tags and cleaned interview texts,
+kept in .feedtool-cache/ under the show folder so that a rebuild does not
+read 10,000 audio files again (issue 7).
+
+A cached entry is used only while its file has the same size, mtime_ns and
+inode as when it was read, and only by the same reader code: the cache
+records a fingerprint of feedtool's reading modules and of the libraries
+they use, and starts empty when it changes. A cache that cannot be opened,
+is corrupt, or was written by another version is deleted and rebuilt; a
+single row that does not decode is read again from its file. Nothing here
+can stop a build: without a usable cache the build reads every file, as it
+would on its first run. The folder is safe to delete at any time.
+
+Storage is one SQLite file (stdlib, no pickle: a cache file someone hands
+you cannot run code). Values are JSON made from the model's dataclasses;
+bytes (embedded cover art) are stored once per SHA-256 in their own table
+and shared in memory between every episode that carries the same picture.
+
+Reading and cleaning is spread over a process pool when there is enough of
+it to pay for starting the workers (`POOL_THRESHOLD`); results come back in
+the order they were asked for, so the build's output never depends on it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from feedtool import __version__, model
+from feedtool.audio import read_audio
+from feedtool.model import AudioInfo, Show, TextInfo
+from feedtool.problems import Problem, ProblemFound, Severity
+
+CACHE_DIR = ".feedtool-cache"
+CACHE_FILE = "cache.sqlite3"
+# The fields of TextInfo that hold the whole text, each in its own column.
+HEAVY_TEXT_FIELDS = ("sections", "notes_html", "transcript", "removed")
+# Bump when the tables below change shape.
+SCHEMA_VERSION = 1
+# Below this many files to read, starting worker processes costs more than
+# it saves (each worker imports mutagen, lxml, nh3: ~0.3 s).
+POOL_THRESHOLD = 200
+# And no more workers than there are this many files each to read.
+JOBS_PER_WORKER = 50
+# A file modified this close to the moment it was read may be modified again
+# within the file system's timestamp granularity without its mtime changing
+# (git calls such entries "racy"); it is read again next time rather than trusted.
+RACY_NS = 1_000_000_000
+
+# The modules whose code decides what a cached value holds, and the
+# libraries they call: a change to any of them empties the cache.
+_READER_MODULES = ("audio.py", "text.py", "model.py", "cache.py", "episodes.py")
+_READER_LIBRARIES = ("mutagen", "nh3", "markdown-it-py")
+
+Signature = tuple[int, int, int]  # size, mtime_ns, inode
+TextResult = tuple[TextInfo | None, list[Problem]]
+
+
+def reader_fingerprint() -> str:
+    """A digest of the reading code and library versions, checked on open."""
+    h = hashlib.sha256(f"{SCHEMA_VERSION}:{__version__}".encode())
+    here = Path(__file__).parent
+    for name in _READER_MODULES:
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    for lib in _READER_LIBRARIES:
+        try:
+            h.update(f"{lib}={metadata.version(lib)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(lib.encode())
+    return h.hexdigest()
+
+
+def signature(st: os.stat_result) -> Signature:
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+# --- The model as JSON ----------------------------------------------------------
+# Generic over the model's dataclasses, so a field another module adds to
+# AudioInfo or TextInfo is cached without a change here. The JSON form is
+# exact by construction: it takes only the exact types it gives back (str,
+# int, bool, finite float, None, tuple, Path, bytes, str-keyed dict, model
+# dataclasses), and anything else makes the value Uncacheable, so it is read
+# from its file each time instead of coming back subtly different.
+
+_MODEL_CLASSES: dict[str, type[Any]] = {
+    name: cls for name, cls in vars(model).items() if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+}
+_PLAIN = (str, int, bool)
+
+
+class Uncacheable(Exception):
+    """A value the JSON form cannot hold exactly."""
+
+
+def encode(value: Any, blobs: dict[str, bytes]) -> Any:
+    """VALUE as JSON-able data; bytes go into BLOBS by SHA-256."""
+    kind = type(value)
+    if value is None or kind in _PLAIN:
+        return value
+    if kind is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise Uncacheable("not a finite number")
+        return value
+    if kind is tuple:
+        return [encode(v, blobs) for v in value]
+    if isinstance(value, Path) and kind is type(Path()):
+        return {"$path": str(value)}
+    if kind is bytes:
+        digest = hashlib.sha256(value).hexdigest()
+        blobs[digest] = value
+        return {"$blob": digest}
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            raise Uncacheable("a mapping with non-string keys")
+        return {"$map": {k: encode(v, blobs) for k, v in value.items()}}
+    if _MODEL_CLASSES.get(kind.__name__) is kind:
+        fields = dataclasses.fields(value)
+        if not all(f.init for f in fields):
+            raise Uncacheable(f"{kind.__name__} has fields its constructor does not take")
+        return {"$dc": kind.__name__, "f": {f.name: encode(getattr(value, f.name), blobs) for f in fields}}
+    raise Uncacheable(f"cannot cache a {kind.__name__}")
+
+
+def decode(data: Any, blob: Callable[[str], bytes]) -> Any:
+    """The inverse of `encode`; BLOB returns the bytes of a digest."""
+    if isinstance(data, list):
+        return tuple(decode(v, blob) for v in data)
+    if not isinstance(data, dict):
+        return data
+    if "$path" in data:
+        return Path(data["$path"])
+    if "$blob" in data:
+        return blob(data["$blob"])
+    if "$map" in data:
+        return {k: decode(v, blob) for k, v in data["$map"].items()}
+    cls = _MODEL_CLASSES[data["$dc"]]
+    return cls(**{k: decode(v, blob) for k, v in data["f"].items()})
+
+
+def _pack(value: Any) -> bytes:
+    # Level 1: interview texts shrink to a third at ~300 MB/s.
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+
+
+def _unpack(data: bytes) -> Any:
+    return json.loads(zlib.decompress(data))
+
+
+# --- Reading, in this process or in a worker ---------------------------------------
+
+
+def read_text(path: Path, display: str, patterns: Sequence[str], markdown: bool) -> TextResult:
+    """Read and clean one interview text; what `episodes.load_group` does without a cache."""
+    from feedtool.episodes import read_text_file
+    from feedtool.text import parse_text
+
+    problems: list[Problem] = []
+    try:
+        content, found = read_text_file(path, display)
+        problems.extend(found)
+        return parse_text(content, extra_patterns=patterns, markdown=markdown), problems
+    except ProblemFound as exc:
+        problems.append(exc.problem)
+        return None, problems
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # "audio" or "text"
+    path: Path
+    display: str
+    patterns: tuple[str, ...] = ()
+    markdown: bool = False
+
+
+@dataclass(frozen=True)
+class Done:
+    job: Job
+    read_ns: int  # when the read began, for the racy check
+    audio: AudioInfo | None = None
+    text: TextInfo | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def run_job(job: Job) -> Done:
+    """One read; module-level so that worker processes can run it."""
+    read_ns = time.time_ns()
+    if job.kind == "audio":
+        try:
+            return Done(job, read_ns, audio=read_audio(job.path, job.display))
+        except ProblemFound as exc:
+            return Done(job, read_ns, problems=(exc.problem,))
+    text, problems = read_text(job.path, job.display, job.patterns, job.markdown)
+    return Done(job, read_ns, text=text, problems=tuple(problems))
+
+
+def worker_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_jobs(jobs: Sequence[Job], progress: Callable[[int], None] | None = None) -> Iterator[Done]:
+    """Run JOBS, on every core when there are enough of them, in order."""
+    workers = min(worker_count(), max(1, len(jobs) // JOBS_PER_WORKER))
+    if len(jobs) < POOL_THRESHOLD or workers < 2:
+        for n, job in enumerate(jobs, 1):
+            yield run_job(job)
+            if progress:
+                progress(n)
+        return
+    import multiprocessing
+
+    # forkserver, not fork: the CLI's progress bar runs a thread, and forking
+    # a process with threads can copy a lock that is held (the reason Python
+    # 3.14 stopped forking by default). The server imports the readers once.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["feedtool.cache"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # Small chunks keep both workers busy to the end; map keeps the order.
+        for n, done in enumerate(pool.map(run_job, jobs, chunksize=16), 1):
+            yield done
+            if progress:
+                progress(n)
+
+
+# --- The cache ----------------------------------------------------------------------
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audio (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,
+                                  info BLOB NOT NULL, blobs TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS text (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,
+                                 variant TEXT NOT NULL, problems BLOB NOT NULL, light BLOB,
+                                 sections BLOB, notes_html BLOB, transcript BLOB, removed BLOB);
+CREATE TABLE IF NOT EXISTS blob (hash TEXT PRIMARY KEY, data BLOB NOT NULL);
+"""
+
+
+@dataclass
+class Stats:
+    """What the cache saved, for tests and the build summary."""
+
+    audio_hits: int = 0
+    audio_reads: int = 0
+    text_hits: int = 0
+    text_reads: int = 0
+    rebuilt: str | None = None  # why the cache file was started afresh
+
+
+class Cache:
+    """The show's read cache. Use as `episodes.load(show, reader=cache)`:
+    calling it reads one audio file, `text()` one interview text, and
+    `prefetch()` reads everything a list of episodes needs, in parallel."""
+
+    def __init__(self, show_root: Path, *, enabled: bool = True):
+        self.folder = show_root / CACHE_DIR
+        self.path = self.folder / CACHE_FILE
+        self.stats = Stats()
+        self._db: sqlite3.Connection | None = None
+        self._blobs: dict[str, bytes] = {}  # one bytes object per picture
+        self._audio: dict[str, AudioInfo] = {}  # read or prefetched in this build
+        self._texts: dict[str, TextResult] = {}
+        self._seen_audio: set[str] = set()
+        self._seen_text: set[str] = set()
+        self._fingerprint = reader_fingerprint()
+        if enabled:
+            self._open()
+
+    # -- opening, and giving up -----------------------------------------------------
+
+    def _open(self) -> None:
+        try:
+            self._db = self._connect()
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            # Corrupt, foreign or unreadable: start again from an empty file.
+            self.stats.rebuilt = f"{type(exc).__name__}: {exc}"
+            self._close_quietly()
+            try:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(str(self.path) + suffix).unlink(missing_ok=True)
+                self._db = self._connect()
+            except (sqlite3.Error, OSError, ValueError):
+                self._close_quietly()  # a read-only show folder: build without a cache
+
+    def _connect(self) -> sqlite3.Connection:
+        self.folder.mkdir(exist_ok=True)
+        tag = self.folder / "CACHEDIR.TAG"
+        if not tag.exists():
+            # The Cache Directory Tagging Specification: backup tools skip this folder.
+            tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
+                           "# feedtool's read cache; safe to delete.\n", "ascii")
+        db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_TABLES)
+            row = db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
+            if row is None or row[0] != self._fingerprint:
+                if row is not None:
+                    self.stats.rebuilt = "feedtool or its libraries changed"
+                db.execute("BEGIN IMMEDIATE")
+                for table in ("audio", "text", "blob", "meta"):
+                    db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
+                db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (self._fingerprint,))
+                db.execute("COMMIT")
+            db.execute("BEGIN")  # one transaction per build: one fsync, not 10,000
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _close_quietly(self) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """A database error mid-build: finish the build without the cache,
+        and let the next build start it afresh."""
+        self.stats.rebuilt = f"{type(exc).__name__}: {exc}"
+        self._close_quietly()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    # -- blobs ---------------------------------------------------------------------------
+
+    def _blob(self, digest: str) -> bytes:
+        data = self._blobs.get(digest)
+        if data is None:
+            assert self._db is not None
+            row = self._db.execute("SELECT data FROM blob WHERE hash=?", (digest,)).fetchone()
+            if row is None or hashlib.sha256(row[0]).hexdigest() != digest:
+                raise KeyError(digest)
+            data = self._blobs[digest] = bytes(row[0])
+        return data
+
+    # -- audio ---------------------------------------------------------------------------
+
+    def __call__(self, path: Path, display: str | None = None) -> AudioInfo:
+        """The reader `episodes.load` calls: AudioInfo from the cache or the file."""
+        key = str(path)
+        self._seen_audio.add(key)
+        info = self._audio.pop(key, None)  # prefetched
+        if info is None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return read_audio(path, display)  # it names the problem
+            info = self._cached_audio(key, signature(st))
+            if info is None:
+                info = self._store(run_job(Job("audio", path, display or key)), st)
+        return info
+
+    def _cached_audio(self, key: str, sig: Signature) -> AudioInfo | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT info FROM audio WHERE path=? AND size=? AND mtime_ns=? AND ino=?",
+                                   (key, *sig)).fetchone()
+            if row is None:
+                return None
+            info = decode(_unpack(row[0]), self._blob)
+            if not isinstance(info, AudioInfo) or str(info.path) != key:
+                raise ValueError("not this file's AudioInfo")
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None
+        except (ValueError, KeyError, TypeError, zlib.error):
+            return None  # an entry that does not decode is read again and replaced
+        self.stats.audio_hits += 1
+        return info
+
+    def _store(self, done: Done, st: os.stat_result) -> AudioInfo:
+        """Record a finished audio read; raise its problem like read_audio does."""
+        self.stats.audio_reads += 1
+        if done.audio is None:
+            raise ProblemFound(done.problems[0])
+        info = done.audio
+        if self._db is not None and st.st_mtime_ns < done.read_ns - RACY_NS:
+            blobs: dict[str, bytes] = {}
+            try:
+                data = encode(info, blobs)
+                self._db.executemany("INSERT OR IGNORE INTO blob VALUES (?, ?)", blobs.items())
+                self._db.execute("INSERT OR REPLACE INTO audio VALUES (?, ?, ?, ?, ?, ?)",
+                                 (str(info.path), *signature(st), _pack(data), " ".join(sorted(blobs))))
+            except Uncacheable:
+                pass
+            except sqlite3.Error as exc:
+                self._failed(exc)
+        if info.artwork is not None:
+            # One bytes object per picture, shared by every episode that
+            # carries it (a show's cover embedded in each of 10,000 files).
+            data = info.artwork.data
+            shared = self._blobs.setdefault(hashlib.sha256(data).hexdigest(), data)
+            if shared is not data:
+                info = dataclasses.replace(info, artwork=dataclasses.replace(info.artwork, data=shared))
+        return info
+
+    # -- texts ---------------------------------------------------------------------------
+
+    @staticmethod
+    def variant(patterns: Sequence[str], markdown: bool) -> str:
+        """What else a cleaned text depends on: the show's patterns and the syntax."""
+        return hashlib.sha256(json.dumps([list(patterns), markdown]).encode()).hexdigest()[:16]
+
+    def text(self, show: Show, path: Path, display: str) -> TextResult:
+        """A cleaned interview text and its warnings, from the cache or the file."""
+        key = str(path)
+        self._seen_text.add(key)
+        found = self._texts.pop(key, None)  # prefetched and not stored: handed over once
+        if found is not None:
+            return found
+        markdown = path.suffix == ".md"  # as episodes.load_group decides
+        variant = self.variant(show.clean_patterns, markdown)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return read_text(path, display, show.clean_patterns, markdown)
+        cached = self._cached_text(key, signature(st), variant)
+        if cached is not None:
+            return cached
+        done = run_job(Job("text", path, display, tuple(show.clean_patterns), markdown))
+        return self._store_text(done, st, variant)[0]
+
+    def _text_row(self, key: str, sig: Signature, variant: str, columns: str) -> Any:
+        assert self._db is not None
+        return self._db.execute(
+            f"SELECT {columns} FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? AND variant=?",  # noqa: S608
+            (key, *sig, variant)).fetchone()
+
+    def _cached_text(self, key: str, sig: Signature, variant: str) -> TextResult | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._text_row(key, sig, variant, "problems, light, " + ", ".join(HEAVY_TEXT_FIELDS))
+            if row is None:
+                return None
+            problems = [Problem(**{**p, "severity": Severity(p["severity"])}) for p in _unpack(row[0])]
+            info = None
+            if row[1] is not None:
+                light = _unpack(row[1])
+                for name, packed in zip(HEAVY_TEXT_FIELDS, row[2:]):
+                    light["f"][name] = _unpack(packed)
+                info = decode(light, self._blob)
+                if not isinstance(info, TextInfo):
+                    raise ValueError("not a TextInfo")
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None
+        except (ValueError, KeyError, TypeError, zlib.error):
+            return None  # read again and replaced
+        self.stats.text_hits += 1
+        return info, problems
+
+    def _store_text(self, done: Done, st: os.stat_result, variant: str) -> tuple[TextResult, bool]:
+        """Record a finished text read; say whether it went into the cache."""
+        self.stats.text_reads += 1
+        result = (done.text, list(done.problems))
+        if self._db is None or any(p.is_error for p in done.problems) or st.st_mtime_ns >= done.read_ns - RACY_NS:
+            return result, False
+        blobs: dict[str, bytes] = {}
+        try:
+            problems = [dataclasses.asdict(p) | {"severity": p.severity.value} for p in done.problems]
+            columns: list[bytes | None] = [None] * (1 + len(HEAVY_TEXT_FIELDS))
+            if done.text is not None:
+                light = encode(done.text, blobs)
+                # The big fields get columns of their own, so that one can be
+                # read back without the others.
+                columns = [_pack(light["f"].pop(name)) for name in HEAVY_TEXT_FIELDS]
+                columns.insert(0, _pack(light))
+            self._db.executemany("INSERT OR IGNORE INTO blob VALUES (?, ?)", blobs.items())
+            self._db.execute(f"INSERT OR REPLACE INTO text VALUES (?, ?, ?, ?, ?, ?, ?{', ?' * len(HEAVY_TEXT_FIELDS)})",
+                             (str(done.job.path), *signature(st), variant, _pack(problems), *columns))
+        except Uncacheable:
+            return result, False
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return result, False
+        return result, True
+
+    # -- reading ahead, in parallel ------------------------------------------------------
+
+    def prefetch(self, show: Show, groups: Iterable[Any], display: Callable[[Path], str],
+                 progress: Callable[[int, int, str], None] | None = None) -> None:
+        """Read every audio file and text of GROUPS (`episodes.Group`s) that
+        the cache does not hold, on all cores when there are many. Afterwards
+        `__call__` and `text` answer from memory or from the cache."""
+        jobs: list[Job] = []
+        stats: list[os.stat_result] = []
+        for group in groups:
+            if len(group.audio) == 1:
+                path = group.audio[0]
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    st = None  # read_audio will say what is wrong, in order
+                info = self._cached_audio(str(path), signature(st)) if st else None
+                if info is not None:
+                    self._audio[str(path)] = info
+                elif st is not None:
+                    jobs.append(Job("audio", path, display(path)))
+                    stats.append(st)
+            if len(group.text) == 1:
+                path = group.text[0]
+                markdown = path.suffix == ".md"  # as episodes.load_group decides
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                variant = self.variant(show.clean_patterns, markdown)
+                if self._db is not None and self._text_row(str(path), signature(st), variant, "1") is not None:
+                    continue
+                jobs.append(Job("text", path, display(path), tuple(show.clean_patterns), markdown))
+                stats.append(st)
+        if not jobs:
+            return
+        report = (lambda n: progress(n, len(jobs), "reading")) if progress else None
+        for done, st in zip(run_jobs(jobs, report), stats):
+            key = str(done.job.path)
+            if done.job.kind == "audio":
+                if done.audio is not None:
+                    self._audio[key] = self._store(done, st)
+                # A file with a problem is read again in order, where its problem is reported.
+            else:
+                result, stored = self._store_text(done, st, self.variant(done.job.patterns, done.job.markdown))
+                if not stored:  # stored ones are read back when needed, so memory holds one at a time
+                    self._texts[key] = result
+
+    # -- the end of a build ----------------------------------------------------------------
+
+    def close(self, *, prune: bool = True) -> None:
+        """Commit what was read. With PRUNE, forget files this build did not
+        ask for (deleted or renamed episodes) and pictures nothing uses."""
+        if self._db is None:
+            return
+        try:
+            if prune:
+                for table, seen in (("audio", self._seen_audio), ("text", self._seen_text)):
+                    stale = [(p,) for (p,) in self._db.execute(f"SELECT path FROM {table}")  # noqa: S608
+                             if p not in seen]
+                    self._db.executemany(f"DELETE FROM {table} WHERE path=?", stale)  # noqa: S608
+                used = {h for (hs,) in self._db.execute("SELECT blobs FROM audio") for h in hs.split()}
+                # Texts hold no pictures today, but a text's model may one day: keep its blobs too.
+                for (packed,) in self._db.execute("SELECT light FROM text WHERE light IS NOT NULL"):
+                    used.update(_blob_refs(_unpack(packed)))
+                unused = [(h,) for (h,) in self._db.execute("SELECT hash FROM blob") if h not in used]
+                self._db.executemany("DELETE FROM blob WHERE hash=?", unused)
+            self._db.execute("COMMIT")
+        except (sqlite3.Error, ValueError, zlib.error) as exc:
+            if isinstance(exc, sqlite3.Error):
+                self._failed(exc)
+        finally:
+            self._close_quietly()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(prune=exc[0] is None)
+
+
+def _blob_refs(data: Any) -> Iterator[str]:
+    if isinstance(data, list):
+        for v in data:
+            yield from _blob_refs(v)
+    elif isinstance(data, dict):
+        if "$blob" in data:
+            yield data["$blob"]
+        for v in data.values():
+            yield from _blob_refs(v)

@@ -1,0 +1,258 @@
+"""The read cache (.feedtool-cache/): a rebuild reads no unchanged audio
+file and cleans no unchanged text; a changed file is read again; a corrupt,
+foreign or outdated cache is rebuilt without stopping the build; the process
+pool gives the same output as reading in order."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import AUDIO, TEXTS, snapshot
+
+import feedtool.text
+from feedtool import cache
+from feedtool.build import build, plan
+from feedtool.cache import CACHE_DIR, CACHE_FILE
+
+HOUR_AGO = time.time() - 3600
+
+
+def age(root: Path, when: float = HOUR_AGO) -> None:
+    """Make every episode file look an hour old: a file modified a moment
+    before it is read is not trusted to the cache (see cache.RACY_NS)."""
+    for path in (root / "episodes").rglob("*"):
+        if path.is_file():
+            os.utime(path, (when, when))
+
+
+class Reads:
+    """Counts the audio files and texts actually read, whoever reads them."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.audio: list[str] = []
+        self.texts: int = 0
+        real_read, real_parse = cache.read_audio, feedtool.text.parse_text
+
+        def read_audio(path: Path, display: str | None = None) -> object:
+            self.audio.append(Path(path).name)
+            return real_read(path, display)
+
+        def parse_text(*args: object, **kwargs: object) -> object:
+            self.texts += 1
+            return real_parse(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(cache, "read_audio", read_audio)
+        monkeypatch.setattr(feedtool.text, "parse_text", parse_text)
+
+    def reset(self) -> None:
+        self.audio, self.texts = [], 0
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
+    return Reads(monkeypatch)
+
+
+@pytest.fixture
+def show(make_show: Callable[..., Path]) -> Path:
+    root = make_show({
+        "first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
+                  "toml": "date = 2013-12-18T16:00:00Z\n"},
+        "second": {"audio": "tagged.m4a", "toml": 'date = 2014-01-08\ntitle = "Second"\n'},
+        "third": {"audio": "tagged.flac", "text": (TEXTS / "magazine_qa.txt").read_text(),
+                  "toml": "date = 2014-02-01\n"},
+    })
+    age(root)
+    return root
+
+
+def test_second_build_reads_no_audio_file_and_cleans_no_text(show, reads):
+    build(show)
+    assert sorted(reads.audio) == ["first.mp3", "second.m4a", "third.flac"]
+    assert reads.texts == 2
+    first_output = snapshot(show / "public")
+    assert (show / CACHE_DIR / CACHE_FILE).is_file()
+
+    reads.reset()
+    result = build(show)
+    assert reads.audio == [] and reads.texts == 0
+    assert not result.changes.any
+    assert snapshot(show / "public") == first_output
+
+
+def test_cached_build_equals_uncached_build(show, reads):
+    build(show)  # fills the cache
+    reads.reset()
+    cached = plan(show)
+    assert reads.audio == []
+    shutil.rmtree(show / CACHE_DIR)
+    fresh = plan(show)
+    assert len(reads.audio) == 3
+    assert cached.files.keys() == fresh.files.keys()
+    for name, content in fresh.files.items():
+        assert cached.files[name] == content, name
+    assert cached.episodes == fresh.episodes
+
+
+def test_a_touched_file_is_read_again(show, reads):
+    build(show)
+    reads.reset()
+    later = HOUR_AGO + 60
+    os.utime(show / "episodes" / "second.m4a", (later, later))
+    build(show)
+    assert reads.audio == ["second.m4a"] and reads.texts == 0
+    reads.reset()
+    build(show)
+    assert reads.audio == []
+
+
+def test_a_replaced_file_is_read_again_and_its_new_tags_used(show, reads, cli):
+    build(show)
+    reads.reset()
+    target = show / "episodes" / "first.mp3"
+    shutil.copyfile(AUDIO / "untagged.mp3", target)  # another size, another inode's content
+    age(show)
+    assert cli("build", show).exit_code == 0
+    assert reads.audio == ["first.mp3"]
+    feed = (show / "public" / "feed.xml").read_text()
+    assert f'length="{target.stat().st_size}"' in feed
+
+
+def test_an_edited_text_is_cleaned_again(show, reads):
+    build(show)
+    reads.reset()
+    text = show / "episodes" / "first.txt"
+    text.write_text(text.read_text().replace("Spike Jonze Opens His Heart For 'Her'", "A New Headline"))
+    age(show)
+    p = plan(show)
+    assert reads.texts == 1 and reads.audio == []
+    assert "A New Headline" in [e.title for e in p.episodes]
+
+
+def test_changed_clean_patterns_clean_every_text_again(show, reads):
+    build(show)
+    reads.reset()
+    toml = show / "podcast.toml"
+    toml.write_text(toml.read_text() + "clean_patterns = ['^Interview Highlights$']\n")
+    build(show)
+    assert reads.texts == 2 and reads.audio == []
+
+
+def test_a_corrupt_cache_file_is_rebuilt(show, reads):
+    build(show)
+    db = show / CACHE_DIR / CACHE_FILE
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    db.write_bytes(b"this is not a database, it is a file someone broke" * 100)
+    reads.reset()
+    result = build(show)
+    assert len(reads.audio) == 3 and reads.texts == 2
+    assert not result.changes.any  # the same output, read from the files
+    reads.reset()
+    build(show)
+    assert reads.audio == [] and reads.texts == 0  # and the cache works again
+
+
+def test_a_corrupt_row_is_read_again_and_the_rest_trusted(show, reads):
+    build(show)
+    with sqlite3.connect(show / CACHE_DIR / CACHE_FILE) as db:
+        db.execute("UPDATE audio SET info = x'00ff00' WHERE path LIKE '%second.m4a'")
+        db.execute("UPDATE text SET notes_html = x'789c' WHERE path LIKE '%first.txt'")
+    reads.reset()
+    build(show)
+    assert reads.audio == ["second.m4a"] and reads.texts == 1
+
+
+def test_a_cache_from_another_feedtool_is_emptied(show, reads):
+    build(show)
+    with sqlite3.connect(show / CACHE_DIR / CACHE_FILE) as db:
+        db.execute("UPDATE meta SET value = 'an older feedtool' WHERE key = 'fingerprint'")
+    reads.reset()
+    build(show)
+    assert len(reads.audio) == 3 and reads.texts == 2
+
+
+def test_the_cache_folder_is_safe_to_delete(show, reads):
+    build(show)
+    shutil.rmtree(show / CACHE_DIR)
+    reads.reset()
+    result = build(show)
+    assert len(reads.audio) == 3 and not result.changes.any
+    assert (show / CACHE_DIR / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+
+
+def test_a_file_modified_just_before_the_build_is_not_trusted(make_show, reads):
+    root = make_show()  # files written a moment ago
+    build(root)
+    reads.reset()
+    build(root)
+    # Modified within RACY_NS of being read: read again, as git does with "racy" entries.
+    assert len(reads.audio) == 2
+    age(root)
+    build(root)
+    reads.reset()
+    build(root)
+    assert reads.audio == []
+
+
+def test_deleted_episodes_leave_the_cache(show):
+    build(show)
+    (show / "episodes" / "third.flac").unlink()
+    (show / "episodes" / "third.txt").unlink()
+    (show / "episodes" / "third.toml").unlink()
+    from feedtool.cli import app
+    from typer.testing import CliRunner
+
+    assert CliRunner().invoke(app, ["remove", "third", "--show", str(show)]).exit_code == 0
+    build(show)
+    with sqlite3.connect(show / CACHE_DIR / CACHE_FILE) as db:
+        paths = [Path(p).name for (p,) in db.execute("SELECT path FROM audio UNION ALL SELECT path FROM text")]
+    assert sorted(paths) == ["first.mp3", "first.txt", "second.m4a"]
+
+
+def test_embedded_art_is_stored_once_and_shared(make_show, reads):
+    root = make_show({f"ep{i}": {"audio": "tagged.mp3", "toml": f"date = 2014-01-0{i}\n"} for i in range(1, 5)})
+    age(root)
+    build(root)
+    with sqlite3.connect(root / CACHE_DIR / CACHE_FILE) as db:
+        assert db.execute("SELECT count(*) FROM blob").fetchone() == (1,)
+    p = plan(root)
+    arts = {id(e.audio.artwork.data) for e in p.episodes}
+    assert len(arts) == 1
+
+
+def test_the_process_pool_reads_the_same_as_one_process(make_show, reads, monkeypatch):
+    episodes = {}
+    formats = ["tagged.mp3", "tagged.m4a", "tagged.ogg", "tagged.opus", "tagged.flac", "vbr_noxing.mp3"]
+    for i, audio in enumerate(formats * 2, 1):
+        episodes[f"e{i:02d}"] = {"audio": audio, "text": (TEXTS / "radio_transcript.txt").read_text(),
+                                 "toml": f"date = 2014-01-{i:02d}\ntitle = 'Episode {i}'\n"}
+    root = make_show(episodes)
+    age(root)
+    serial = plan(root, use_cache=False)
+    # 24 reads: lower the threshold so that they go to two worker processes.
+    monkeypatch.setattr(cache, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(cache, "JOBS_PER_WORKER", 4)
+    monkeypatch.setattr(cache, "worker_count", lambda: 2)
+    jobs = []
+    real_run_jobs = cache.run_jobs
+
+    def spy(batch, progress=None):
+        jobs.append(len(batch))
+        return real_run_jobs(batch, progress)
+
+    monkeypatch.setattr(cache, "run_jobs", spy)
+    reads.reset()
+    pooled = plan(root)
+    assert jobs == [24]
+    assert reads.audio == []  # read in the workers, not in this process
+    assert pooled.files.keys() == serial.files.keys()
+    for name, content in serial.files.items():
+        assert pooled.files[name] == content, name
+    assert [e.stem for e in pooled.episodes] == [e.stem for e in serial.episodes]

@@ -7,9 +7,11 @@ cannot be read at all (no podcast.toml, not a feed).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
 
@@ -110,7 +112,8 @@ def build(
         err.print(f"error: {directory / 'podcast.toml'}: not found; give the show folder (see `feedtool init`)")
         raise typer.Exit(EXIT_USAGE)
     try:
-        result = run_build(directory, output, check=check)
+        with progress_bar("Reading episodes", enabled=not (quiet or as_json)) as update:
+            result = run_build(directory, output, check=check, progress=update)
     except FeedtoolError as exc:
         fail(exc.problems, as_json)
     plan = result.plan
@@ -291,6 +294,365 @@ def remove(
     err.print(f"Removed {stem} (GUID {lock.episodes[stem]['guid']} retired)"
               + (f"; deleted {', '.join(deleted)}" if deleted else "")
               + ". Next: `feedtool build`.")
+
+
+# --- authoring: init, add, tag, serve, episodes --------------------------------
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress callback drawing a bar on a terminal; None (nothing drawn) when
+    stderr is piped, so logs and CI output stay clean. The real isatty(), not
+    rich's is_terminal: FORCE_COLOR asks for colour, not for cursor movements."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[item]}"), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=None, item="")
+
+        def update(done: int, total: int, item: str) -> None:
+            bar.update(task, completed=done, total=total, item=item)
+
+        yield update
+
+
+def next_hint(text: str) -> None:
+    err.print(f"[bold]Next:[/] {text}", markup=True, soft_wrap=True)
+
+
+def show_flag(show: Path) -> str:
+    return "" if show == Path(".") else f" --show {show}"
+
+
+def require_show(show: Path) -> None:
+    if not (show / "podcast.toml").is_file():
+        err.print(f"error: {show / 'podcast.toml'}: not found; give the show folder with --show "
+                  "(or make one with `feedtool init`)", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+
+
+def complete_category(incomplete: str) -> list[str]:
+    from feedtool.scaffold import category_choices
+
+    return [c for c in category_choices() if c.lower().startswith(incomplete.lower())]
+
+
+def ask(key: str, label: str, default: str | None = None) -> Any:
+    """Prompt until the answer passes podcast.toml's own check for KEY."""
+    from feedtool.scaffold import check_answer
+
+    while True:
+        raw = typer.prompt(label, default=default, err=True)
+        value, problem = check_answer(key, raw)
+        if problem is None:
+            return value
+        err.print(f"[red]{problem.message}[/]", markup=True)
+
+
+def ask_category() -> str:
+    """Apple's categories as a numbered choice: the category, then a subcategory."""
+    from feedtool.config import apple_categories
+    from feedtool.scaffold import check_answer
+
+    tops = list(apple_categories())
+    for n, name in enumerate(tops, 1):
+        err.print(f"  {n:>2}. {name}", markup=False)
+    while True:
+        raw = typer.prompt("Category (number or name)", err=True).strip()
+        top = tops[int(raw) - 1] if raw.isdigit() and 1 <= int(raw) <= len(tops) else raw
+        value, problem = check_answer("category", top)
+        if problem is None:
+            break
+        err.print(f"[red]{problem.message}[/]", markup=True)
+    if " > " in value or not apple_categories()[value]:
+        return str(value)
+    subs = apple_categories()[value]
+    for n, name in enumerate(subs, 1):
+        err.print(f"  {n:>2}. {value} > {name}", markup=False)
+    while True:
+        raw = typer.prompt("Subcategory (number or name, Enter for none)", default="", show_default=False,
+                           err=True).strip()
+        if not raw:
+            return str(value)
+        sub = subs[int(raw) - 1] if raw.isdigit() and 1 <= int(raw) <= len(subs) else raw
+        full, problem = check_answer("category", f"{value} > {sub}")
+        if problem is None:
+            return str(full)
+        err.print(f"[red]{problem.message}[/]", markup=True)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to make the show (created if missing).")] = Path("."),
+    title: Annotated[str | None, typer.Option(help="The show's name.")] = None,
+    author: Annotated[str | None, typer.Option(help="Who makes the show.")] = None,
+    email: Annotated[str | None, typer.Option(help="The owner's email (directories verify it).")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Where public/ will be served.")] = None,
+    language: Annotated[str | None, typer.Option(help="ISO 639 code, e.g. en  [default: en]")] = None,
+    category: Annotated[str | None, typer.Option(
+        help="Apple category, e.g. 'Arts' or 'Society & Culture > Documentary'.",
+        autocompletion=complete_category)] = None,
+    description: Annotated[str | None, typer.Option(help="What the show is about.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Ask nothing: every answer from the flags.")] = False,
+) -> None:
+    """Make a new show folder: podcast.toml, episodes/, cover art, .gitignore and a CI workflow.
+
+    Asks for each answer it is not given; with --yes it asks nothing (for scripts).
+    Never overwrites an existing show.
+
+    Examples:
+
+        feedtool init my-show
+
+        feedtool init my-show --yes --title "My Show" --author "Ann Example" --email ann@example.com --base-url https://example.com/podcast/ --language en --category "Society & Culture"
+    """
+    from feedtool import scaffold
+
+    conflicts = scaffold.conflicts(directory)
+    if conflicts:
+        print_problems(conflicts)
+        err.print("Init stopped: nothing was written.")
+        raise typer.Exit(EXIT_PROBLEMS)
+    given = {"title": title, "description": description, "author": author, "owner_email": email,
+             "base_url": base_url, "language": language, "category": category}
+    if yes:
+        given["language"] = language or "en"
+    else:
+        labels = {"title": "Show title", "author": "Author", "owner_email": "Owner email",
+                  "base_url": "Base URL (where public/ will be served)", "language": "Language"}
+        for key, label in labels.items():
+            if given[key] is None:
+                given[key] = ask(key, label, "en" if key == "language" else None)
+        if given["description"] is None:
+            given["description"] = ask("description", "Description",
+                                       scaffold.default_description(str(given["title"]), str(given["author"])))
+        if given["category"] is None:
+            given["category"] = ask_category()
+    answers, problems = scaffold.validate(given)
+    if answers is None:
+        print_problems(problems)
+        err.print("Init stopped: nothing was written.")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        created = scaffold.create(directory, answers)
+    except FeedtoolError as exc:
+        fail(exc.problems, False, "Init stopped")
+    err.print(f"Made a new show in {directory}:", markup=False)
+    for rel in created.written:
+        err.print(f"  wrote {rel}", markup=False)
+    for rel in created.appended:
+        err.print(f"  added feedtool's lines to {rel}", markup=False)
+    err.print(scaffold.summary(answers), markup=False)
+    where = "" if directory == Path(".") else f" --show {directory}"
+    next_hint(f"feedtool add AUDIO --text INTERVIEW.txt{where}  (then `feedtool build`)")
+
+
+@app.command()
+def add(
+    audio: Annotated[Path, typer.Argument(help="The episode's audio: .mp3 .m4a .ogg .opus .flac")],
+    text: Annotated[Path | None, typer.Option("--text", help="The interview text (.txt or .md).")] = None,
+    title: Annotated[str | None, typer.Option(help="The title [default: the text's headline, or the tags'].")] = None,
+    date: Annotated[str | None, typer.Option(
+        help="Publication date, e.g. 2024-01-31 or 2024-01-31T09:00:00Z, or 'today' "
+             "[default: the audio's date tag].")] = None,
+    season: Annotated[int | None, typer.Option(help="Season number.")] = None,
+    episode: Annotated[int | None, typer.Option(help="Episode number [default: the next free one].")] = None,
+    stem: Annotated[str | None, typer.Option(help="File name below episodes/ [default: from the title].")] = None,
+    move: Annotated[bool, typer.Option("--move", help="Move the files instead of copying them.")] = False,
+    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
+) -> None:
+    """Bring an episode into the show: the audio and text under episodes/, and STEM.toml
+    prefilled with title, date, summary and episode number (each from a flag, the text or the tags).
+
+    Examples:
+
+        feedtool add ~/Recordings/interview.mp3 --text interview.txt
+
+        feedtool add take3.m4a --title "Three Takes" --date 2024-05-01 --season 2 --move
+    """
+    from feedtool import add as add_mod
+
+    require_show(show)
+    if not audio.is_file():
+        err.print(f"error: {audio}: file not found", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    request = add_mod.Request(audio, text, title, date, season, episode, stem, move)
+    try:
+        plan = add_mod.plan(show, request)
+    except FeedtoolError as exc:
+        only_date = all(p.field == "date" for p in exc.problems if p.is_error)
+        if not (only_date and date is None and sys.stdin.isatty()):
+            fail(exc.problems, False, "Add stopped")
+        # No date anywhere: ask, rather than guess one.
+        request = add_mod.Request(audio, text, title, typer.prompt("Publication date (YYYY-MM-DD or 'today')",
+                                                                   err=True), season, episode, stem, move)
+        try:
+            plan = add_mod.plan(show, request)
+        except FeedtoolError as again:
+            fail(again.problems, False, "Add stopped")
+    written = add_mod.commit(plan)
+    err.print(f"Added episodes/{plan.stem} ({'moved' if move else 'copied'} from {audio}):", markup=False)
+    for field, value, source in add_mod.report(plan):
+        shown = " ".join(value.split())
+        shown = shown if len(shown) <= 70 else shown[:67] + "..."
+        err.print(f"  {field:<10} {shown:<70}  [{source}]", markup=False)
+    for path in written:
+        err.print(f"  wrote {path.relative_to(plan.show.root).as_posix()}", markup=False)
+    next_hint(f"feedtool build{'' if show == Path('.') else ' ' + str(show)}  (edit "
+              f"episodes/{plan.stem}.toml first if a value is wrong)")
+
+
+@app.command()
+def tag(
+    target: Annotated[str, typer.Argument(metavar="STEM|all", help="An episode's stem, or 'all'.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show the changes; write nothing.")] = False,
+    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
+) -> None:
+    """Write each episode's metadata into its audio file's own tags: title, show as artist and
+    album, date, episode number, summary, cover art and chapters. Never re-encodes the audio.
+
+    ID3v2.4 for MP3, MP4 atoms for M4A, Vorbis comments for Ogg, Opus and FLAC.
+
+    Examples:
+
+        feedtool tag all --dry-run     # what would change, old → new
+
+        feedtool tag all
+
+        feedtool tag 2024/interview
+    """
+    from feedtool import tagging
+
+    require_show(show)
+    stems = None if target == "all" else [target.removeprefix("episodes/")]
+    with progress_bar("Reading") as update:
+        try:
+            plans, problems = tagging.plan(show, stems, update)
+        except FeedtoolError as exc:
+            fail(exc.problems, False, "Tag stopped")
+    print_problems([p for p in problems if not p.is_error])
+    todo = [p for p in plans if p.changes]
+    report = out if dry_run else err  # a dry run's changes are its output
+    for p in plans:
+        if p.changes or p.notes:
+            report.print(p.display, markup=False)
+        for change in p.changes:
+            report.print(f"  {change}", markup=False, soft_wrap=True)
+        for note in p.notes:
+            report.print(f"  note: {note}", markup=False)
+    same = len(plans) - len(todo)
+    if dry_run:
+        err.print(f"Dry run: {len(todo)} file{'s' if len(todo) != 1 else ''} would change, {same} already "
+                  "up to date. Nothing was written.")
+        if todo:
+            next_hint(f"feedtool tag {target}{show_flag(show)}")
+        return
+    with progress_bar("Tagging") as update:
+        for i, p in enumerate(todo, 1):
+            tagging.apply(p)
+            if update is not None:
+                update(i, len(todo), p.stem)
+    err.print(f"Tagged {len(todo)} file{'s' if len(todo) != 1 else ''}, {same} already up to date.")
+    if todo:
+        next_hint(f"feedtool build{'' if show == Path('.') else ' ' + str(show)}  "
+                  "(the tagged files changed size, so their enclosures change)")
+
+
+@app.command()
+def serve(
+    directory: Annotated[Path, typer.Argument(help="The show folder.")] = Path("."),
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8000,
+    host: Annotated[str, typer.Option(
+        help="Address to listen on; 0.0.0.0 lets phones on your network subscribe.")] = "127.0.0.1",
+) -> None:
+    """Preview the show: build it for a local address, serve it (with HTTP range requests,
+    as podcast apps seek), and rebuild when a file changes. Ctrl-C stops.
+
+    public/ is not touched: the preview is built in a temporary folder.
+
+    Examples:
+
+        feedtool serve                          # http://127.0.0.1:8000/feed.xml
+
+        feedtool serve my-show --host 0.0.0.0   # subscribe from a phone on the same Wi-Fi
+    """
+    from feedtool import serve as serve_mod
+
+    require_show(directory)
+
+    def on_build(ok: bool, problems: list[Problem], n: int) -> None:
+        print_problems(problems)
+        if ok:
+            err.print(f"Built the preview: {n} episode{'s' if n != 1 else ''}.")
+        else:
+            err.print("Build failed: fix the problems above and save; still serving the last good build.")
+
+    def ready(url: str) -> None:
+        err.print(f"Serving {url}  (Ctrl-C stops)", markup=False)
+        next_hint(f"subscribe to {url} in a podcast app, or check it: `curl -s {url} | feedtool check -`")
+
+    try:
+        code = serve_mod.run(directory, host, port, report=lambda s: err.print(s, markup=False),
+                             log=lambda s: err.print(f"[dim]{s}[/]", markup=True),
+                             on_build=on_build, ready=ready)
+    except OSError as exc:
+        err.print(f"error: --port {port}: cannot listen on {host}:{port} ({exc.strerror or exc})", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    err.print("Stopped.")
+    raise typer.Exit(code)
+
+
+def list_episodes(
+    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the episodes as JSON on stdout.")] = False,
+) -> None:
+    """List the show's episodes: number, date, title, duration, format, size and warnings.
+
+    Examples:
+
+        feedtool episodes
+
+        feedtool list --show my-show --json
+    """
+    from rich.table import Table
+
+    from feedtool import listing
+
+    require_show(show)
+    try:
+        rows, problems = listing.rows(show)
+    except FeedtoolError as exc:
+        fail(exc.problems, as_json, "Listing stopped")
+    if as_json:
+        sys.stdout.write(json.dumps({"episodes": [r.as_dict() for r in rows],
+                                     "problems": [p.as_dict() for p in problems]},
+                                    indent=2, ensure_ascii=False) + "\n")
+    else:
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for name, justify in (("#", "right"), ("date", "left"), ("title", "left"), ("duration", "right"),
+                              ("format", "left"), ("size", "right"), ("warnings", "left")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for r in rows:
+            number = "" if r.number is None else (f"S{r.season}E{r.number}" if r.season else str(r.number))
+            n_warn = len(r.warnings)
+            table.add_row(number, r.date[:10], r.title, clock(r.duration), r.format, human_size(r.size),
+                          f"{n_warn} warning{'s' if n_warn != 1 else ''}" if n_warn else "",
+                          style="yellow" if n_warn else None)
+        out.print(table)
+        print_problems(problems)  # the warnings in full, below the table
+        n = len(rows)
+        err.print(f"{n} episode{'s' if n != 1 else ''}.")
+        if not rows:
+            next_hint(f"feedtool add AUDIO --text INTERVIEW.txt{show_flag(show)}")
+    if any(p.is_error for p in problems):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+app.command("episodes")(list_episodes)
+app.command("list", short_help="Same as `episodes`.")(list_episodes)
 
 
 def main() -> None:

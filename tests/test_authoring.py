@@ -533,3 +533,28 @@ def test_no_progress_bar_when_piped(make_show) -> None:
         r = feedtool(*args)
         assert r.returncode == 0, r.stderr
         assert "\r" not in r.stderr and "\x1b[" not in r.stderr
+
+
+def test_progress_bar_on_a_terminal(make_show) -> None:
+    import pty
+
+    root = make_show()
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "feedtool", "tag", "all", "--show", str(root)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave,
+                            env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100", "TERM": "xterm"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "Tagging" in shown and "2/2" in shown and "━" in shown
+    assert "Tagged 2 files" in shown

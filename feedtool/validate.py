@@ -115,6 +115,22 @@ def show_rules(show: Show, episodes: Sequence[Episode]) -> list[Problem]:
                 _source_path(show, ep, "summary"), "summary",
                 f"is {len(ep.summary):,} characters long; Apple allows {APPLE_DESCRIPTION_LIMIT:,} in a "
                 "description (set a shorter summary in the episode's toml)", rule="APL-DESC-LEN"))
+    problems += slug_clashes(episodes)
+    return problems
+
+
+def slug_clashes(episodes: Sequence[Episode]) -> list[Problem]:
+    """Output files are named by slug ('a/b' and 'a-b' both become 'a-b'):
+    two episodes with one slug would overwrite each other's media and pages."""
+    owner: dict[str, str] = {}
+    problems: list[Problem] = []
+    for ep in sorted(episodes, key=lambda e: e.stem):
+        other = owner.setdefault(ep.slug, ep.stem)
+        if other != ep.stem:
+            problems.append(error(
+                f"episodes/{ep.stem}", None,
+                f"would publish its files under the same name as episodes/{other} ({ep.slug!r}); rename one",
+                rule="SLUG-CLASH"))
     return problems
 
 

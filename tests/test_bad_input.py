@@ -204,3 +204,14 @@ def test_control_characters_in_audio_tags_never_break_the_feed(built, cli):
 def test_control_characters_in_toml_are_an_error(built, cli):
     (built / "episodes" / "second.toml").write_text('date = 2014-01-08\ntitle = "Bell\\u0007"\n')
     assert_stopped(cli, built, "episodes/second.toml:2: title: contains a control character")
+
+
+def test_two_stems_with_one_output_name(make_show, cli):
+    root = make_show({
+        "a/b": {"audio": "tagged.mp3", "toml": "date = 2020-01-01\n"},
+        "a-b": {"audio": "tagged.m4a", "toml": "date = 2020-01-02\n"},
+    })
+    result = cli("build", root)
+    assert result.exit_code == 1
+    assert "episodes/a/b: would publish its files under the same name as episodes/a-b" in result.output
+    assert not (root / "public").exists()

@@ -125,3 +125,8 @@ def test_inspect_bad_files(tmp_path):
 def test_unknown_option_is_a_usage_error():
     result = run("build", "--no-such-option")
     assert result.returncode == 2
+
+
+def test_readme_shows_the_workflow_that_init_writes():
+    workflow = (REPO / ".github" / "workflows" / "feed.yml").read_text()
+    assert workflow in (REPO / "README.md").read_text()

@@ -39,6 +39,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, color_system=_STYLES
 out = Console(highlight=False, soft_wrap=True, color_system=_STYLES)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+LIST_EPISODES_UP_TO = 50  # `build` lists the episodes of a show this small
 
 
 def version_callback(value: bool) -> None:
@@ -97,6 +98,8 @@ def build(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=f"List every episode (done anyway for up to "
+                                          f"{LIST_EPISODES_UP_TO}).")] = False,
 ) -> None:
     """Build the feed, transcripts, artwork and site into public/.
 
@@ -116,6 +119,12 @@ def build(
             result = run_build(directory, output, check=check, progress=update)
     except FeedtoolError as exc:
         fail(exc.problems, as_json)
+    except OSError as exc:
+        # The disk, not the show: an output folder that is a file, a full or
+        # read-only disk, a file that cannot be read.
+        err.print(f"error: {exc.filename or directory}: {exc.strerror or exc}. The previous feed is untouched.",
+                  markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
     plan = result.plan
     warnings = [p for p in plan.problems if not p.is_error]
     if strict and warnings:
@@ -129,11 +138,14 @@ def build(
             "episodes": [episode_json(e) for e in plan.episodes],
             "added": changes.added, "changed": changes.changed, "removed": changes.removed,
             "unchanged": changes.unchanged,
+            "feed_size": len(plan.feed_bytes),
+            "archives": list(plan.archives),
             "problems": [p.as_dict() for p in plan.problems],
         }))
     else:
         print_problems(plan.problems, quiet)
-        if not quiet:
+        # Ten thousand lines tell nobody anything (and take a while to print).
+        if not quiet and (verbose or len(plan.episodes) <= LIST_EPISODES_UP_TO):
             for e in plan.episodes:
                 err.print(f"  {e.date:%Y-%m-%d}  {e.title}  ({clock(e.audio.duration)}, "
                           f"{e.audio.format}, {human_size(e.audio.size)})", soft_wrap=True)
@@ -154,10 +166,16 @@ def build(
             err.print(f"{feed_path.parent} is up to date ({n} episode{'s' if n != 1 else ''}).")
         return
     if not quiet and not as_json:
+        paged = ""
+        if plan.archives:
+            k = len(plan.archives)
+            paged = (f" (the newest {plan.show.feed_limit} in the feed, the rest in {k} archive "
+                     f"feed{'s' if k != 1 else ''})")
         err.print(
-            f"Built {feed_path}: {n} episode{'s' if n != 1 else ''}, "
+            f"Built {feed_path}: {n} episode{'s' if n != 1 else ''}{paged}, "
             f"{len(changes.added) + len(changes.changed)} files written, {changes.unchanged} unchanged, "
-            f"{len(changes.removed)} removed, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}."
+            f"{len(changes.removed)} removed, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}. "
+            f"Feed size {human_size(len(plan.feed_bytes))}."
         )
 
 

@@ -215,3 +215,11 @@ def test_two_stems_with_one_output_name(make_show, cli):
     assert result.exit_code == 1
     assert "episodes/a/b: would publish its files under the same name as episodes/a-b" in result.output
     assert not (root / "public").exists()
+
+
+def test_an_output_folder_that_cannot_be_written(built, cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = cli("build", built, "--out", blocker / "public")
+    assert result.exit_code == 2
+    assert str(blocker) in result.output and "Traceback" not in result.output

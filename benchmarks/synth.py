@@ -34,10 +34,13 @@ FIXTURES = REPO / "tests" / "fixtures" / "audio"
 TEXTS = REPO / "tests" / "texts"
 
 # Bump when the generated show changes, so a kept work folder is regenerated.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
-# Most podcasts publish MP3; the rest share the other supported formats.
-FORMATS = (("mp3", 70), ("m4a", 15), ("ogg", 5), ("opus", 5), ("flac", 5))
+# Most podcasts publish MP3, some AAC; Ogg, Opus and FLAC, which Apple cannot
+# play, come as alternate enclosures (podcast:alternateEnclosure) of some episodes.
+FORMATS = (("mp3", 80), ("m4a", 20))
+ALTERNATES = ("ogg", "opus", "flac")
+ALTERNATE_EVERY = 10
 # Fixture per format: the tagged files carry art and three chapters, which
 # the re-tagging keeps only for the episodes that should have them.
 BASES = {"mp3": ("tagged.mp3", "untagged.mp3", "vbr_xing.mp3"), "m4a": ("tagged.m4a",),
@@ -46,7 +49,7 @@ SEASON_COVERS = 8  # distinct season covers, each embedded in many episodes
 UNIQUE_COVER_EVERY = 100  # one episode in a hundred has its own cover
 SEASON_COVER_EVERY = 5  # one in five carries a season cover
 CHAPTERS_EVERY = 4  # one in four keeps the fixture's chapters (MP3 only)
-TOML_EVERY = 3  # one in three has a STEM.toml
+TOML_EVERY = 3  # one in three has a STEM.toml (and every episode with an alternate)
 
 SHOW_TOML = """\
 title = "Benchmark Interviews"
@@ -57,6 +60,9 @@ author = "Bench Mark"
 owner_email = "bench@example.org"
 image = "cover.jpg"
 categories = ["Arts > Books", "Technology"]
+# Apps download the whole feed on every refresh: the newest 100 episodes in
+# feed.xml, the rest in archive feeds it links to.
+feed_limit = 100
 """
 
 FIRST = ("Ada", "Bruno", "Chiara", "Dmitri", "Esi", "Farid", "Greta", "Hiro", "Ines", "Jonas",
@@ -199,9 +205,18 @@ def generate(root: Path, n: int, seed: int = 7) -> Path:
         retag(audio, fmt, f"{guest}, part {i}", when.strftime("%Y-%m-%dT%H:%M:%SZ"), i, art,
               keep_chapters=i % CHAPTERS_EVERY == 0)
         (folder / f"{stem}.txt").write_text(interview_text(rng, pool, title, rng.randint(5000, 20000)), "utf-8")
+        toml = ""
         if i % TOML_EVERY == 0:
-            (folder / f"{stem}.toml").write_text(
-                f"date = {when:%Y-%m-%dT%H:%M:%SZ}\nseason = {when.year - 2009}\nepisode = {i}\n", "utf-8")
+            toml = f"date = {when:%Y-%m-%dT%H:%M:%SZ}\nseason = {when.year - 2009}\nepisode = {i}\n"
+        if i % ALTERNATE_EVERY == 0:
+            alt_fmt = ALTERNATES[(i // ALTERNATE_EVERY) % len(ALTERNATES)]
+            alt = folder / f"{stem}-alt.{alt_fmt}"
+            shutil.copyfile(FIXTURES / f"tagged.{alt_fmt}", alt)
+            retag(alt, alt_fmt, f"{guest}, part {i}", when.strftime("%Y-%m-%dT%H:%M:%SZ"), i, None,
+                  keep_chapters=False)
+            toml += f'\n[[alternate_enclosure]]\nfile = "{alt.name}"\ntitle = "{alt_fmt.title()}"\n'
+        if toml:
+            (folder / f"{stem}.toml").write_text(toml, "utf-8")
     return root
 
 

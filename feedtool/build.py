@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedtool import cache, config, episodes, feed, guids, p20build, site, urls, validate
+from feedtool import cache, config, episodes, feed, guids, p20build, paging, site, urls, validate
 from feedtool.model import Artwork, Episode, Show
 from feedtool.problems import FeedtoolError, Problem, has_errors
 from feedtool.write import Changes, Content, commit, compare, feed_diff, write_file
@@ -27,6 +27,7 @@ class Plan:
     files: dict[str, Content]
     lock: bytes
     problems: list[Problem] = field(default_factory=list)
+    archives: tuple[str, ...] = ()  # the archive feeds (feed_limit), newest first
 
     @property
     def feed_bytes(self) -> bytes:
@@ -105,14 +106,21 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
         raise FeedtoolError(problems)
 
     last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
-    feed_links = feed.FeedLinks(feed=show.feed_url, cover=cover_url, episodes=links)
-    files[show.feed_name] = feed.render(show, ordered, feed_links, last_build)
+    # feed_limit: the newest episodes in the feed, the rest in archive feeds.
+    pages = paging.split(show, ordered)
+    files[show.feed_name] = paging.render(show, pages[0], cover_url, links, last_build)
     problems += validate.feed_rules(files[show.feed_name], source=show.feed_name,  # type: ignore[arg-type]
                                     covered=problems)
+    problems = paging.size_advice(show, problems, len(files[show.feed_name]))
     if has_errors(problems):
         raise FeedtoolError(problems)
+    for page in pages[1:]:
+        # An archive's own newest episode dates it, so it stays byte for byte
+        # the same while newer episodes arrive (RFC 5005 §4).
+        dated = source_date_epoch() or max(e.date for e in page.episodes)
+        files[page.name] = paging.archive(show, page, cover_url, links, dated, problems)
     files.update(site.render_site(show, ordered, links, cover_url))
-    return Plan(show, ordered, files, lock.to_bytes(), problems)
+    return Plan(show, ordered, files, lock.to_bytes(), problems, tuple(page.name for page in pages[1:]))
 
 
 def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem],
@@ -164,13 +172,15 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
     out = out or root / "public"
     lock_path = p.show.root / guids.LOCK_NAME
     lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock
+    stamps = cache.read_stamps(p.show.root, out)
     if check:
-        changes = compare(out, p.files)
+        changes = compare(out, p.files, stamps)
         if lock_changed:
             changes.changed.append(guids.LOCK_NAME)
         diff = feed_diff(out, p.show.feed_name, p.feed_bytes) if p.show.feed_name in changes.changed else ""
         return Result(p, out, changes, diff)
-    changes = commit(out, p.files, p.show.feed_name)
+    changes = commit(out, p.files, p.show.feed_name, stamps)
+    cache.write_stamps(p.show.root, out, changes.stamps)
     if lock_changed:
         write_file(lock_path, p.lock)
     return Result(p, out, changes, written=True)

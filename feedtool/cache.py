@@ -30,7 +30,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
@@ -41,6 +41,7 @@ from feedtool import __version__, model
 from feedtool.audio import read_audio
 from feedtool.model import AudioInfo, Show, TextInfo
 from feedtool.problems import Problem, ProblemFound, Severity
+from feedtool.write import Stamp
 
 CACHE_DIR = ".feedtool-cache"
 CACHE_FILE = "cache.sqlite3"
@@ -249,6 +250,8 @@ CREATE TABLE IF NOT EXISTS text (path TEXT PRIMARY KEY, size INTEGER, mtime_ns I
                                  variant TEXT NOT NULL, problems BLOB NOT NULL, light BLOB,
                                  sections BLOB, notes_html BLOB, transcript BLOB, removed BLOB);
 CREATE TABLE IF NOT EXISTS blob (hash TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (out TEXT, path TEXT, key TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
+                                    ino INTEGER, PRIMARY KEY (out, path));
 """
 
 
@@ -315,7 +318,7 @@ class Cache:
                 if row is not None:
                     self.stats.rebuilt = "feedtool or its libraries changed"
                 db.execute("BEGIN IMMEDIATE")
-                for table in ("audio", "text", "blob", "meta"):
+                for table in ("audio", "text", "blob", "outputs", "meta"):
                     db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
                 db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (self._fingerprint,))
                 db.execute("COMMIT")
@@ -594,3 +597,57 @@ def _blob_refs(data: Any) -> Iterator[str]:
             yield data["$blob"]
         for v in data.values():
             yield from _blob_refs(v)
+
+
+# --- Output stamps ------------------------------------------------------------------
+# write.commit skips a Deferred output whose file still carries the stamp of
+# the last build; the stamps live here, beside the other things a build may
+# forget, and not in public/ (whose manifest is committed with the show).
+
+
+def _existing(show_root: Path) -> sqlite3.Connection | None:
+    """The cache database when it exists and was written by this feedtool."""
+    path = show_root / CACHE_DIR / CACHE_FILE
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+        row = db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
+        if row is None or row[0] != reader_fingerprint():
+            db.close()
+            return None
+        db.executescript(_TABLES)
+        return db
+    except sqlite3.Error:
+        return None
+
+
+def read_stamps(show_root: Path, out: Path) -> dict[str, Stamp]:
+    db = _existing(show_root)
+    if db is None:
+        return {}
+    try:
+        rows = db.execute("SELECT path, key, size, mtime_ns, ino FROM outputs WHERE out=?",
+                          (str(out.resolve()),)).fetchall()
+        return {path: Stamp(key, size, mtime_ns, ino) for path, key, size, mtime_ns, ino in rows}
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
+
+
+def write_stamps(show_root: Path, out: Path, stamps: Mapping[str, Stamp]) -> None:
+    db = _existing(show_root)
+    if db is None:
+        return
+    try:
+        folder = str(out.resolve())
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("DELETE FROM outputs WHERE out=?", (folder,))
+        db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
+                       ((folder, path, st.key, st.size, st.mtime_ns, st.ino) for path, st in sorted(stamps.items())))
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        pass  # the next build compares bytes instead
+    finally:
+        db.close()

@@ -82,6 +82,8 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("media_base_url", s.base_url, False, "where the audio is hosted, when not in public/media/"),
     Key("feed_name", s.one_of("feed.xml", "rss.xml", "podcast.xml", "index.xml"), False, "the feed's file name"),
     Key("clean_patterns", patterns, False, "extra regexes for lines to drop from interview texts"),
+    Key("feed_limit", s.positive_int, False, "put only the newest N episodes in the feed, and the older ones in "
+        "archive feeds it links to (RFC 5005), to keep the feed small"),
     # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
     Key("guid", p20.podcast_guid, False, "podcast:guid, the show's permanent id; derived from the feed URL "
         "once and kept in episodes/feedtool.lock (set it only to keep an id the show already has)"),
@@ -186,6 +188,7 @@ def load_show(root: Path) -> tuple[Show | None, list[Problem]]:
         media_base_url=values.get("media_base_url"),
         feed_name=values.get("feed_name", "feed.xml"),
         clean_patterns=values.get("clean_patterns", ()),
+        feed_limit=values.get("feed_limit"),
         extra={k: values[k] for k in P20_SHOW_KEYS if k in values},
     )
     return show, problems

@@ -195,6 +195,7 @@ class Show:
     copyright: str | None = None
     media_base_url: str | None = None  # ends with "/" when set
     feed_name: str = "feed.xml"
+    feed_limit: int | None = None  # newest N in feed_name, the rest in archive pages
     clean_patterns: tuple[str, ...] = ()
     # Podcasting 2.0 and other optional keys, validated by config.py.
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -6,21 +6,55 @@ A build killed while staging leaves public/ as it was (the hidden leftovers
 are swept by the next build). Files of removed episodes are deleted only
 after the new feed is in place, and only files feedtool wrote itself (listed
 in its manifest), never a CNAME or anything else the user keeps there.
+
+At 10,000 episodes (issue 7) the comparison itself must be cheap: sizes are
+compared before bytes; an audio file whose size and mtime match its source
+is taken as copied (copy2 and links keep the mtime); and `Deferred` content
+is not even made when the output stamps (kept in the read cache) say the
+file in public/ is still the one written from the same inputs.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import filecmp
 import json
 import os
+import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-Content = bytes | Path
+
+@dataclass(frozen=True, eq=False)
+class Deferred:
+    """Bytes made only when they are needed: when the file in public/ is
+    missing, or is not the one last written from the same inputs.
+
+    KEY is a digest of everything RENDER depends on (see feedtool.fingerprint);
+    a build then neither renders nor holds in memory the thousands of pages
+    and transcripts that did not change.
+    """
+
+    key: str
+    render: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What was written to an output file from a Deferred: its key, and the
+    file's size, mtime and inode right after, to notice any later edit."""
+
+    key: str
+    size: int
+    mtime_ns: int
+    ino: int
+
+
+Content = bytes | Path | Deferred
 MANIFEST = ".feedtool-manifest.json"
 TMP_SUFFIX = ".feedtool-tmp"
 
@@ -31,6 +65,11 @@ class Changes:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    # Deferred content made while comparing and found changed, kept for
+    # staging so that it is not made twice.
+    rendered: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # The output stamps after this build (Deferred files only).
+    stamps: dict[str, Stamp] = field(default_factory=dict, repr=False)
 
     @property
     def any(self) -> bool:
@@ -49,13 +88,15 @@ def manifest_bytes(paths: list[str]) -> bytes:
     return (json.dumps({"files": sorted(paths)}, indent=1) + "\n").encode()
 
 
-def same(target: Path, content: Content) -> bool:
+def same(target: Path, content: bytes | Path, st: os.stat_result | None = None) -> bool:
     try:
-        st = target.stat()
+        st = st or target.stat()
     except OSError:
         return False
     if isinstance(content, Path):
         src = content.stat()
+        if os.path.samestat(st, src):
+            return True  # a link to the source
         if st.st_size != src.st_size:
             return False
         if st.st_mtime_ns == src.st_mtime_ns:
@@ -64,13 +105,36 @@ def same(target: Path, content: Content) -> bool:
     return st.st_size == len(content) and target.read_bytes() == content
 
 
-def compare(out: Path, files: Mapping[str, Content]) -> Changes:
+def stamp_of(key: str, st: os.stat_result) -> Stamp:
+    return Stamp(key, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def compare(out: Path, files: Mapping[str, Content], stamps: Mapping[str, Stamp] | None = None) -> Changes:
+    """What writing FILES below OUT would change. STAMPS are the output
+    stamps of the last build into OUT (an empty mapping is always safe)."""
     changes = Changes()
+    stamps = stamps or {}
     for rel in sorted(files):
         target = out / rel
-        if not target.exists():
+        try:
+            st = target.stat()
+        except OSError:
             changes.added.append(rel)
-        elif same(target, files[rel]):
+            continue
+        content = files[rel]
+        if isinstance(content, Deferred):
+            if stamps.get(rel) == stamp_of(content.key, st):
+                changes.stamps[rel] = stamps[rel]
+                changes.unchanged += 1
+                continue
+            data = content.render()
+            if same(target, data, st):
+                changes.stamps[rel] = stamp_of(content.key, st)
+                changes.unchanged += 1
+            else:
+                changes.rendered[rel] = data
+                changes.changed.append(rel)
+        elif same(target, content, st):
             changes.unchanged += 1
         else:
             changes.changed.append(rel)
@@ -89,8 +153,46 @@ def feed_diff(out: Path, name: str, new: bytes, context: int = 2, limit: int = 8
     return "".join(lines)
 
 
-def _stage(target: Path, content: Content, sync: bool) -> Path:
+# Linux's FICLONE ioctl: a copy-on-write clone (btrfs, XFS, bcachefs).
+_FICLONE = 0x40049409
+
+
+def _link(source: Path, target: Path) -> Path | None:
+    """A temporary name for TARGET holding SOURCE without copying its bytes:
+    a copy-on-write clone where the file system has them, else a hard link.
+    None when neither works (another file system, Windows without rights...).
+
+    A hard link is the same file as the episode's audio: an audio file
+    rewritten through a new file (feedtool tag, most editors) leaves the
+    published copy as it was until the next build links the new one; a tool
+    that edits the audio in place changes the published bytes at once, and
+    the next build writes the new length into the feed.
+    """
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}{TMP_SUFFIX}"
+    try:
+        import fcntl
+
+        with source.open("rb") as src, open(tmp, "xb") as dst:
+            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+        shutil.copystat(source, tmp)
+        return tmp
+    except (OSError, ImportError):
+        tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+        return tmp
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EACCES, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        return None
+
+
+def _stage(target: Path, content: bytes | Path, sync: bool) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, Path) and not sync:
+        linked = _link(content, target)
+        if linked is not None:
+            return linked
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -113,29 +215,41 @@ def _stage(target: Path, content: Content, sync: bool) -> Path:
 
 
 def sweep_leftovers(out: Path) -> None:
-    if out.is_dir():
-        for leftover in out.rglob(f".*{TMP_SUFFIX}"):
-            leftover.unlink(missing_ok=True)
+    # os.walk rather than rglob: public/ of a large show holds 50,000 files.
+    for folder, _dirs, names in os.walk(out):
+        for name in names:
+            if name.startswith(".") and name.endswith(TMP_SUFFIX):
+                Path(folder, name).unlink(missing_ok=True)
 
 
-def commit(out: Path, files: Mapping[str, Content], feed_name: str) -> Changes:
-    """Write FILES below OUT; return what changed."""
+def commit(out: Path, files: Mapping[str, Content], feed_name: str,
+           stamps: Mapping[str, Stamp] | None = None) -> Changes:
+    """Write FILES below OUT; return what changed, with the new output stamps."""
     out.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(out)
-    changes = compare(out, files)
+    changes = compare(out, files, stamps)
     todo = changes.added + changes.changed
     # The feed goes last: once it is renamed in, everything it links to exists.
     todo.sort(key=lambda rel: rel == feed_name)
     staged: list[tuple[Path, Path]] = []
     try:
         for rel in todo:
-            staged.append((_stage(out / rel, files[rel], sync=rel == feed_name), out / rel))
+            content = files[rel]
+            if isinstance(content, Deferred):
+                # Made now, one at a time, and let go once staged.
+                done = changes.rendered.pop(rel, None)
+                content = content.render() if done is None else done
+            staged.append((_stage(out / rel, content, sync=rel == feed_name), out / rel))
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
     for tmp, target in staged:
         os.replace(tmp, target)
+    for rel in todo:
+        content = files[rel]
+        if isinstance(content, Deferred):
+            changes.stamps[rel] = stamp_of(content.key, (out / rel).stat())
     manifest = out / MANIFEST
     new_manifest = manifest_bytes(list(files))
     if not manifest.exists() or manifest.read_bytes() != new_manifest:

@@ -119,7 +119,7 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
         # the same while newer episodes arrive (RFC 5005 §4).
         dated = source_date_epoch() or max(e.date for e in page.episodes)
         files[page.name] = paging.archive(show, page, cover_url, links, dated, problems)
-    files.update(site.render_site(show, ordered, links, cover_url))
+    files.update(site.render_site(show, ordered, links, cover_url, deferred=True))
     return Plan(show, ordered, files, lock.to_bytes(), problems, tuple(page.name for page in pages[1:]))
 
 

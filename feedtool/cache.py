@@ -24,6 +24,7 @@ the order they were asked for, so the build's output never depends on it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -39,8 +41,8 @@ from typing import Any
 
 from feedtool import __version__, model
 from feedtool.audio import read_audio
-from feedtool.model import AudioInfo, Show, TextInfo
-from feedtool.problems import Problem, ProblemFound, Severity
+from feedtool.model import AudioInfo, Lazy, Show, TextInfo
+from feedtool.problems import FeedtoolError, Problem, ProblemFound, Severity, error
 from feedtool.write import Stamp
 
 CACHE_DIR = ".feedtool-cache"
@@ -282,6 +284,7 @@ class Cache:
         self._seen_audio: set[str] = set()
         self._seen_text: set[str] = set()
         self._fingerprint = reader_fingerprint()
+        self._texts_out = _TextFields(self)
         if enabled:
             self._open()
 
@@ -430,7 +433,10 @@ class Cache:
     @staticmethod
     def variant(patterns: Sequence[str], markdown: bool) -> str:
         """What else a cleaned text depends on: the show's patterns and the syntax."""
-        return hashlib.sha256(json.dumps([list(patterns), markdown]).encode()).hexdigest()[:16]
+        data = json.dumps([list(patterns), markdown])
+        digest = hashlib.sha256(data.encode()).hexdigest()[:16]
+        _variants[digest] = data
+        return digest
 
     def text(self, show: Show, path: Path, display: str) -> TextResult:
         """A cleaned interview text and its warnings, from the cache or the file."""
@@ -458,21 +464,30 @@ class Cache:
             (key, *sig, variant)).fetchone()
 
     def _cached_text(self, key: str, sig: Signature, variant: str) -> TextResult | None:
+        """The cached text, its big fields left in the cache as model.Lazy
+        values: 10,000 cleaned texts would not fit in memory (issue 7)."""
         if self._db is None:
             return None
         try:
-            row = self._text_row(key, sig, variant, "problems, light, " + ", ".join(HEAVY_TEXT_FIELDS))
+            present = ", ".join(f"{name} IS NOT NULL" for name in HEAVY_TEXT_FIELDS)
+            row = self._text_row(key, sig, variant, f"problems, light, {present}")
             if row is None:
                 return None
             problems = [Problem(**{**p, "severity": Severity(p["severity"])}) for p in _unpack(row[0])]
             info = None
             if row[1] is not None:
                 light = _unpack(row[1])
-                for name, packed in zip(HEAVY_TEXT_FIELDS, row[2:]):
-                    light["f"][name] = _unpack(packed)
+                for name, stored_apart in zip(HEAVY_TEXT_FIELDS, row[2:]):
+                    if stored_apart:
+                        light["f"][name] = None  # a stand-in, replaced by a Lazy below
                 info = decode(light, self._blob)
                 if not isinstance(info, TextInfo):
                     raise ValueError("not a TextInfo")
+                for name, stored_apart in zip(HEAVY_TEXT_FIELDS, row[2:]):
+                    if stored_apart:
+                        token = f"text:{key}:{sig}:{variant}:{name}"
+                        info.__dict__[name] = Lazy(functools.partial(self._texts_out.load, key, sig, variant, name),
+                                                   token)
         except sqlite3.Error as exc:
             self._failed(exc)
             return None
@@ -493,9 +508,9 @@ class Cache:
             columns: list[bytes | None] = [None] * (1 + len(HEAVY_TEXT_FIELDS))
             if done.text is not None:
                 light = encode(done.text, blobs)
-                # The big fields get columns of their own, so that one can be
-                # read back without the others.
-                columns = [_pack(light["f"].pop(name)) for name in HEAVY_TEXT_FIELDS]
+                # The big fields get columns of their own, to be read back one
+                # at a time when used; an empty one stays with the small ones.
+                columns = [_pack(light["f"].pop(name)) if light["f"][name] else None for name in HEAVY_TEXT_FIELDS]
                 columns.insert(0, _pack(light))
             self._db.executemany("INSERT OR IGNORE INTO blob VALUES (?, ?)", blobs.items())
             self._db.execute(f"INSERT OR REPLACE INTO text VALUES (?, ?, ?, ?, ?, ?, ?{', ?' * len(HEAVY_TEXT_FIELDS)})",
@@ -586,6 +601,65 @@ class Cache:
 
     def __exit__(self, *exc: object) -> None:
         self.close(prune=exc[0] is None)
+
+
+class _TextFields:
+    """Loads one big field of a cached text when a model.Lazy is read: from
+    the cache's own connection while the build reads episodes, from a
+    read-only one afterwards (rendering, writing)."""
+
+    KEEP = 16  # the fields used last: a page reads notes and transcript in turn
+
+    def __init__(self, cache: Cache) -> None:
+        self._cache = cache
+        self._db: sqlite3.Connection | None = None
+        self._recent: OrderedDict[tuple[str, str], Any] = OrderedDict()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._cache._db is not None:
+            return self._cache._db
+        if self._db is None:
+            self._db = sqlite3.connect(f"{self._cache.path.as_uri()}?mode=ro", uri=True, timeout=2.0)
+        return self._db
+
+    def load(self, key: str, sig: Signature, variant: str, name: str) -> Any:
+        found = self._recent.get((key, name))
+        if found is not None:
+            self._recent.move_to_end((key, name))
+            return found
+        try:
+            row = self._connection().execute(
+                f"SELECT {name} FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? AND variant=?",  # noqa: S608
+                (key, *sig, variant)).fetchone()
+            if row is None or row[0] is None:
+                raise KeyError(key)
+            value = decode(_unpack(row[0]), self._cache._blob)
+        except (sqlite3.Error, KeyError, ValueError, TypeError, zlib.error):
+            value = self._again(key, sig, variant, name)
+        self._recent[(key, name)] = value
+        if len(self._recent) > self.KEEP:
+            self._recent.popitem(last=False)
+        return value
+
+    def _again(self, key: str, sig: Signature, variant: str, name: str) -> Any:
+        """The cache lost the row mid-build (deleted, or rebuilt by another
+        build): clean the text again, if it is still the same file."""
+        path = Path(key)
+        shown = str(path)
+        try:
+            same = signature(os.stat(path)) == sig
+        except OSError:
+            same = False
+        if same:
+            job = json.loads(_variants.get(variant, "null"))
+            if job is not None:
+                text, _ = read_text(path, shown, job[0], job[1])
+                if text is not None:
+                    return getattr(text, name)
+        raise FeedtoolError([error(shown, None, "changed or vanished while the build was running; build again")])
+
+
+_variants: dict[str, str] = {}  # variant digest → its JSON, to clean a text again
 
 
 def _blob_refs(data: Any) -> Iterator[str]:

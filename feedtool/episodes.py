@@ -8,7 +8,6 @@ then the interview text, then the audio tags, then a default.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import re
@@ -21,7 +20,7 @@ from feedtool import chapters as chapters_mod
 from feedtool import p20episode, schema, transcripts
 from feedtool.audio import SUPPORTED, read_audio
 from feedtool.config import load_episode_meta, resolve_inside
-from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo
+from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo, replace, stored
 from feedtool.problems import Problem, ProblemFound, error, warning
 from feedtool.text import parse_text, strip_control_chars
 
@@ -278,7 +277,9 @@ def merge(
         return None, problems
     summary = pick("summary", ("toml", meta.get("summary")), ("text", text.summary if text else None),
                    ("tags", audio.comment), default=title)
-    notes_html = text.notes_html if text else ""
+    # A text from the read cache keeps its notes there (model.Lazy): loaded
+    # when a page or feed is made, not held for 10,000 episodes at once.
+    notes_html = stored(text, "notes_html") if text else ""
     if not notes_html:
         from html import escape
 
@@ -324,5 +325,5 @@ def with_guids(episodes: Iterable[Episode], guids: dict[str, tuple[str, Source]]
     out = []
     for ep in episodes:
         guid, source = guids[ep.stem]
-        out.append(dataclasses.replace(ep, guid=guid, sources={**ep.sources, "guid": source}))
+        out.append(replace(ep, guid=guid, sources={**ep.sources, "guid": source}))
     return out

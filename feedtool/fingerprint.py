@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from feedtool import __version__
+from feedtool.model import Lazy
+from feedtool.write import Content, Deferred
 
 _LIBRARIES = ("feedgen", "lxml", "Jinja2", "MarkupSafe", "nh3", "mutagen", "markdown-it-py", "Pillow")
 
@@ -59,6 +61,7 @@ def folder(path: Path) -> str:
 # One digest per model object and build: an episode's digest is used by its
 # page, its transcripts, the index and an archive feed.
 _memo: dict[int, tuple[weakref.ref[Any], bytes]] = {}
+_fields: dict[type, tuple[str, ...]] = {}
 
 
 def _forget(key: int) -> Callable[[object], None]:
@@ -70,11 +73,19 @@ def _dataclass_digest(value: Any) -> bytes:
     found = _memo.get(key)
     if found is not None and found[0]() is value:
         return found[1]
+    kind = type(value)
+    names = _fields.get(kind)
+    if names is None:
+        names = _fields[kind] = tuple(f.name for f in dataclasses.fields(value))
     h = hashlib.blake2b(digest_size=16)
-    h.update(b"D" + type(value).__qualname__.encode() + b"\0")
-    for f in dataclasses.fields(value):
-        h.update(f.name.encode() + b"=")
-        _feed(h, getattr(value, f.name))
+    h.update(b"D" + kind.__qualname__.encode() + b"\0")
+    raw = getattr(value, "__dict__", {})
+    for name in names:
+        h.update(name.encode() + b"=")
+        # A field kept out of memory (model.Lazy) is fingerprinted by what
+        # identifies its content, without loading it.
+        stored = raw.get(name, _MISSING)
+        _feed(h, stored if isinstance(stored, Lazy) else getattr(value, name))
     digest = h.digest()
     try:
         _memo[key] = (weakref.ref(value, _forget(key)), digest)
@@ -83,50 +94,80 @@ def _dataclass_digest(value: Any) -> bytes:
     return digest
 
 
+_MISSING = object()
+
+
+def _str(h: Any, value: str) -> None:
+    data = value.encode("utf-8", "surrogatepass")
+    # A Markup string and a plain one render differently: keep the type.
+    h.update(b"S" + type(value).__name__.encode() + b":" + str(len(data)).encode() + b":" + data)
+
+
+def _seq(h: Any, value: tuple[Any, ...] | list[Any]) -> None:
+    h.update(b"L" + str(len(value)).encode() + b"[")
+    for item in value:
+        _feed(h, item)
+    h.update(b"]")
+
+
+def _map(h: Any, value: Mapping[Any, Any]) -> None:
+    h.update(b"M" + str(len(value)).encode() + b"{")
+    for k, v in value.items():  # in order: the order a mapping is rendered in
+        _feed(h, k)
+        _feed(h, v)
+    h.update(b"}")
+
+
+# The common exact types, looked up before the slower isinstance chain.
+_FAST: dict[type, Callable[[Any, Any], None]] = {
+    str: _str,
+    int: lambda h, v: h.update(b"I" + str(v).encode() + b"\0"),
+    bool: lambda h, v: h.update(b"B1" if v else b"B0"),
+    float: lambda h, v: h.update(b"F" + repr(v).encode() + b"\0"),
+    type(None): lambda h, v: h.update(b"N"),
+    tuple: _seq,
+    list: _seq,
+    dict: _map,
+}
+
+
 def _feed(h: Any, value: Any) -> None:
     """Feed VALUE into H with a type tag and a length, so that no two
     different values can give the same stream."""
-    token = getattr(value, "fingerprint_token", None)
-    if token is not None:  # stands for content kept elsewhere (cache.DeferredText)
-        h.update(b"T" + str(token).encode() + b"\0")
-    elif value is None:
-        h.update(b"N")
-    elif isinstance(value, bool):
-        h.update(b"B1" if value else b"B0")
+    fast = _FAST.get(type(value))
+    if fast is not None:
+        fast(h, value)
+    elif isinstance(value, Lazy):
+        if value.token is None:
+            raise TypeError("a Lazy value without a token")
+        h.update(b"T" + value.token.encode() + b"\0")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(_dataclass_digest(value))
     elif isinstance(value, enum.Enum):
         h.update(b"E" + type(value).__qualname__.encode() + b"." + value.name.encode() + b"\0")
+    elif isinstance(value, bool):
+        h.update(b"B1" if value else b"B0")
     elif isinstance(value, int):
         h.update(b"I" + str(value).encode() + b"\0")
     elif isinstance(value, float):
         h.update(b"F" + repr(value).encode() + b"\0")
     elif isinstance(value, str):
-        data = value.encode("utf-8", "surrogatepass")
-        # A Markup string and a plain one render differently: keep the type.
-        h.update(b"S" + type(value).__name__.encode() + b":" + str(len(data)).encode() + b":" + data)
+        _str(h, value)
     elif isinstance(value, (bytes, bytearray)):
         h.update(b"Y" + hashlib.blake2b(value, digest_size=16).digest())
     elif isinstance(value, Path):
         h.update(b"P" + str(value).encode() + b"\0")
     elif isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
         h.update(b"W" + type(value).__name__.encode() + repr(value).encode() + b"\0")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(_dataclass_digest(value))
     elif isinstance(value, (tuple, list)):
-        h.update(b"L" + str(len(value)).encode() + b"[")
-        for item in value:
-            _feed(h, item)
-        h.update(b"]")
+        _seq(h, value)
     elif isinstance(value, (set, frozenset)):
         h.update(b"Z" + str(len(value)).encode() + b"{")
         for item in sorted(value, key=repr):
             _feed(h, item)
         h.update(b"}")
     elif isinstance(value, Mapping):
-        h.update(b"M" + str(len(value)).encode() + b"{")
-        for k, v in value.items():  # in order: the order a mapping is rendered in
-            _feed(h, k)
-            _feed(h, v)
-        h.update(b"}")
+        _map(h, value)
     else:
         raise TypeError(f"cannot fingerprint a {type(value).__name__}")
 
@@ -137,3 +178,13 @@ def digest(*values: Any) -> str:
     for value in values:
         _feed(h, value)
     return h.hexdigest()
+
+
+def deferred(render: Callable[[], bytes], *inputs: Any) -> Content:
+    """RENDER as a write.Deferred keyed by INPUTS (everything it reads), or
+    its bytes at once when an input cannot be fingerprinted."""
+    try:
+        key = digest(*inputs)
+    except TypeError:
+        return render()
+    return Deferred(key, render)

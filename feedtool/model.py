@@ -6,11 +6,12 @@ output (feed, site, transcripts) is made from them alone.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 EpisodeType = Literal["full", "trailer", "bonus"]
 ShowType = Literal["episodic", "serial"]
@@ -77,6 +78,71 @@ class TextInfo:
     notes_html: str
     transcript: str
     removed: tuple[str, ...] = ()  # the chrome lines dropped, for inspect
+
+
+class Lazy:
+    """A field's value kept out of memory: the cleaned texts of 10,000
+    episodes do not fit in it (issue 7), so the read cache hands them out as
+    Lazy values, loaded again each time they are read. TOKEN names the
+    content, for fingerprints that must not load it; None when nothing does
+    (the value then cannot be fingerprinted)."""
+
+    __slots__ = ("load", "token")
+
+    def __init__(self, load: Callable[[], Any], token: str | None) -> None:
+        self.load = load
+        self.token = token
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.token!r})"
+
+
+_NO_DEFAULT = object()
+
+
+class _Deferrable:
+    """A dataclass field that may hold a Lazy. Reading it gives the value,
+    never the Lazy, so no code that uses the model can tell the difference."""
+
+    def __init__(self, name: str, default: Any) -> None:
+        self.name = name
+        self.default = default
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            if self.default is _NO_DEFAULT:
+                raise AttributeError(self.name)
+            return self.default
+        value = obj.__dict__[self.name]
+        return value.load() if type(value) is Lazy else value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = value  # dataclass __init__ sets fields through here
+
+
+def deferrable_fields(cls: type[Any], *names: str) -> None:
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+    for name in names:
+        default = defaults[name]
+        setattr(cls, name, _Deferrable(name, _NO_DEFAULT if default is dataclasses.MISSING else default))
+
+
+def stored(obj: Any, name: str) -> Any:
+    """A field's value as stored: a Lazy stays a Lazy."""
+    return obj.__dict__[name] if name in obj.__dict__ else getattr(obj, name)
+
+
+T = TypeVar("T")
+
+
+def replace(obj: T, **changes: Any) -> T:
+    """dataclasses.replace that keeps Lazy fields lazy (it would load them)."""
+    values = {f.name: stored(obj, f.name) for f in dataclasses.fields(obj) if f.init}  # type: ignore[arg-type]
+    values.update(changes)
+    return type(obj)(**values)
+
+
+deferrable_fields(TextInfo, "sections", "notes_html", "transcript", "removed")
 
 
 @dataclass(frozen=True)
@@ -232,6 +298,9 @@ class Episode:
     def slug(self) -> str:
         """The stem as one path segment, for output file names."""
         return self.stem.replace("/", "-")
+
+
+deferrable_fields(Episode, "notes_html")
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,12 @@ all bytes stay in memory until write.commit."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from feedtool import chapters as chapters_mod
-from feedtool import feed, transcripts, urls
+from feedtool import feed, fingerprint, transcripts, urls
 from feedtool.episodes import EPISODES_DIR
 from feedtool.model import AlternateEnclosure, Captions, Episode, Show
 from feedtool.podcast20 import AlternateLink
@@ -43,6 +44,11 @@ def alternate_url(show: Show, alt: AlternateEnclosure, path: str) -> str:
     return urls.url_for(show, path)
 
 
+def _plain_transcript(ep: Episode) -> bytes:
+    assert ep.text is not None
+    return ep.text.transcript.encode("utf-8")
+
+
 def episode_outputs(show: Show, ep: Episode, files: dict[str, Content]) -> Links:
     """Put the episode's P20 files into FILES and return the links to them."""
     found: list[feed.Transcript] = []
@@ -62,11 +68,12 @@ def episode_outputs(show: Show, ep: Episode, files: dict[str, Content]) -> Links
             found.append(feed.Transcript(urls.url_for(show, path), transcripts.TYPES[kind], show.language,
                                          "captions"))
     if ep.text is not None:
+        # Made when written, and only when the episode changed (issue 7).
         path = urls.transcript_path(ep, ".html")
-        files[path] = transcripts.to_html(show, ep)
+        files[path] = fingerprint.deferred(functools.partial(transcripts.to_html, show, ep), "html", show, ep)
         found.append(feed.Transcript(urls.url_for(show, path), transcripts.TYPES["html"], show.language))
         path = urls.transcript_path(ep, ".txt")
-        files[path] = ep.text.transcript.encode("utf-8")
+        files[path] = fingerprint.deferred(functools.partial(_plain_transcript, ep), "txt", ep)
         found.append(feed.Transcript(urls.url_for(show, path), transcripts.TYPES["txt"], show.language))
 
     chapters_url = None

@@ -18,7 +18,7 @@ from feedtool import chapters as chapters_mod
 from feedtool import transcripts
 from feedtool.audio import read_audio
 from feedtool.config import resolve_inside
-from feedtool.model import AlternateEnclosure, Captions, Chapter, Episode, Show, Source
+from feedtool.model import AlternateEnclosure, Captions, Chapter, Episode, Show, Source, replace
 from feedtool.problems import Problem, ProblemFound, error
 
 if TYPE_CHECKING:
@@ -162,5 +162,6 @@ def complete(show: Show, group: Group, episode: Episode, meta: dict[str, Any],
         return None, problems
     extra = {**episode.extra, **{k: meta[k] for k in PASSED_ON if k in meta},
              "alternate_enclosure": alternates, "captions": tuple(captions)}
-    return dataclasses.replace(episode, chapters=found, sources={**episode.sources, "chapters": source},
-                               extra=extra), problems
+    # model.replace keeps the notes in the read cache (dataclasses.replace would load them).
+    return replace(episode, chapters=found, sources={**episode.sources, "chapters": source},
+                   extra=extra), problems

@@ -16,6 +16,7 @@ no clock, everything in a fixed order, so a rebuild repeats byte for byte.
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,9 +27,10 @@ import jinja2
 import nh3
 from markupsafe import Markup
 
-from feedtool import __version__, urls
+from feedtool import __version__, fingerprint, urls
 from feedtool.feed import EpisodeLinks
-from feedtool.model import Episode, Show
+from feedtool.model import Episode, Lazy, Show, deferrable_fields
+from feedtool.write import Content
 from feedtool.problems import FeedtoolError, Problem, error
 
 TEMPLATES_DIR = "templates"
@@ -102,6 +104,10 @@ class EpisodeView:
     og_image: str | None
     chapters: tuple[ChapterView, ...]
     files: tuple[FileLink, ...]
+    has_transcript: bool = False  # without making the transcript's paragraphs
+
+
+deferrable_fields(EpisodeView, "notes", "transcript")
 
 
 @dataclass(frozen=True)
@@ -111,11 +117,14 @@ class Nav:
 
 
 def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, EpisodeLinks],
-                cover_url: str | None) -> dict[str, bytes]:
+                cover_url: str | None, *, deferred: bool = False) -> dict[str, Content]:
     """Every file of the site, by path below public/.
 
     EPISODES must be in feed order (newest first); LINKS are the URLs of the
-    files written for each episode, by stem, as the feed got them.
+    files written for each episode, by stem, as the feed got them. DEFERRED
+    gives the pages as write.Deferred, made when written and only when what
+    they show changed (issue 7: 10,000 pages are neither made nor held
+    in memory on every build).
     """
     env = environment(show)
     css = raw_asset(env, show, STYLESHEET)
@@ -131,10 +140,32 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
         "apps": subscribe_links(show),
         "generator": f"feedtool {__version__}",
     }
-    files: dict[str, bytes] = {STYLESHEET: css, SCRIPT: js}
+    files: dict[str, Content] = {STYLESHEET: css, SCRIPT: js}
+    # What every page depends on besides its episode: the show, the assets,
+    # and the show's own templates (feedtool's are in fingerprint.code()).
+    site = ("site", show, cover_url, assets, fingerprint.folder(show.root / TEMPLATES_DIR))
 
+    def make(render_page: functools.partial[bytes], *inputs: object) -> Content:
+        return fingerprint.deferred(render_page, *site, *inputs) if deferred else render_page()
+
+    files["index.html"] = make(functools.partial(_index, env, show, common, assets, episodes, links, cover_url),
+                               "index", [(ep, links[ep.stem]) for ep in episodes])
+    for i, ep in enumerate(episodes):
+        newer = episodes[i - 1] if i > 0 else None
+        older = episodes[i + 1] if i + 1 < len(episodes) else None
+        older_nav = Nav(older.title, "../../" + page_href(older)) if older else None
+        newer_nav = Nav(newer.title, "../../" + page_href(newer)) if newer else None
+        files[urls.page_path(ep)] = make(
+            functools.partial(_episode_page, env, show, common, assets, ep, links[ep.stem], cover_url,
+                              older_nav, newer_nav),
+            "page", ep, links[ep.stem], older_nav, newer_nav)
+    return dict(sorted(files.items()))
+
+
+def _index(env: jinja2.Environment, show: Show, common: dict[str, object], assets: dict[str, str],
+           episodes: Sequence[Episode], links: Mapping[str, EpisodeLinks], cover_url: str | None) -> bytes:
     root_views = [episode_view(show, ep, links[ep.stem], cover_url, depth=0) for ep in episodes]
-    files["index.html"] = render(env, show, "index.html", {
+    return render(env, show, "index.html", {
         **common,
         "root": "",
         "assets": assets,
@@ -144,22 +175,22 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
         "episodes": root_views,
     })
 
-    for i, ep in enumerate(episodes):
-        view = episode_view(show, ep, links[ep.stem], cover_url, depth=2)
-        newer = episodes[i - 1] if i > 0 else None
-        older = episodes[i + 1] if i + 1 < len(episodes) else None
-        files[urls.page_path(ep)] = render(env, show, "episode.html", {
-            **common,
-            "root": "../../",
-            "assets": assets,
-            "cover": relative(show, cover_url, 2) if cover_url else None,
-            "og_image": view.og_image,
-            "url": view.url,
-            "episode": view,
-            "older": Nav(older.title, "../../" + page_href(older)) if older else None,
-            "newer": Nav(newer.title, "../../" + page_href(newer)) if newer else None,
-        })
-    return dict(sorted(files.items()))
+
+def _episode_page(env: jinja2.Environment, show: Show, common: dict[str, object], assets: dict[str, str],
+                  ep: Episode, links: EpisodeLinks, cover_url: str | None, older: Nav | None,
+                  newer: Nav | None) -> bytes:
+    view = episode_view(show, ep, links, cover_url, depth=2)
+    return render(env, show, "episode.html", {
+        **common,
+        "root": "../../",
+        "assets": assets,
+        "cover": relative(show, cover_url, 2) if cover_url else None,
+        "og_image": view.og_image,
+        "url": view.url,
+        "episode": view,
+        "older": older,
+        "newer": newer,
+    })
 
 
 # --- Templates ----------------------------------------------------------------
@@ -267,8 +298,11 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
         explicit=ep.explicit,
         summary=paragraphs(ep.summary),
         summary_text=preview(ep.summary),
-        notes=sanitized(ep.notes_html),
-        transcript=paragraphs(ep.text.transcript) if ep.text else (),
+        # Made when a template reads them: the index of 10,000 episodes
+        # shows neither (issue 7).
+        notes=Lazy(functools.partial(_notes_of, ep), None),
+        transcript=Lazy(functools.partial(_transcript_of, ep), None),
+        has_transcript=ep.text is not None and bool(ep.text.transcript.strip()),
         enclosure=links.enclosure,
         mime=ep.audio.mime,
         format=ep.audio.format.upper(),
@@ -286,6 +320,14 @@ def chapter_view(enclosure: str, start: float, title: str) -> ChapterView:
     # browsers open a media URL ending in #t=65.2 playing from 65.2 s, so a
     # chapter still works as a link when the page's script does not run.
     return ChapterView(start, clock(start), seconds, title, f"{enclosure.split('#', 1)[0]}#t={seconds}")
+
+
+def _notes_of(ep: Episode) -> Markup:
+    return sanitized(ep.notes_html)
+
+
+def _transcript_of(ep: Episode) -> tuple[str, ...]:
+    return paragraphs(ep.text.transcript) if ep.text else ()
 
 
 def sanitized(notes_html: str) -> Markup:

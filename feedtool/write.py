@@ -225,6 +225,7 @@ def sweep_leftovers(out: Path) -> None:
 def commit(out: Path, files: Mapping[str, Content], feed_name: str,
            stamps: Mapping[str, Stamp] | None = None) -> Changes:
     """Write FILES below OUT; return what changed, with the new output stamps."""
+    existed = out.is_dir()
     out.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(out)
     changes = compare(out, files, stamps)
@@ -241,8 +242,14 @@ def commit(out: Path, files: Mapping[str, Content], feed_name: str,
                 content = content.render() if done is None else done
             staged.append((_stage(out / rel, content, sync=rel == feed_name), out / rel))
     except BaseException:
+        # A Deferred page can fail to render (a broken show template): leave
+        # OUT as it was, without the folders made for the staged files.
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+        for rel in todo:
+            prune_empty(out, (out / rel).parent)
+        if not existed:
+            prune_empty(out.parent, out)
         raise
     for tmp, target in staged:
         os.replace(tmp, target)

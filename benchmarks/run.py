@@ -1,0 +1,245 @@
+"""How long feedtool takes on a large show, next to a bare-bones baseline.
+
+    python benchmarks/run.py --episodes 1000 10000
+
+For each size, generates a synthetic show once (benchmarks/synth.py) into a
+work folder, then times in rounds, interleaved so that a slow moment of the
+machine hits every scenario alike:
+
+  baseline    benchmarks/baseline.py: walk, mutagen duration, read the text,
+              a feedgen feed with enclosures, write it (the bare job)
+  cold        feedtool build with no cache and an empty public/
+  no change   feedtool build again, nothing changed
+  one toml    feedtool build after one episode's STEM.toml changed
+
+Each run is its own process; its peak memory is its ru_maxrss from wait4
+(worker processes of the pool are counted separately, as "pool RSS").
+Results go to benchmarks/results.md and benchmarks/results.json, each
+figure also as a ratio to the baseline of the same size and run. Issue 7's
+targets are checked at the largest size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import synth
+
+HERE = Path(__file__).resolve().parent
+SCENARIOS = ("baseline", "cold", "no change", "one toml")
+# Issue 7, at 10,000 episodes: each scenario's median over the baseline's.
+TARGETS = {"cold": 1.0, "no change": 0.1, "one toml": 0.15}
+GROWTH_TARGET = 11.0  # time at 10,000 over time at 1,000
+MEMORY_TARGET_MB = 300
+
+
+def machine() -> dict[str, object]:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 0
+    import feedtool
+
+    return {"nproc": cores, "cpu": cpu, "python": platform.python_version(), "system": platform.platform(),
+            "feedtool": feedtool.__version__}
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Seconds, peak RSS of the process (MB) and of its largest child (MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
+    # RUSAGE_CHILDREN's maximum also covers the pool's workers (grandchildren
+    # reaped by the build); it only shows a worker when it beats every earlier child.
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    pool = after / 1024 if after > before else 0.0
+    return seconds, usage.ru_maxrss / 1024, pool
+
+
+def feedtool_cmd(show: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "feedtool", "build", "-q", str(show), *extra]
+
+
+def prepare(work: Path, n: int) -> Path:
+    show = work / f"show-{n}"
+    marker = show / ".generated"
+    if marker.is_file() and marker.read_text() == str(synth.GENERATOR_VERSION):
+        return show
+    if show.exists():
+        shutil.rmtree(show)
+    print(f"generating {n} episodes in {show} ...", flush=True)
+    started = time.perf_counter()
+    synth.generate(show, n)
+    # The first build makes the GUID lock, which a real show has committed;
+    # every timed cold build starts with it, without public/ and the cache.
+    subprocess.run(feedtool_cmd(show), check=True, stdout=subprocess.DEVNULL)
+    marker.write_text(str(synth.GENERATOR_VERSION))
+    print(f"  generated and locked in {time.perf_counter() - started:.0f} s", flush=True)
+    return show
+
+
+def touch_one_toml(show: Path, round_no: int) -> None:
+    """Change one episode's toml in the middle of the archive (a retitle)."""
+    tomls = sorted((show / "episodes").rglob("*.toml"))
+    target = tomls[len(tomls) // 2]
+    lines = [line for line in target.read_text().splitlines() if not line.startswith("title =")]
+    target.write_text(f'title = "Retitled in round {round_no}"\n' + "\n".join(lines) + "\n")
+
+
+def measure(show: Path, rounds: int) -> dict[str, list[dict[str, float]]]:
+    out: dict[str, list[dict[str, float]]] = {s: [] for s in SCENARIOS}
+    baseline = [sys.executable, str(HERE / "baseline.py"), str(show)]
+    for r in range(1, rounds + 1):
+        for scenario in SCENARIOS:
+            if scenario == "baseline":
+                cmd = baseline
+            else:
+                if scenario == "cold":
+                    shutil.rmtree(show / "public", ignore_errors=True)
+                    shutil.rmtree(show / ".feedtool-cache", ignore_errors=True)
+                elif scenario == "one toml":
+                    touch_one_toml(show, r)
+                cmd = feedtool_cmd(show)
+            seconds, rss, pool = run(cmd, show)
+            out[scenario].append({"seconds": seconds, "rss_mb": rss, "pool_rss_mb": pool})
+            print(f"  round {r} {scenario:>9}: {seconds:7.2f} s  {rss:6.0f} MB", flush=True)
+    return out
+
+
+def summarise(n: int, runs: dict[str, list[dict[str, float]]], show: Path) -> dict[str, object]:
+    base = statistics.median(x["seconds"] for x in runs["baseline"])
+    rows = {}
+    for scenario, samples in runs.items():
+        times = [x["seconds"] for x in samples]
+        median = statistics.median(times)
+        rows[scenario] = {
+            "median_s": round(median, 3), "min_s": round(min(times), 3), "max_s": round(max(times), 3),
+            "ratio": round(median / base, 3),
+            "peak_rss_mb": round(max(x["rss_mb"] for x in samples), 1),
+            "pool_rss_mb": round(max(x["pool_rss_mb"] for x in samples), 1),
+            "runs": samples,
+        }
+    feed = show / "public" / "feed.xml"
+    archives = sorted((show / "public").glob("feed-archive-*.xml"))
+    return {
+        "episodes": n, "rounds": len(runs["baseline"]), "scenarios": rows,
+        "feed_bytes": feed.stat().st_size,
+        "archive_feeds": len(archives),
+        "archive_bytes": sum(p.stat().st_size for p in archives),
+        "baseline_feed_bytes": (show / "baseline-public" / "feed.xml").stat().st_size,
+    }
+
+
+def verdicts(results: list[dict[str, object]]) -> list[str]:
+    by_n = {r["episodes"]: r for r in results}
+    big = by_n[max(by_n)]
+    lines = []
+    for scenario, target in TARGETS.items():
+        ratio = big["scenarios"][scenario]["ratio"]  # type: ignore[index]
+        lines.append(f"| {scenario} ≤ {target}× baseline at {big['episodes']:,} | {ratio:.2f}× | "
+                     f"{'met' if ratio <= target else 'missed'} |")
+    if len(by_n) > 1:
+        small = by_n[min(by_n)]
+        for scenario in SCENARIOS[1:]:
+            growth = (big["scenarios"][scenario]["median_s"]  # type: ignore[index]
+                      / small["scenarios"][scenario]["median_s"])  # type: ignore[index]
+            scale = big["episodes"] / small["episodes"]  # type: ignore[operator]
+            limit = GROWTH_TARGET * scale / 10
+            lines.append(f"| {scenario}: {big['episodes']:,} ≤ {limit:g}× the time of {small['episodes']:,} | "
+                         f"{growth:.1f}× | {'met' if growth <= limit else 'missed'} |")
+    peak = max(big["scenarios"][s]["peak_rss_mb"] for s in SCENARIOS[1:])  # type: ignore[index]
+    lines.append(f"| peak memory ≤ {MEMORY_TARGET_MB} MB at {big['episodes']:,} | {peak:.0f} MB | "
+                 f"{'met' if peak <= MEMORY_TARGET_MB else 'missed'} |")
+    return lines
+
+
+def markdown(results: list[dict[str, object]], info: dict[str, object]) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`python benchmarks/run.py --episodes {' '.join(str(r['episodes']) for r in results)}` on "
+        f"{info['nproc']} × {info['cpu']}, Python {info['python']} ({info['system']}), feedtool {info['feedtool']}.",
+        "Median of the rounds (min–max); each ratio is to the baseline's median of the same size, run "
+        "interleaved with it.",
+        "",
+        "| episodes | scenario | median | min–max | × baseline | peak RSS | pool worker RSS |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        for scenario in SCENARIOS:
+            row = r["scenarios"][scenario]  # type: ignore[index]
+            lines.append(
+                f"| {r['episodes']:,} | {scenario} | {row['median_s']:.2f} s | {row['min_s']:.2f}–{row['max_s']:.2f} s | "
+                f"{row['ratio']:.2f}× | {row['peak_rss_mb']:.0f} MB | "
+                f"{row['pool_rss_mb']:.0f} MB |" if row["pool_rss_mb"] else
+                f"| {r['episodes']:,} | {scenario} | {row['median_s']:.2f} s | {row['min_s']:.2f}–{row['max_s']:.2f} s | "
+                f"{row['ratio']:.2f}× | {row['peak_rss_mb']:.0f} MB | – |")
+    lines += ["", "| episodes | feed.xml | archive feeds | baseline's single feed |", "|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r['episodes']:,} | {r['feed_bytes'] / 1e6:.2f} MB | {r['archive_feeds']} files, "
+                     f"{r['archive_bytes'] / 1e6:.1f} MB | {r['baseline_feed_bytes'] / 1e6:.1f} MB |")
+    lines += ["", "| target (issue 7) | measured | |", "|---|---:|---|", *verdicts(results), ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--episodes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=None,
+                        help="where to keep the generated shows (default: a temporary folder, deleted after)")
+    parser.add_argument("--out", type=Path, default=HERE, help="where results.md and results.json go")
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    info = machine()
+    temp = None
+    work = args.work
+    if work is None:
+        temp = tempfile.TemporaryDirectory(prefix="feedtool-bench-")
+        work = Path(temp.name)
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        for n in sorted(args.episodes):
+            show = prepare(work, n)
+            print(f"{n} episodes, {args.rounds} rounds:", flush=True)
+            results.append(summarise(n, measure(show, args.rounds), show))
+    finally:
+        if temp is not None:
+            temp.cleanup()
+    report = markdown(results, info)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.md").write_text(report, "utf-8")
+    (args.out / "results.json").write_text(json.dumps({"machine": info, "results": results}, indent=1) + "\n")
+    print()
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

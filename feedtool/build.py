@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedtool import cache, config, episodes, feed, guids, p20build, paging, site, urls, validate
+from feedtool import cache, config, episodes, feed, guids, memo, p20build, paging, site, urls, validate
 from feedtool.model import Artwork, Episode, Show
 from feedtool.problems import FeedtoolError, Problem, has_errors
 from feedtool.write import Changes, Content, commit, compare, feed_diff, write_file
@@ -165,14 +165,20 @@ class Result:
 
 
 def build(root: Path, out: Path | None = None, *, check: bool = False,
-          progress: episodes.LoadProgress | None = None) -> Result:
+          progress: episodes.LoadProgress | None = None, use_cache: bool = True) -> Result:
     """Build ROOT into OUT (default ROOT/public). With CHECK, write nothing
-    and report what would change."""
-    p = plan(root, progress=progress)
+    and report what would change. Without USE_CACHE, read every file, make
+    every output and compare it, as on a first build."""
     out = out or root / "public"
+    given = memo.inputs(root, out) if use_cache else None
+    if given is not None:
+        reused = memo.reuse(root, out, given)
+        if reused is not None:  # the last build read exactly this and public/ is as it left it
+            return _reused(root, out, reused, check, progress)
+    p = plan(root, progress=progress, use_cache=use_cache)
     lock_path = p.show.root / guids.LOCK_NAME
     lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock
-    stamps = cache.read_stamps(p.show.root, out)
+    stamps = cache.read_stamps(p.show.root, out) if use_cache else {}
     if check:
         changes = compare(out, p.files, stamps)
         if lock_changed:
@@ -180,10 +186,30 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
         diff = feed_diff(out, p.show.feed_name, p.feed_bytes) if p.show.feed_name in changes.changed else ""
         return Result(p, out, changes, diff)
     changes = commit(out, p.files, p.show.feed_name, stamps)
-    cache.write_stamps(p.show.root, out, changes.stamps)
+    if use_cache:
+        cache.write_stamps(p.show.root, out, changes.stamps, stamps)
     if lock_changed:
         write_file(lock_path, p.lock)
+    elif given is not None:
+        memo.remember(root, out, given, problems=p.problems, episodes=p.episodes, files=list(p.files),
+                      archives=p.archives, feed_name=p.show.feed_name)
     return Result(p, out, changes, written=True)
+
+
+def _reused(root: Path, out: Path, reused: memo.Reused, check: bool,
+            progress: episodes.LoadProgress | None) -> Result:
+    """The result of a build that would do nothing: the recorded report and
+    the show; its episodes and files are made only if read (memo.Later)."""
+    show, _ = config.load_show(root)
+    assert show is not None  # it built with these very inputs
+    lock, _ = guids.read_lock(show.root)
+    podcast_guid, _, _ = guids.podcast_guid(show, lock, show.extra.get("guid"))
+    show = dataclasses.replace(show, extra={**show.extra, "guid": podcast_guid})
+    later = memo.Later(lambda: plan(root, progress=progress))
+    p = Plan(show, memo.LaterEpisodes(reused.episodes, later),  # type: ignore[arg-type]
+             memo.LaterFiles(show.feed_name, out, later),  # type: ignore[arg-type]
+             (show.root / guids.LOCK_NAME).read_bytes(), reused.problems, reused.archives)
+    return Result(p, out, Changes(unchanged=reused.files), written=not check)
 
 
 def summaries(episodes: Sequence[Episode]) -> list[str]:

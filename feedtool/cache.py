@@ -33,6 +33,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import metadata
@@ -219,27 +220,43 @@ def worker_count() -> int:
 
 
 def run_jobs(jobs: Sequence[Job], progress: Callable[[int], None] | None = None) -> Iterator[Done]:
-    """Run JOBS, on every core when there are enough of them, in order."""
+    """Run JOBS, on every core when there are enough of them, in order. If
+    the pool cannot start or breaks, the jobs left run in this process."""
     workers = min(worker_count(), max(1, len(jobs) // JOBS_PER_WORKER))
-    if len(jobs) < POOL_THRESHOLD or workers < 2:
-        for n, job in enumerate(jobs, 1):
-            yield run_job(job)
-            if progress:
-                progress(n)
-        return
-    import multiprocessing
+    done = 0
+    if len(jobs) >= POOL_THRESHOLD and workers >= 2:
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+                # Small chunks keep both workers busy to the end; map keeps the order.
+                for result in pool.map(run_job, jobs, chunksize=16):
+                    done += 1
+                    yield result
+                    if progress:
+                        progress(done)
+            return
+        except (BrokenProcessPool, OSError, RuntimeError, ImportError):
+            pass  # a worker died or could not start (no /dev/shm, a main module that cannot be imported again)
+    for job in jobs[done:]:
+        done += 1
+        yield run_job(job)
+        if progress:
+            progress(done)
 
-    # forkserver, not fork: the CLI's progress bar runs a thread, and forking
-    # a process with threads can copy a lock that is held (the reason Python
-    # 3.14 stopped forking by default). The server imports the readers once.
+
+def _pool_context() -> Any:
+    """fork where it is safe: it starts at once and does not import the
+    caller's main module again (a script without a __main__ guard would run
+    twice). Not while another thread runs (the CLI's progress bar): forking
+    then can copy a lock that is held, so a clean forkserver starts the
+    workers, with the readers imported once."""
+    import multiprocessing
+    import threading
+
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["feedtool.cache"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # Small chunks keep both workers busy to the end; map keeps the order.
-        for n, done in enumerate(pool.map(run_job, jobs, chunksize=16), 1):
-            yield done
-            if progress:
-                progress(n)
+    return context
 
 
 # --- The cache ----------------------------------------------------------------------
@@ -679,7 +696,7 @@ def _blob_refs(data: Any) -> Iterator[str]:
 # forget, and not in public/ (whose manifest is committed with the show).
 
 
-def _existing(show_root: Path) -> sqlite3.Connection | None:
+def existing_db(show_root: Path) -> sqlite3.Connection | None:
     """The cache database when it exists and was written by this feedtool."""
     path = show_root / CACHE_DIR / CACHE_FILE
     if not path.is_file():
@@ -697,7 +714,7 @@ def _existing(show_root: Path) -> sqlite3.Connection | None:
 
 
 def read_stamps(show_root: Path, out: Path) -> dict[str, Stamp]:
-    db = _existing(show_root)
+    db = existing_db(show_root)
     if db is None:
         return {}
     try:
@@ -710,8 +727,10 @@ def read_stamps(show_root: Path, out: Path) -> dict[str, Stamp]:
         db.close()
 
 
-def write_stamps(show_root: Path, out: Path, stamps: Mapping[str, Stamp]) -> None:
-    db = _existing(show_root)
+def write_stamps(show_root: Path, out: Path, stamps: Mapping[str, Stamp], old: Mapping[str, Stamp]) -> None:
+    if stamps == old:
+        return  # nothing was written: 50,000 rows stay as they are
+    db = existing_db(show_root)
     if db is None:
         return
     try:
@@ -719,7 +738,7 @@ def write_stamps(show_root: Path, out: Path, stamps: Mapping[str, Stamp]) -> Non
         db.execute("BEGIN IMMEDIATE")
         db.execute("DELETE FROM outputs WHERE out=?", (folder,))
         db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
-                       ((folder, path, st.key, st.size, st.mtime_ns, st.ino) for path, st in sorted(stamps.items())))
+                       ((folder, path, st.key, st.size, st.mtime_ns, st.ino) for path, st in stamps.items()))
         db.execute("COMMIT")
     except sqlite3.Error:
         pass  # the next build compares bytes instead

@@ -85,7 +85,7 @@ def _dataclass_digest(value: Any) -> bytes:
         # A field kept out of memory (model.Lazy) is fingerprinted by what
         # identifies its content, without loading it.
         stored = raw.get(name, _MISSING)
-        _feed(h, stored if isinstance(stored, Lazy) else getattr(value, name))
+        _feed(h, getattr(value, name) if stored is _MISSING else stored)
     digest = h.digest()
     try:
         _memo[key] = (weakref.ref(value, _forget(key)), digest)

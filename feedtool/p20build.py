@@ -79,7 +79,7 @@ def episode_outputs(show: Show, ep: Episode, files: dict[str, Content]) -> Links
     chapters_url = None
     if ep.chapters:
         path = urls.chapters_path(ep)
-        files[path] = chapters_mod.to_json(show, ep)
+        files[path] = fingerprint.deferred(functools.partial(chapters_mod.to_json, show, ep), "chapters", show, ep)
         chapters_url = urls.url_for(show, path)
 
     alternates: list[AlternateLink] = []

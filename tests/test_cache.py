@@ -262,3 +262,21 @@ def test_the_process_pool_reads_the_same_as_one_process(make_show, reads, monkey
     for name, content in serial.files.items():
         assert made(pooled.files[name]) == made(content), name
     assert [e.stem for e in pooled.episodes] == [e.stem for e in serial.episodes]
+
+
+def test_a_pool_that_cannot_start_leaves_the_reading_to_this_process(make_show, reads, monkeypatch):
+    episodes = {f"e{i:02d}": {"audio": "tagged.mp3", "toml": f"date = 2014-01-{i:02d}\n"} for i in range(1, 13)}
+    root = make_show(episodes)
+    age(root)
+    monkeypatch.setattr(cache, "POOL_THRESHOLD", 4)
+    monkeypatch.setattr(cache, "JOBS_PER_WORKER", 2)
+    monkeypatch.setattr(cache, "worker_count", lambda: 2)
+
+    class NoPool:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise OSError(38, "no semaphores here (as on some sandboxes)")
+
+    monkeypatch.setattr(cache, "ProcessPoolExecutor", NoPool)
+    p = plan(root)
+    assert len(p.episodes) == 12
+    assert len(reads.audio) == 12  # read here, each once

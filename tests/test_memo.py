@@ -1,0 +1,168 @@
+"""A build that would change nothing is not done again (feedtool/memo.py):
+the same inputs, the same code and an untouched public/ give the recorded
+report at once; any change to any of them makes the full build run."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import TEXTS, snapshot
+
+from feedtool import build as build_mod
+from feedtool import fingerprint, memo
+from feedtool.build import build
+
+HOUR_AGO = time.time() - 3600
+
+
+def age(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file() and "public" not in path.parts and ".feedtool-cache" not in path.parts:
+            os.utime(path, (HOUR_AGO, HOUR_AGO))
+
+
+@pytest.fixture
+def plans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every full plan made, by show folder."""
+    made: list[Path] = []
+    real = build_mod.plan
+
+    def counting(root: Path, **kwargs: object) -> object:
+        made.append(root)
+        return real(root, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_mod, "plan", counting)
+    return made
+
+
+@pytest.fixture
+def show(make_show: Callable[..., Path]) -> Path:
+    root = make_show({
+        "first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
+                  "toml": "date = 2013-12-18T16:00:00Z\n"},
+        "second": {"audio": "tagged.m4a", "toml": 'date = 2014-01-08\ntitle = "Second"\n'},
+    })
+    build(root)  # writes the GUID lock
+    age(root)
+    build(root)  # reads settled inputs: recorded
+    return root
+
+
+def test_an_unchanged_show_is_not_built_again(show, plans, cli):
+    before = snapshot(show / "public")
+    result = build(show)
+    assert plans == []
+    assert not result.changes.any and result.changes.unchanged == len(before) - 1  # all but the manifest
+    assert len(result.plan.episodes) == 2 and plans == []  # counted without being made
+    assert [p.rule for p in result.plan.problems] == ["APL-IMAGE", "APL-IMAGE"]
+    assert result.plan.feed_bytes == (show / "public" / "feed.xml").read_bytes()
+    assert cli("build", show, "--quiet").exit_code == 0 and plans == []
+    # Listed (a show of up to 50 episodes is), the episodes are made then.
+    result = cli("build", show)
+    assert "2 episodes, 0 files written" in result.output and "Second" in result.output
+    assert len(plans) == 1
+    assert snapshot(show / "public") == before
+
+
+def test_the_reused_report_is_the_full_builds_report(show, plans, cli):
+    reused = json.loads(cli("build", show, "--json").stdout)
+    assert len(plans) == 1  # --json lists the episodes: they are made when read
+    (show / "podcast.toml").touch()  # same content, new mtime: the full build runs
+    full = json.loads(cli("build", show, "--json").stdout)
+    assert len(plans) == 2
+    assert reused == full
+    assert [e["title"] for e in reused["episodes"]] == ["Second", "Spike Jonze Opens His Heart For 'Her'"]
+
+
+def test_check_of_an_unchanged_show_is_quick_and_clean(show, plans, cli):
+    assert not build(show, check=True).changes.any
+    assert plans == []
+    result = cli("build", show, "--check", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert plans == []
+
+
+@pytest.mark.parametrize("change", ["touch toml", "edit toml", "new file", "delete text", "cover"])
+def test_any_input_change_builds_again(show, plans, change):
+    episodes = show / "episodes"
+    if change == "touch toml":
+        os.utime(episodes / "second.toml", (HOUR_AGO + 5, HOUR_AGO + 5))
+    elif change == "edit toml":
+        (episodes / "second.toml").write_text('date = 2014-01-08\ntitle = "Second, renamed"\n')
+    elif change == "new file":
+        (episodes / "notes-for-later.txt.bak").write_text("not an episode file")
+    elif change == "delete text":
+        (episodes / "first.txt").unlink()
+    else:
+        (show / "cover.png").write_bytes((show / "cover.png").read_bytes())
+        os.utime(show / "cover.png", (HOUR_AGO + 9, HOUR_AGO + 9))
+    result = build(show)
+    assert plans == [show]
+    if change == "edit toml":
+        assert "Second, renamed" in (show / "public" / "feed.xml").read_text()
+
+
+@pytest.mark.parametrize("change", ["delete", "edit", "feed deleted"])
+def test_a_touched_public_folder_is_built_again_and_repaired(show, plans, change):
+    before = snapshot(show / "public")
+    target = show / "public" / "transcripts" / "first.txt"
+    if change == "delete":
+        target.unlink()
+    elif change == "edit":
+        target.write_text("vandalised")
+    else:
+        (show / "public" / "feed.xml").unlink()
+    result = build(show)
+    assert plans == [show]
+    assert result.changes.any
+    assert snapshot(show / "public") == before
+
+
+def test_other_code_or_environment_builds_again(show, plans, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(show)
+    assert len(plans) == 1
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    monkeypatch.setattr(fingerprint, "code", lambda: "another feedtool")
+    build(show)
+    assert len(plans) == 2
+
+
+def test_another_output_folder_is_its_own_record(show, plans, tmp_path):
+    elsewhere = tmp_path / "site"
+    build(show, elsewhere)
+    assert len(plans) == 1
+    assert snapshot(elsewhere) == snapshot(show / "public")
+
+
+def test_fresh_inputs_are_not_trusted_to_the_record(make_show, plans):
+    root = make_show()  # written a moment ago
+    build(root)
+    build(root)
+    assert len(plans) == 2  # a file modified within RACY_NS of the build could change unseen
+
+
+def test_a_future_episode_is_built_again_once_its_date_passes(make_show, plans, monkeypatch):
+    future = time.gmtime(time.time() + 7 * 86400)
+    root = make_show({"soon": {"audio": "tagged.mp3", "toml": f"date = {time.strftime('%Y-%m-%dT%H:%M:%SZ', future)}\n"}})
+    build(root)
+    age(root)
+    first = build(root)
+    assert any(p.rule == "DATE-FUTURE" for p in first.plan.problems)
+    plans.clear()
+    build(root)
+    assert plans == []  # still in the future: the same report
+    later = time.time() + 8 * 86400
+    monkeypatch.setattr(memo.time, "time", lambda: later)
+    build(root)
+    assert plans == [root]
+
+
+def test_no_cache_builds_everything(show, plans):
+    result = build(show, use_cache=False)
+    assert plans == [show] and not result.changes.any

@@ -34,7 +34,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "audio"
 TEXTS = REPO / "tests" / "texts"
 
 # Bump when the generated show changes, so a kept work folder is regenerated.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 # Most podcasts publish MP3, some AAC; Ogg, Opus and FLAC, which Apple cannot
 # play, come as alternate enclosures (podcast:alternateEnclosure) of some episodes.
@@ -185,11 +185,12 @@ def generate(root: Path, n: int, seed: int = 7) -> Path:
     (root / "cover.jpg").write_bytes(jpeg(1400, (30, 60, 90), 0))
     season_covers = [jpeg(1400, (40 * i % 256, 90, 140), i) for i in range(1, SEASON_COVERS + 1)]
     formats = [f for f, weight in FORMATS for _ in range(weight)]
-    start = dt.datetime(2010, 1, 4, 6, 0, tzinfo=dt.timezone.utc)
+    # Twice a day from 2005: 10,000 episodes end in 2018, none in the future.
+    start = dt.datetime(2005, 1, 3, 6, 0, tzinfo=dt.timezone.utc)
     for i in range(1, n + 1):
         fmt = rng.choice(formats)
         base = rng.choice(BASES[fmt])
-        when = start + dt.timedelta(hours=16 * i)  # a daily-ish show, never two at one moment
+        when = start + dt.timedelta(hours=12 * i)  # never two at one moment
         folder = episodes / str(when.year)
         folder.mkdir(exist_ok=True)
         stem = f"{when:%m%d}-interview-{i:05d}"
@@ -207,7 +208,7 @@ def generate(root: Path, n: int, seed: int = 7) -> Path:
         (folder / f"{stem}.txt").write_text(interview_text(rng, pool, title, rng.randint(5000, 20000)), "utf-8")
         toml = ""
         if i % TOML_EVERY == 0:
-            toml = f"date = {when:%Y-%m-%dT%H:%M:%SZ}\nseason = {when.year - 2009}\nepisode = {i}\n"
+            toml = f"date = {when:%Y-%m-%dT%H:%M:%SZ}\nseason = {when.year - 2004}\nepisode = {i}\n"
         if i % ALTERNATE_EVERY == 0:
             alt_fmt = ALTERNATES[(i // ALTERNATE_EVERY) % len(ALTERNATES)]
             alt = folder / f"{stem}-alt.{alt_fmt}"

@@ -30,6 +30,7 @@ import json
 import os
 import sqlite3
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -196,8 +197,37 @@ class Done:
     job: Job
     read_ns: int  # when the read began, for the racy check
     audio: AudioInfo | None = None
-    text: TextInfo | None = None
+    text: TextInfo | None = None  # None when packed
     problems: tuple[Problem, ...] = ()
+    # A cleaned text as the cache stores it (pack_text): made in the worker,
+    # so that the main process only writes it, and fewer bytes come back.
+    packed: tuple[bytes | None, ...] | None = None
+    blobs: tuple[tuple[str, bytes], ...] = ()
+
+    def text_info(self) -> TextInfo | None:
+        if self.text is not None or self.packed is None or self.packed[0] is None:
+            return self.text
+        return unpack_text(self.packed, dict(self.blobs).__getitem__)
+
+
+def pack_text(text: TextInfo, blobs: dict[str, bytes]) -> tuple[bytes | None, ...]:
+    """The columns of the text table: the small fields, then each big field
+    on its own (None when empty: it stays with the small ones), so that one
+    can be read back without the others."""
+    light = encode(text, blobs)
+    heavy = [_pack(light["f"].pop(name)) if light["f"][name] else None for name in HEAVY_TEXT_FIELDS]
+    return (_pack(light), *heavy)
+
+
+def unpack_text(columns: Sequence[bytes | None], blob: Callable[[str], bytes]) -> TextInfo:
+    light = _unpack(columns[0])
+    for name, packed in zip(HEAVY_TEXT_FIELDS, columns[1:]):
+        if packed is not None:
+            light["f"][name] = _unpack(packed)
+    text = decode(light, blob)
+    if not isinstance(text, TextInfo):
+        raise ValueError("not a TextInfo")
+    return text
 
 
 def run_job(job: Job) -> Done:
@@ -209,6 +239,13 @@ def run_job(job: Job) -> Done:
         except ProblemFound as exc:
             return Done(job, read_ns, problems=(exc.problem,))
     text, problems = read_text(job.path, job.display, job.patterns, job.markdown)
+    if text is not None and not any(p.is_error for p in problems):
+        blobs: dict[str, bytes] = {}
+        try:
+            return Done(job, read_ns, problems=tuple(problems), packed=pack_text(text, blobs),
+                        blobs=tuple(blobs.items()))
+        except Uncacheable:
+            pass
     return Done(job, read_ns, text=text, problems=tuple(problems))
 
 
@@ -472,7 +509,12 @@ class Cache:
         if cached is not None:
             return cached
         done = run_job(Job("text", path, display, tuple(show.clean_patterns), markdown))
-        return self._store_text(done, st, variant)[0]
+        if self._store_text(done, st, variant):
+            cached = self._cached_text(key, signature(st), variant)
+            if cached is not None:
+                self.stats.text_hits -= 1  # read from the file, not the cache
+                return cached
+        return done.text_info(), list(done.problems)
 
     def _text_row(self, key: str, sig: Signature, variant: str, columns: str) -> Any:
         assert self._db is not None
@@ -513,31 +555,24 @@ class Cache:
         self.stats.text_hits += 1
         return info, problems
 
-    def _store_text(self, done: Done, st: os.stat_result, variant: str) -> tuple[TextResult, bool]:
-        """Record a finished text read; say whether it went into the cache."""
+    def _store_text(self, done: Done, st: os.stat_result, variant: str) -> bool:
+        """Record a finished text read; say whether it went into the cache
+        (if not, `done.text_info()` is the only copy)."""
         self.stats.text_reads += 1
-        result = (done.text, list(done.problems))
         if self._db is None or any(p.is_error for p in done.problems) or st.st_mtime_ns >= done.read_ns - RACY_NS:
-            return result, False
-        blobs: dict[str, bytes] = {}
+            return False
+        if done.packed is None and done.text is not None:
+            return False  # Uncacheable
+        columns = done.packed or (None,) * (1 + len(HEAVY_TEXT_FIELDS))  # no text: the problems only
         try:
             problems = [dataclasses.asdict(p) | {"severity": p.severity.value} for p in done.problems]
-            columns: list[bytes | None] = [None] * (1 + len(HEAVY_TEXT_FIELDS))
-            if done.text is not None:
-                light = encode(done.text, blobs)
-                # The big fields get columns of their own, to be read back one
-                # at a time when used; an empty one stays with the small ones.
-                columns = [_pack(light["f"].pop(name)) if light["f"][name] else None for name in HEAVY_TEXT_FIELDS]
-                columns.insert(0, _pack(light))
-            self._db.executemany("INSERT OR IGNORE INTO blob VALUES (?, ?)", blobs.items())
+            self._db.executemany("INSERT OR IGNORE INTO blob VALUES (?, ?)", done.blobs)
             self._db.execute(f"INSERT OR REPLACE INTO text VALUES (?, ?, ?, ?, ?, ?, ?{', ?' * len(HEAVY_TEXT_FIELDS)})",
                              (str(done.job.path), *signature(st), variant, _pack(problems), *columns))
-        except Uncacheable:
-            return result, False
         except sqlite3.Error as exc:
             self._failed(exc)
-            return result, False
-        return result, True
+            return False
+        return True
 
     # -- reading ahead, in parallel ------------------------------------------------------
 
@@ -583,9 +618,9 @@ class Cache:
                     self._audio[key] = self._store(done, st)
                 # A file with a problem is read again in order, where its problem is reported.
             else:
-                result, stored = self._store_text(done, st, self.variant(done.job.patterns, done.job.markdown))
-                if not stored:  # stored ones are read back when needed, so memory holds one at a time
-                    self._texts[key] = result
+                if not self._store_text(done, st, self.variant(done.job.patterns, done.job.markdown)):
+                    # Stored ones are read back when needed, their big fields one at a time.
+                    self._texts[key] = (done.text_info(), list(done.problems))
 
     # -- the end of a build ----------------------------------------------------------------
 
@@ -631,6 +666,12 @@ class _TextFields:
         self._cache = cache
         self._db: sqlite3.Connection | None = None
         self._recent: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        _loaders.add(self)
+
+    def forked(self) -> None:
+        """In a forked child (write.commit making pages on every core): an
+        SQLite connection must not be used across fork; open another."""
+        self._db = None
 
     def _connection(self) -> sqlite3.Connection:
         if self._cache._db is not None:
@@ -677,6 +718,16 @@ class _TextFields:
 
 
 _variants: dict[str, str] = {}  # variant digest → its JSON, to clean a text again
+_loaders: weakref.WeakSet[_TextFields] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for loader in list(_loaders):
+        loader.forked()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _blob_refs(data: Any) -> Iterator[str]:

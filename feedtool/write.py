@@ -24,9 +24,13 @@ import os
 import secrets
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, NoReturn
+
+from feedtool.problems import FeedtoolError, Problem, Severity
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,13 +249,7 @@ def commit(out: Path, files: Mapping[str, Content], feed_name: str,
     todo.sort(key=lambda rel: rel == feed_name)
     staged: list[tuple[Path, Path]] = []
     try:
-        for rel in todo:
-            content = files[rel]
-            if isinstance(content, Deferred):
-                # Made now, one at a time, and let go once staged.
-                done = changes.rendered.pop(rel, None)
-                content = content.render() if done is None else done
-            staged.append((_stage(out / rel, content, sync=rel == feed_name), out / rel))
+        _stage_all(out, todo, files, changes, feed_name, staged)
     except BaseException:
         # A Deferred page can fail to render (a broken show template): leave
         # OUT as it was, without the folders made for the staged files.
@@ -276,6 +274,96 @@ def commit(out: Path, files: Mapping[str, Content], feed_name: str,
         (out / rel).unlink(missing_ok=True)
         prune_empty(out, (out / rel).parent)
     return changes
+
+
+# Above this many files to make (Deferred), commit makes them on every core.
+PARALLEL_THRESHOLD = 200
+
+
+def _stage_one(out: Path, rel: str, files: Mapping[str, Content], changes: Changes, feed_name: str) -> Path:
+    content = files[rel]
+    if isinstance(content, Deferred):
+        # Made now, one at a time, and let go once staged.
+        done = changes.rendered.pop(rel, None)
+        content = content.render() if done is None else done
+    return _stage(out / rel, content, sync=rel == feed_name)
+
+
+def _workers(todo: list[str], files: Mapping[str, Content]) -> int:
+    """How many processes should make TODO: forking is worth it for many
+    pages, and safe only while this process runs no other thread (a forked
+    copy of a held lock never comes free); no fork on Windows."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return 1
+    if sum(isinstance(files[rel], Deferred) for rel in todo) < PARALLEL_THRESHOLD:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,
+               staged: list[tuple[Path, Path]]) -> None:
+    """Stage TODO, appending to STAGED as it goes (so that a failure can
+    remove what was staged), the feed last. Many pages are made by forked
+    copies of this process, which need nothing sent to them: each stages its
+    share and lists the temporary files it made."""
+    workers = _workers(todo, files)
+    rest = [rel for rel in todo if rel != feed_name]
+    shares = [rest[i::workers] for i in range(workers)]
+    children: list[tuple[int, IO[bytes]]] = []
+    for share in shares[1:]:
+        report = tempfile.TemporaryFile()
+        pid = os.fork()
+        if pid == 0:  # the child: stage, report, and leave without any clean-up of the parent's
+            _stage_child(out, share, files, changes, feed_name, report)
+        children.append((pid, report))
+    error: BaseException | None = None
+    try:
+        for rel in shares[0]:
+            staged.append((_stage_one(out, rel, files, changes, feed_name), out / rel))
+    except BaseException as exc:
+        error = exc
+    for pid, report in children:
+        os.waitpid(pid, 0)
+        report.seek(0)
+        finished = False
+        for line in report.read().splitlines():
+            message = json.loads(line)
+            if "tmp" in message:
+                staged.append((Path(message["tmp"]), out / message["rel"]))
+            elif "problems" in message and error is None:
+                error = FeedtoolError(Problem(**{**p, "severity": Severity(p["severity"])})
+                                      for p in message["problems"])
+            elif "error" in message and error is None:
+                error = RuntimeError(f"making the files of public/ failed: {message['error']}")
+            finished = finished or "done" in message
+        report.close()
+        if not finished and error is None:
+            error = RuntimeError("a process making the files of public/ stopped before it was done")
+    if error is not None:
+        raise error
+    if feed_name in todo:
+        staged.append((_stage_one(out, feed_name, files, changes, feed_name), out / feed_name))
+
+
+def _stage_child(out: Path, share: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,
+                 report: IO[bytes]) -> NoReturn:
+    try:
+        try:
+            for rel in share:
+                tmp = _stage_one(out, rel, files, changes, feed_name)
+                report.write(json.dumps({"rel": rel, "tmp": str(tmp)}).encode() + b"\n")
+            report.write(b'{"done": true}\n')
+        except FeedtoolError as exc:
+            report.write(json.dumps({"problems": [p.as_dict() for p in exc.problems]}).encode() + b"\n")
+        except BaseException as exc:  # noqa: BLE001 (reported to the parent, which raises it)
+            report.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
+        report.flush()
+    finally:
+        os._exit(0)
 
 
 def prune_empty(out: Path, folder: Path) -> None:

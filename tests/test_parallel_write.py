@@ -1,0 +1,78 @@
+"""write.commit makes many pages in forked copies of the build: the same
+bytes as one process makes, and a page that fails in a copy stops the build
+with its problem, leaving public/ as it was."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import TEXTS, snapshot
+
+from feedtool import write
+from feedtool.build import build
+
+
+def many(make_show, n: int = 9):
+    return make_show({f"ep{i:02d}": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
+                                     "toml": f'date = 2014-01-{i:02d}\ntitle = "Episode {i}"\n'}
+                      for i in range(1, n + 1)})
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """Every commit deals its files out to three processes (the threshold is
+    for speed, not correctness); the forks are counted."""
+    monkeypatch.setattr(write, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(write, "_workers", lambda todo, files: 3)
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(write.os, "fork", fork)
+    return pids
+
+
+def test_forked_staging_writes_what_one_process_writes(make_show, tmp_path, forking, monkeypatch):
+    root = many(make_show)
+    build(root)
+    assert len(forking) == 2  # three shares: this process and two copies
+    forked = snapshot(root / "public")
+    monkeypatch.setattr(write, "_workers", lambda todo, files: 1)
+    serial = tmp_path / "serial"
+    build(root, serial, use_cache=False)
+    assert snapshot(serial) == forked
+    assert len(forking) == 2
+    # Every page, transcript and archive a copy made is in place, none left staged.
+    assert not [p for p in (root / "public").rglob("*") if p.name.endswith(write.TMP_SUFFIX)]
+
+
+def test_a_page_failing_in_a_copy_stops_the_build_and_writes_nothing(make_show, cli, forking):
+    root = many(make_show)
+    (root / "templates").mkdir()
+    (root / "templates" / "episode.html").write_text(
+        '{% extends "base.html" %}\n{% block body %}\n<p>{{ episode.titel.upper() }}</p>\n{% endblock %}\n')
+    result = cli("build", root)
+    assert result.exit_code == 1
+    assert "error: templates/episode.html:3:" in result.output
+    assert "Traceback" not in result.output
+    assert forking  # the pages were dealt out to copies
+    assert not (root / "public").exists()
+
+
+def test_a_failure_after_a_build_leaves_the_last_build_in_place(make_show, cli, forking):
+    root = many(make_show)
+    assert cli("build", root).exit_code == 0
+    before = snapshot(root / "public")
+    for toml in (root / "episodes").glob("*.toml"):
+        toml.write_text(toml.read_text().replace('"\n', ' v2"\n'))
+    (root / "templates").mkdir()
+    (root / "templates" / "episode.html").write_text("{% extends 'base.html' %}{% block body %}{{ nope() }}"
+                                                    "{% endblock %}")
+    assert cli("build", root).exit_code == 1
+    assert snapshot(root / "public") == before

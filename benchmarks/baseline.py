@@ -5,7 +5,7 @@ beside it, put one item with an enclosure per episode into a feedgen feed
 and write that one file. No validation, no text cleaning, no cache, no
 copies: what feedtool's timings are compared to.
 
-python benchmarks/baseline.py SHOW_FOLDER
+python benchmarks/baseline.py SHOW_FOLDER OUTPUT_FOLDER
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ AUDIO = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".ogg": "audio/ogg", ".opu
          ".flac": "audio/flac"}
 
 
-def main(root: Path) -> None:
+def main(root: Path, out: Path) -> None:
     base = "https://bench.example.org/show/"
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.title("Benchmark Interviews")
     fg.link(href=base, rel="alternate")
     fg.description("baseline")
-    fg.lastBuildDate(dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+    fg.lastBuildDate(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
     for folder, dirs, names in sorted(os.walk(root / "episodes")):
         dirs.sort()
         for name in sorted(names):
@@ -47,12 +47,11 @@ def main(root: Path) -> None:
             fe.title(stem)
             fe.description(text)
             fe.enclosure(f"{base}media/{name}", str(st.st_size), AUDIO[suffix])
-            fe.pubDate(dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc))
+            fe.pubDate(dt.datetime.fromtimestamp(st.st_mtime, dt.UTC))
             fe.podcast.itunes_duration(round(audio.info.length))
-    out = root / "baseline-public"
-    out.mkdir(exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     fg.rss_file(str(out / "feed.xml"), pretty=True)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]))

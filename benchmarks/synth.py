@@ -186,7 +186,7 @@ def generate(root: Path, n: int, seed: int = 7) -> Path:
     season_covers = [jpeg(1400, (40 * i % 256, 90, 140), i) for i in range(1, SEASON_COVERS + 1)]
     formats = [f for f, weight in FORMATS for _ in range(weight)]
     # Twice a day from 2005: 10,000 episodes end in 2018, none in the future.
-    start = dt.datetime(2005, 1, 3, 6, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2005, 1, 3, 6, 0, tzinfo=dt.UTC)
     for i in range(1, n + 1):
         fmt = rng.choice(formats)
         base = rng.choice(BASES[fmt])

@@ -108,10 +108,9 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
     last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
     # feed_limit: the newest episodes in the feed, the rest in archive feeds.
     pages = paging.split(show, ordered)
-    files[show.feed_name] = paging.render(show, pages[0], cover_url, links, last_build)
-    problems += validate.feed_rules(files[show.feed_name], source=show.feed_name,  # type: ignore[arg-type]
-                                    covered=problems)
-    problems = paging.size_advice(show, problems, len(files[show.feed_name]))
+    files[show.feed_name] = feed_bytes = paging.render(show, pages[0], cover_url, links, last_build)
+    problems += validate.feed_rules(feed_bytes, source=show.feed_name, covered=problems)
+    problems = paging.size_advice(show, problems, len(feed_bytes))
     if has_errors(problems):
         raise FeedtoolError(problems)
     for page in pages[1:]:

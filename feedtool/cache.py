@@ -27,19 +27,20 @@ import dataclasses
 import functools
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import time
 import weakref
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from feedtool import __version__, model
 from feedtool.audio import read_audio
@@ -117,7 +118,7 @@ def encode(value: Any, blobs: dict[str, bytes]) -> Any:
     if value is None or kind in _PLAIN:
         return value
     if kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise Uncacheable("not a finite number")
         return value
     if kind is tuple:
@@ -220,13 +221,15 @@ def pack_text(text: TextInfo, blobs: dict[str, bytes]) -> tuple[bytes | None, ..
 
 
 def unpack_text(columns: Sequence[bytes | None], blob: Callable[[str], bytes]) -> TextInfo:
+    if columns[0] is None:
+        raise ValueError("no text")
     light = _unpack(columns[0])
     for name, packed in zip(HEAVY_TEXT_FIELDS, columns[1:]):
         if packed is not None:
             light["f"][name] = _unpack(packed)
     text = decode(light, blob)
     if not isinstance(text, TextInfo):
-        raise ValueError("not a TextInfo")
+        raise TypeError("not a TextInfo")
     return text
 
 
@@ -376,7 +379,7 @@ class Cache:
                     self.stats.rebuilt = "feedtool or its libraries changed"
                 db.execute("BEGIN IMMEDIATE")
                 for table in ("audio", "text", "blob", "outputs", "meta"):
-                    db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
+                    db.execute(f"DELETE FROM {table}")
                 db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (self._fingerprint,))
                 db.execute("COMMIT")
             db.execute("BEGIN")  # one transaction per build: one fsync, not 10,000
@@ -447,7 +450,7 @@ class Cache:
                 return None
             info = decode(_unpack(row[0]), self._blob)
             if not isinstance(info, AudioInfo) or str(info.path) != key:
-                raise ValueError("not this file's AudioInfo")
+                raise TypeError("not this file's AudioInfo")
         except sqlite3.Error as exc:
             self._failed(exc)
             return None
@@ -519,7 +522,7 @@ class Cache:
     def _text_row(self, key: str, sig: Signature, variant: str, columns: str) -> Any:
         assert self._db is not None
         return self._db.execute(
-            f"SELECT {columns} FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? AND variant=?",  # noqa: S608
+            f"SELECT {columns} FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? AND variant=?",
             (key, *sig, variant)).fetchone()
 
     def _cached_text(self, key: str, sig: Signature, variant: str) -> TextResult | None:
@@ -541,7 +544,7 @@ class Cache:
                         light["f"][name] = None  # a stand-in, replaced by a Lazy below
                 info = decode(light, self._blob)
                 if not isinstance(info, TextInfo):
-                    raise ValueError("not a TextInfo")
+                    raise TypeError("not a TextInfo")
                 for name, stored_apart in zip(HEAVY_TEXT_FIELDS, row[2:]):
                     if stored_apart:
                         token = f"text:{key}:{sig}:{variant}:{name}"
@@ -632,9 +635,9 @@ class Cache:
         try:
             if prune:
                 for table, seen in (("audio", self._seen_audio), ("text", self._seen_text)):
-                    stale = [(p,) for (p,) in self._db.execute(f"SELECT path FROM {table}")  # noqa: S608
+                    stale = [(p,) for (p,) in self._db.execute(f"SELECT path FROM {table}")
                              if p not in seen]
-                    self._db.executemany(f"DELETE FROM {table} WHERE path=?", stale)  # noqa: S608
+                    self._db.executemany(f"DELETE FROM {table} WHERE path=?", stale)
                 used = {h for (hs,) in self._db.execute("SELECT blobs FROM audio") for h in hs.split()}
                 # Texts hold no pictures today, but a text's model may one day: keep its blobs too.
                 for (packed,) in self._db.execute("SELECT light FROM text WHERE light IS NOT NULL"):
@@ -648,7 +651,7 @@ class Cache:
         finally:
             self._close_quietly()
 
-    def __enter__(self) -> Cache:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -687,7 +690,7 @@ class _TextFields:
             return found
         try:
             row = self._connection().execute(
-                f"SELECT {name} FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? AND variant=?",  # noqa: S608
+                f"SELECT {name} FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? AND variant=?",
                 (key, *sig, variant)).fetchone()
             if row is None or row[0] is None:
                 raise KeyError(key)

@@ -65,7 +65,10 @@ _fields: dict[type, tuple[str, ...]] = {}
 
 
 def _forget(key: int) -> Callable[[object], None]:
-    return lambda _ref: _memo.pop(key, None)
+    def forget(_ref: object) -> None:
+        _memo.pop(key, None)
+
+    return forget
 
 
 def _dataclass_digest(value: Any) -> bytes:

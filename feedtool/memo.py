@@ -118,7 +118,7 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
     state = _outputs(out, names)
     if state is None:
         return
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     future = [e.date for e in episodes if e.date > now]
     report = {
         "problems": [p.as_dict() for p in problems],

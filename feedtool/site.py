@@ -30,8 +30,8 @@ from markupsafe import Markup
 from feedtool import __version__, fingerprint, urls
 from feedtool.feed import EpisodeLinks
 from feedtool.model import Episode, Lazy, Show, deferrable_fields
-from feedtool.write import Content
 from feedtool.problems import FeedtoolError, Problem, error
+from feedtool.write import Content
 
 TEMPLATES_DIR = "templates"
 STYLESHEET = "style.css"
@@ -300,8 +300,9 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
         summary_text=preview(ep.summary),
         # Made when a template reads them: the index of 10,000 episodes
         # shows neither (issue 7).
-        notes=Lazy(functools.partial(_notes_of, ep), None),
-        transcript=Lazy(functools.partial(_transcript_of, ep), None),
+        # (model.deferrable_fields: a Lazy stands in for the value it makes.)
+        notes=Lazy(functools.partial(_notes_of, ep), None),  # type: ignore[arg-type]
+        transcript=Lazy(functools.partial(_transcript_of, ep), None),  # type: ignore[arg-type]
         has_transcript=ep.text is not None and bool(ep.text.transcript.strip()),
         enclosure=links.enclosure,
         mime=ep.audio.mime,

@@ -315,7 +315,8 @@ def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes
     shares = [rest[i::workers] for i in range(workers)]
     children: list[tuple[int, IO[bytes]]] = []
     for share in shares[1:]:
-        report = tempfile.TemporaryFile()
+        # Not a with-block: the file outlives the fork, read once the child is done.
+        report: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         pid = os.fork()
         if pid == 0:  # the child: stage, report, and leave without any clean-up of the parent's
             _stage_child(out, share, files, changes, feed_name, report)
@@ -324,7 +325,7 @@ def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes
     try:
         for rel in shares[0]:
             staged.append((_stage_one(out, rel, files, changes, feed_name), out / rel))
-    except BaseException as exc:
+    except BaseException as exc:  # noqa: BLE001 -- raised below, once the children are done
         error = exc
     for pid, report in children:
         os.waitpid(pid, 0)
@@ -359,7 +360,7 @@ def _stage_child(out: Path, share: list[str], files: Mapping[str, Content], chan
             report.write(b'{"done": true}\n')
         except FeedtoolError as exc:
             report.write(json.dumps({"problems": [p.as_dict() for p in exc.problems]}).encode() + b"\n")
-        except BaseException as exc:  # noqa: BLE001 (reported to the parent, which raises it)
+        except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises it
             report.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
         report.flush()
     finally:

@@ -212,8 +212,9 @@ def test_deleted_episodes_leave_the_cache(show):
     (show / "episodes" / "third.flac").unlink()
     (show / "episodes" / "third.txt").unlink()
     (show / "episodes" / "third.toml").unlink()
-    from feedtool.cli import app
     from typer.testing import CliRunner
+
+    from feedtool.cli import app
 
     assert CliRunner().invoke(app, ["remove", "third", "--show", str(show)]).exit_code == 0
     build(show)

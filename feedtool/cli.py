@@ -100,6 +100,8 @@ def build(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help=f"List every episode (done anyway for up to "
                                           f"{LIST_EPISODES_UP_TO}).")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every file and make every output again, "
+                                           "ignoring .feedtool-cache/ (it is still safe to delete).")] = False,
 ) -> None:
     """Build the feed, transcripts, artwork and site into public/.
 
@@ -116,7 +118,7 @@ def build(
         raise typer.Exit(EXIT_USAGE)
     try:
         with progress_bar("Reading episodes", enabled=not (quiet or as_json)) as update:
-            result = run_build(directory, output, check=check, progress=update)
+            result = run_build(directory, output, check=check, progress=update, use_cache=not no_cache)
     except FeedtoolError as exc:
         fail(exc.problems, as_json)
     except OSError as exc:

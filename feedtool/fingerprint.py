@@ -61,7 +61,7 @@ def folder(path: Path) -> str:
 # One digest per model object and build: an episode's digest is used by its
 # page, its transcripts, the index and an archive feed.
 _memo: dict[int, tuple[weakref.ref[Any], bytes]] = {}
-_fields: dict[type, tuple[str, ...]] = {}
+_fields: dict[type, tuple[tuple[str, bytes], ...]] = {}
 
 
 def _forget(key: int) -> Callable[[object], None]:
@@ -79,12 +79,12 @@ def _dataclass_digest(value: Any) -> bytes:
     kind = type(value)
     names = _fields.get(kind)
     if names is None:
-        names = _fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+        names = _fields[kind] = tuple((f.name, f.name.encode() + b"=") for f in dataclasses.fields(value))
     h = hashlib.blake2b(digest_size=16)
     h.update(b"D" + kind.__qualname__.encode() + b"\0")
     raw = getattr(value, "__dict__", {})
-    for name in names:
-        h.update(name.encode() + b"=")
+    for name, tag in names:
+        h.update(tag)
         # A field kept out of memory (model.Lazy) is fingerprinted by what
         # identifies its content, without loading it.
         stored = raw.get(name, _MISSING)
@@ -103,7 +103,8 @@ _MISSING = object()
 def _str(h: Any, value: str) -> None:
     data = value.encode("utf-8", "surrogatepass")
     # A Markup string and a plain one render differently: keep the type.
-    h.update(b"S" + type(value).__name__.encode() + b":" + str(len(data)).encode() + b":" + data)
+    h.update(b"S%s:%d:" % (type(value).__name__.encode(), len(data)))
+    h.update(data)
 
 
 def _seq(h: Any, value: tuple[Any, ...] | list[Any]) -> None:

@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from feedtool import __version__, fingerprint, urls
 from feedtool.feed import EpisodeLinks
-from feedtool.model import Episode, Lazy, Show, deferrable_fields
+from feedtool.model import Episode, Lazy, Show, deferrable_fields, stored
 from feedtool.problems import FeedtoolError, Problem, error
 from feedtool.write import Content
 
@@ -303,7 +303,7 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
         # (model.deferrable_fields: a Lazy stands in for the value it makes.)
         notes=Lazy(functools.partial(_notes_of, ep), None),  # type: ignore[arg-type]
         transcript=Lazy(functools.partial(_transcript_of, ep), None),  # type: ignore[arg-type]
-        has_transcript=ep.text is not None and bool(ep.text.transcript.strip()),
+        has_transcript=_has_transcript(ep),
         enclosure=links.enclosure,
         mime=ep.audio.mime,
         format=ep.audio.format.upper(),
@@ -321,6 +321,16 @@ def chapter_view(enclosure: str, start: float, title: str) -> ChapterView:
     # browsers open a media URL ending in #t=65.2 playing from 65.2 s, so a
     # chapter still works as a link when the page's script does not run.
     return ChapterView(start, clock(start), seconds, title, f"{enclosure.split('#', 1)[0]}#t={seconds}")
+
+
+def _has_transcript(ep: Episode) -> bool:
+    """Whether `transcript` has a paragraph, without loading it: a transcript
+    kept in the read cache (a Lazy) is never empty, and text.py builds it
+    from stripped, non-blank lines, so it is never blank either."""
+    if ep.text is None:
+        return False
+    kept = stored(ep.text, "transcript")
+    return isinstance(kept, Lazy) or bool(kept.strip())
 
 
 def _notes_of(ep: Episode) -> Markup:

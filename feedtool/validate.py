@@ -9,6 +9,7 @@ cannot; `feed_rules` therefore leaves out what the model already reported.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -41,10 +42,17 @@ COVERED_BY = {
 def image_reasons(data: bytes, display: str, field: str | None,
                   suffix: str | None) -> list[tuple[str, str]]:
     """(rule id, reason) for each of Apple's artwork rules DATA breaks."""
+    return list(_image_reasons(data, field, suffix))
+
+
+@functools.lru_cache(maxsize=512)
+def _image_reasons(data: bytes, field: str | None, suffix: str | None) -> tuple[tuple[str, str], ...]:
+    # One cover embedded in thousands of episodes is checked once (issue 7).
+    # The reasons name no file, so the display name plays no part.
     try:
-        info = inspect_image(data, display, field)
+        info = inspect_image(data, "", field)
     except ProblemFound as exc:
-        return [("APL-IMAGE", exc.problem.message)]
+        return (("APL-IMAGE", exc.problem.message),)
     reasons: list[tuple[str, str]] = []
     if info.format not in IMAGE_SUFFIXES:
         reasons.append(("APL-IMAGE", f"is a {info.format} image; Apple accepts only JPEG or PNG artwork"))
@@ -59,7 +67,7 @@ def image_reasons(data: bytes, display: str, field: str | None,
                         f"{IMAGE_MAX} px a side")))
     if info.mode not in RGB_MODES:
         reasons.append(("APL-IMAGE", f"uses the {info.mode} colour mode; Apple requires RGB"))
-    return reasons
+    return tuple(reasons)
 
 
 def image_problems(data: bytes, display: str, field: str | None, suffix: str | None) -> list[Problem]:

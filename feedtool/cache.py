@@ -545,11 +545,13 @@ class Cache:
                 info = decode(light, self._blob)
                 if not isinstance(info, TextInfo):
                     raise TypeError("not a TextInfo")
+                # A short name for this very version of the text, for fingerprints
+                # (10,000 episodes hold 40,000 of these).
+                ref = hashlib.blake2b(f"{key}\0{sig}\0{variant}".encode(), digest_size=10).hexdigest()
                 for name, stored_apart in zip(HEAVY_TEXT_FIELDS, row[2:]):
                     if stored_apart:
-                        token = f"text:{key}:{sig}:{variant}:{name}"
                         info.__dict__[name] = Lazy(functools.partial(self._texts_out.load, key, sig, variant, name),
-                                                   token)
+                                                   f"text:{ref}:{name}")
         except sqlite3.Error as exc:
             self._failed(exc)
             return None

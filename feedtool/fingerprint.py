@@ -71,12 +71,21 @@ def _forget(key: int) -> Callable[[object], None]:
     return forget
 
 
+# Only what one build puts into many keys is remembered: an episode is in
+# its page, its transcripts, the index and an archive; an AudioInfo or a
+# Chapter only ever inside its episode (remembering them all costs ~5 KB an
+# episode, 50 MB at 10,000).
+_MEMOISED = frozenset({"Episode", "Show", "EpisodeLinks"})
+
+
 def _dataclass_digest(value: Any) -> bytes:
     key = id(value)
-    found = _memo.get(key)
-    if found is not None and found[0]() is value:
-        return found[1]
     kind = type(value)
+    memoised = kind.__name__ in _MEMOISED
+    if memoised:
+        found = _memo.get(key)
+        if found is not None and found[0]() is value:
+            return found[1]
     names = _fields.get(kind)
     if names is None:
         names = _fields[kind] = tuple((f.name, f.name.encode() + b"=") for f in dataclasses.fields(value))
@@ -90,10 +99,11 @@ def _dataclass_digest(value: Any) -> bytes:
         stored = raw.get(name, _MISSING)
         _feed(h, getattr(value, name) if stored is _MISSING else stored)
     digest = h.digest()
-    try:
-        _memo[key] = (weakref.ref(value, _forget(key)), digest)
-    except TypeError:  # slotted classes without __weakref__: not memoised
-        pass
+    if memoised:
+        try:
+            _memo[key] = (weakref.ref(value, _forget(key)), digest)
+        except TypeError:  # slotted classes without __weakref__: not memoised
+            pass
     return digest
 
 

@@ -203,12 +203,15 @@ def _link(source: Path, target: Path) -> Path | None:
 
 
 def _stage(target: Path, content: bytes | Path, sync: bool) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, Path) and not sync:
         linked = _link(content, target)
         if linked is not None:
             return linked
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TMP_SUFFIX)
+    # mkstemp's way, with fewer steps: a random name, created only if new.
+    tmp = str(target.parent / f".{target.name}.{secrets.token_hex(6)}{TMP_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
             if isinstance(content, Path):

@@ -9,11 +9,19 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from feedtool import cache, config, episodes, feed, guids, memo, p20build, paging, site, urls, validate
+from feedtool import cache, config, guids, memo, urls
 from feedtool.model import Artwork, Episode, Show
 from feedtool.problems import FeedtoolError, Problem, has_errors
 from feedtool.write import Changes, Content, commit, compare, feed_diff, write_file
+
+if TYPE_CHECKING:
+    from feedtool import episodes, feed
+
+# The modules that read and render (mutagen, lxml, feedgen, Jinja2, Pillow...)
+# are imported by the functions that use them: a build that finds nothing
+# changed (memo.py) is over in the time these imports would take.
 
 Progress = Callable[[str], None]
 
@@ -54,6 +62,8 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
     show, problems = config.load_show(root)
     if show is None:
         raise FeedtoolError(problems)
+    from feedtool import episodes
+
     # The read cache (.feedtool-cache/): tags and cleaned texts of files
     # that have not changed since the last build are not read again.
     with cache.Cache(show.root, enabled=use_cache) as reader:
@@ -81,6 +91,8 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
          use_cache: bool = True) -> Plan:
     """Everything that `build` would write. BASE_URL overrides the show's
     (used by `serve`), and the lock then stays as it was."""
+    from feedtool import feed, paging, site, validate
+
     show, eps, lock, problems = load(root, progress, use_cache=use_cache)
     if base_url is not None:
         show = dataclasses.replace(show, base_url=base_url, link=base_url)
@@ -124,6 +136,8 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
 
 def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem],
                   cover: bytes) -> feed.EpisodeLinks:
+    from feedtool import feed, p20build, validate
+
     if not show.media_base_url:
         files[urls.media_path(ep)] = ep.audio.path
     image_url = None

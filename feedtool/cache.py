@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import Any, Self
 
 from feedtool import __version__, model
-from feedtool.audio import read_audio
 from feedtool.model import AudioInfo, Lazy, Show, TextInfo
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, Severity, error
 from feedtool.write import Stamp
@@ -167,6 +166,14 @@ def _unpack(data: bytes) -> Any:
 
 
 # --- Reading, in this process or in a worker ---------------------------------------
+
+
+def read_audio(path: Path, display: str | None = None) -> AudioInfo:
+    """audio.read_audio, imported when first needed (mutagen is not, on a
+    build that finds nothing changed)."""
+    from feedtool.audio import read_audio as read
+
+    return read(path, display)
 
 
 def read_text(path: Path, display: str, patterns: Sequence[str], markdown: bool) -> TextResult:

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, NoReturn
 import typer
 from rich.console import Console
 
-from feedtool import __version__, inspect as inspect_mod
+from feedtool import __version__
 from feedtool.build import build as run_build
 from feedtool.problems import FeedtoolError, Problem, Severity
 
@@ -257,6 +257,8 @@ def inspect(
 
         feedtool inspect episodes/*.mp3 --json
     """
+    from feedtool import inspect as inspect_mod
+
     reports = []
     problems: list[Problem] = []
     for f in files:

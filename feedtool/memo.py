@@ -93,16 +93,18 @@ def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result]]:
             yield entry.path, os.lstat(entry.path)  # a broken link: its own stat
 
 
-def _outputs(out: Path, names: Sequence[str]) -> list[list[Any]] | None:
+def _outputs(out: Path, names: Sequence[str]) -> str | None:
+    """A digest of the size, mtime and inode of each output file (45,000 at
+    10,000 episodes: compared as one digest, not as 45,000 records)."""
     base = str(out) + os.sep
-    found = []
+    h = hashlib.blake2b(digest_size=20)
     for name in names:
         try:
             st = os.stat(base + name)
         except OSError:
             return None
-        found.append([name, st.st_size, st.st_mtime_ns, st.st_ino])
-    return found
+        h.update(b"%s\0%d\0%d\0%d\n" % (name.encode(), st.st_size, st.st_mtime_ns, st.st_ino))
+    return h.hexdigest()
 
 
 # --- Recording and reusing ---------------------------------------------------------
@@ -137,7 +139,8 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
             db.execute("CREATE TABLE IF NOT EXISTS memo (out TEXT PRIMARY KEY, inputs TEXT NOT NULL, "
                        "outputs BLOB NOT NULL, report BLOB NOT NULL)")
             db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)",
-                       (str(out.resolve()), given.digest, _pack(state), _pack(report)))
+                       (str(out.resolve()), given.digest, _pack({"names": "\0".join(names), "state": state}),
+                        _pack(report)))
     except sqlite3.Error:
         pass
     finally:
@@ -182,13 +185,14 @@ def reuse(root: Path, out: Path, given: Inputs) -> Reused | None:
     if row is None or row[0] != given.digest:
         return None
     try:
-        state, report = _unpack(row[1]), _unpack(row[2])
+        outputs, report = _unpack(row[1]), _unpack(row[2])
         if report["valid_until"] is not None and time.time() >= report["valid_until"]:
             return None
-        if _outputs(out, [entry[0] for entry in state]) != state:
+        names = outputs["names"].split("\0")
+        if _outputs(out, names) != outputs["state"]:
             return None  # a file in public/ was edited, deleted or replaced
         problems = [Problem(**{**p, "severity": Severity(p["severity"])}) for p in report["problems"]]
-        return Reused(problems, int(report["episodes"]), tuple(report["archives"]), len(state) - 1)
+        return Reused(problems, int(report["episodes"]), tuple(report["archives"]), len(names) - 1)
     except (ValueError, KeyError, TypeError, zlib.error):
         return None
 

@@ -17,6 +17,7 @@ line, what follows belongs to the site, not to the story.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -205,7 +206,9 @@ _DEFAULT_COMPILED = compile_patterns(DEFAULT_PATTERNS)
 # The same patterns as one alternation: fullmatch tries the alternatives in
 # order, as the loop over _DEFAULT_COMPILED did, so the first pattern that
 # matches decides the role; one call instead of thirty per short line.
-_DEFAULT_ANY = re.compile("|".join(f"(?:{p})" for p in DEFAULT_PATTERNS), re.IGNORECASE)
+@functools.cache
+def _default_any() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in DEFAULT_PATTERNS), re.IGNORECASE)
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 up, except the
 # surrogates and U+FFFE/U+FFFF.  Lone surrogates also break nh3 (Rust strings).
@@ -271,7 +274,7 @@ def _classify(text: str, extra: Sequence[re.Pattern[str]]) -> Role:
             return _role_of(m)
     if len(text) > _CHROME_MAX:
         return "body"
-    m = _DEFAULT_ANY.fullmatch(text)
+    m = _default_any().fullmatch(text)
     return _role_of(m) if m else "body"
 
 

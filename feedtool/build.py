@@ -91,7 +91,7 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
          use_cache: bool = True) -> Plan:
     """Everything that `build` would write. BASE_URL overrides the show's
     (used by `serve`), and the lock then stays as it was."""
-    from feedtool import feed, paging, site, validate
+    from feedtool import paging, site, validate
 
     show, eps, lock, problems = load(root, progress, use_cache=use_cache)
     if base_url is not None:

@@ -208,14 +208,13 @@ def check_command(
 
         feedtool check feed.xml --json | jq '.[] | select(.severity == "error")'
     """
-    import click
     from rich.text import Text
 
     from feedtool.check import NotAFeed, check_feed
 
     source = "<stdin>" if feed == "-" else feed
     try:
-        data = click.get_binary_stream("stdin").read() if feed == "-" else Path(feed).read_bytes()
+        data = sys.stdin.buffer.read() if feed == "-" else Path(feed).read_bytes()
     except OSError as exc:
         err.print(f"error: {source}: cannot read: {exc.strerror or exc}", markup=False)
         raise typer.Exit(EXIT_USAGE) from None

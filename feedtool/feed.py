@@ -19,16 +19,9 @@ from feedgen.util import xml_elem
 
 from feedtool import __version__, podcast20
 from feedtool.model import Episode, Show
+from feedtool.podcast20 import Transcript
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-
-
-@dataclass(frozen=True)
-class Transcript:
-    url: str
-    type: str
-    language: str | None = None
-    rel: str | None = None
 
 
 @dataclass(frozen=True)

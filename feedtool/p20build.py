@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from feedtool import chapters as chapters_mod
-from feedtool import feed, fingerprint, transcripts, urls
+from feedtool import fingerprint, podcast20, transcripts, urls
 from feedtool.episodes import EPISODES_DIR
 from feedtool.model import AlternateEnclosure, Captions, Episode, Show
 from feedtool.podcast20 import AlternateLink
@@ -19,7 +19,7 @@ from feedtool.write import Content
 
 @dataclass(frozen=True)
 class Links:
-    transcripts: tuple[feed.Transcript, ...]
+    transcripts: tuple[podcast20.Transcript, ...]
     chapters: str | None
     alternates: tuple[AlternateLink, ...]
 
@@ -51,7 +51,7 @@ def _plain_transcript(ep: Episode) -> bytes:
 
 def episode_outputs(show: Show, ep: Episode, files: dict[str, Content]) -> Links:
     """Put the episode's P20 files into FILES and return the links to them."""
-    found: list[feed.Transcript] = []
+    found: list[podcast20.Transcript] = []
     captions: tuple[Captions, ...] = ep.extra.get("captions", ())
     by_format = {c.format: c for c in captions}
     if by_format:
@@ -65,16 +65,16 @@ def episode_outputs(show: Show, ep: Episode, files: dict[str, Content]) -> Links
             files[path] = data
             # rel="captions": the file is timed, so apps may show it as
             # closed captions (P20 docs/tags/transcript.md).
-            found.append(feed.Transcript(urls.url_for(show, path), transcripts.TYPES[kind], show.language,
+            found.append(podcast20.Transcript(urls.url_for(show, path), transcripts.TYPES[kind], show.language,
                                          "captions"))
     if ep.text is not None:
         # Made when written, and only when the episode changed (issue 7).
         path = urls.transcript_path(ep, ".html")
         files[path] = fingerprint.deferred(functools.partial(transcripts.to_html, show, ep), "html", show, ep)
-        found.append(feed.Transcript(urls.url_for(show, path), transcripts.TYPES["html"], show.language))
+        found.append(podcast20.Transcript(urls.url_for(show, path), transcripts.TYPES["html"], show.language))
         path = urls.transcript_path(ep, ".txt")
         files[path] = fingerprint.deferred(functools.partial(_plain_transcript, ep), "txt", ep)
-        found.append(feed.Transcript(urls.url_for(show, path), transcripts.TYPES["txt"], show.language))
+        found.append(podcast20.Transcript(urls.url_for(show, path), transcripts.TYPES["txt"], show.language))
 
     chapters_url = None
     if ep.chapters:

@@ -178,7 +178,9 @@ class Podcast20Extension(BaseExtension):  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
-class TranscriptLink:
+class Transcript:
+    """One podcast:transcript file of an episode."""
+
     url: str
     type: str
     language: str | None = None
@@ -204,7 +206,7 @@ class Podcast20EntryExtension(BaseEntryExtension):  # type: ignore[misc]
     def __init__(self) -> None:
         self._season: int | None = None
         self._episode: int | None = None
-        self._transcripts: list[TranscriptLink] = []
+        self._transcripts: list[Transcript] = []
         self._chapters: str | None = None
         self._person: list[Person] = []
         self._soundbite: list[Soundbite] = []
@@ -224,7 +226,7 @@ class Podcast20EntryExtension(BaseEntryExtension):  # type: ignore[misc]
 
     def transcript(self, url: str, type: str, language: str | None = None, rel: str | None = None) -> None:
         """Add one podcast:transcript (the tag repeats, one per file)."""
-        self._transcripts.append(TranscriptLink(url, type, language, rel))
+        self._transcripts.append(Transcript(url, type, language, rel))
 
     def chapters(self, url: str) -> str:
         self._chapters = url

@@ -60,21 +60,48 @@ def archive_name(show: Show, number: int) -> str:
     return f"{stem}-archive-{number}{dot}{suffix}"
 
 
-def split(show: Show, ordered: Sequence[Episode]) -> list[Page]:
-    """The feed and its archives, the feed first. ORDERED is newest first."""
-    limit = show.feed_limit
-    if limit is None or len(ordered) <= limit:
-        return [Page(show.feed_name, tuple(ordered))]
-    older = list(reversed(ordered[limit:]))  # oldest first
-    chunks = [older[i:i + limit] for i in range(0, len(older), limit)]
-    count = len(chunks)
+def ranges(count: int, limit: int | None) -> list[range]:
+    """The positions (0 the newest) on each page of a series of COUNT items,
+    LIMIT a page: the newest page first, then archive 1 (the oldest) … K.
+    Archives are counted from the oldest item, so a new item changes the
+    first page and the newest archive only; only the newest archive can be
+    short."""
+    if limit is None or count <= limit:
+        return [range(count)]
+    archives = -(-(count - limit) // limit)
+    return [range(limit), *(range(max(limit, count - k * limit), count - (k - 1) * limit)
+                            for k in range(1, archives + 1))]
+
+
+def page_of(position: int, count: int, limit: int | None) -> int:
+    """Which page of ranges(COUNT, LIMIT) holds POSITION: 0 the newest, k archive k."""
+    if limit is None or position < limit:
+        return 0
+    return (count - 1 - position) // limit + 1
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One document of the series, before any episode is read."""
+
+    name: str
+    positions: range  # newest first
+    links: tuple[tuple[str, str], ...]
+
+
+def layout(show: Show, count: int) -> list[Slot]:
+    """The feed and its archives for COUNT episodes, the feed first."""
+    spans = ranges(count, show.feed_limit)
+    if len(spans) == 1:
+        return [Slot(show.feed_name, spans[0], ())]
+    archives = len(spans) - 1
 
     def url(number: int) -> str:  # 0 is the feed itself
         return show.feed_url if number == 0 else urls.url_for(show, archive_name(show, number))
 
     # The reading order of the paged series: feed, archive K, K-1, … 1.
-    series = [0, *range(count, 0, -1)]
-    pages = []
+    series = [0, *range(archives, 0, -1)]
+    slots = []
     for position, number in enumerate(series):
         links: dict[str, str] = {"first": url(0)}
         if position > 0:
@@ -83,18 +110,22 @@ def split(show: Show, ordered: Sequence[Episode]) -> list[Page]:
             links["next"] = url(series[position + 1])
         links["last"] = url(1)
         if number == 0:
-            links["prev-archive"] = url(count)
-            episodes = tuple(ordered[:limit])
+            links["prev-archive"] = url(archives)
         else:
             links["current"] = url(0)
             if number > 1:
                 links["prev-archive"] = url(number - 1)
-            if number < count:
+            if number < archives:
                 links["next-archive"] = url(number + 1)
-            episodes = tuple(reversed(chunks[number - 1]))
         name = show.feed_name if number == 0 else archive_name(show, number)
-        pages.append(Page(name, episodes, tuple((rel, links[rel]) for rel in REL_ORDER if rel in links)))
-    return pages
+        slots.append(Slot(name, spans[number], tuple((rel, links[rel]) for rel in REL_ORDER if rel in links)))
+    return slots
+
+
+def split(show: Show, ordered: Sequence[Episode]) -> list[Page]:
+    """The feed and its archives, the feed first. ORDERED is newest first."""
+    return [Page(slot.name, tuple(ordered[i] for i in slot.positions), slot.links)
+            for slot in layout(show, len(ordered))]
 
 
 def size_advice(show: Show, problems: list[Problem], size: int) -> list[Problem]:

@@ -28,6 +28,7 @@ import nh3
 from markupsafe import Markup
 
 from feedtool import __version__, fingerprint, urls
+from feedtool.paging import ranges
 from feedtool.feed import EpisodeLinks
 from feedtool.model import Episode, Lazy, Show, deferrable_fields, stored
 from feedtool.problems import FeedtoolError, Problem, error
@@ -116,9 +117,36 @@ class Nav:
     page: str
 
 
+# The index shows the newest episodes; older ones are on pages of this many,
+# counted from the oldest (paging.ranges), so a new episode changes the index
+# and the newest page only. One page of 10,000 episode cards is 20 MB of
+# HTML that no browser wants and every change would remake (issue 7).
+INDEX_PAGE_SIZE = 50
+
+
+def index_name(number: int) -> str:
+    """The file of index page NUMBER: 0 is index.html, k is page/k/."""
+    return "index.html" if number == 0 else f"page/{number}/index.html"
+
+
+def index_href(number: int, depth: int) -> str:
+    return "../" * depth + ("" if number == 0 else f"page/{number}/")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The part of the site an incremental build makes again (patch.py):
+    the pages of the episodes at PAGES and the index pages numbered INDEX.
+    Positions are in feed order; only those are read from EPISODES."""
+
+    pages: frozenset[int]
+    index: frozenset[int]
+
+
 def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, EpisodeLinks],
-                cover_url: str | None, *, deferred: bool = False) -> dict[str, Content]:
-    """Every file of the site, by path below public/.
+                cover_url: str | None, *, deferred: bool = False,
+                selection: Selection | None = None) -> dict[str, Content]:
+    """Every file of the site, by path below public/, or those SELECTION names.
 
     EPISODES must be in feed order (newest first); LINKS are the URLs of the
     files written for each episode, by stem, as the feed got them. DEFERRED
@@ -148,9 +176,25 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
     def make(render_page: functools.partial[bytes], *inputs: object) -> Content:
         return fingerprint.deferred(render_page, *site, *inputs) if deferred else render_page()
 
-    files["index.html"] = make(functools.partial(_index, env, show, common, assets, episodes, links, cover_url),
-                               "index", [(ep, links[ep.stem]) for ep in episodes])
-    for i, ep in enumerate(episodes):
+    spans = ranges(len(episodes), INDEX_PAGE_SIZE)
+    last = len(spans) - 1
+    for number, span in enumerate(spans):
+        if selection is not None and number not in selection.index:
+            continue
+        shown = [episodes[i] for i in span]
+        pager = Pager(
+            number=number,
+            pages=last,
+            # Older is the next page down: the index leads to the newest page.
+            older=None if number == 1 or last == 0 else index_href(last if number == 0 else number - 1,
+                                                                   0 if number == 0 else 2),
+            newer=None if number == 0 else index_href(0 if number == last else number + 1, 2),
+        )
+        files[index_name(number)] = make(
+            functools.partial(_index, env, show, common, assets, shown, links, cover_url, pager),
+            "index", pager, [(ep, links[ep.stem]) for ep in shown])
+    for i in range(len(episodes)) if selection is None else sorted(selection.pages):
+        ep = episodes[i]
         newer = episodes[i - 1] if i > 0 else None
         older = episodes[i + 1] if i + 1 < len(episodes) else None
         older_nav = Nav(older.title, "../../" + page_href(older)) if older else None
@@ -162,17 +206,28 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
     return dict(sorted(files.items()))
 
 
+@dataclass(frozen=True)
+class Pager:
+    number: int  # 0 for index.html
+    pages: int  # how many older pages there are
+    older: str | None  # relative links to the neighbouring index pages
+    newer: str | None
+
+
 def _index(env: jinja2.Environment, show: Show, common: dict[str, object], assets: dict[str, str],
-           episodes: Sequence[Episode], links: Mapping[str, EpisodeLinks], cover_url: str | None) -> bytes:
-    root_views = [episode_view(show, ep, links[ep.stem], cover_url, depth=0) for ep in episodes]
+           episodes: Sequence[Episode], links: Mapping[str, EpisodeLinks], cover_url: str | None,
+           pager: Pager) -> bytes:
+    depth = 0 if pager.number == 0 else 2
+    root_views = [episode_view(show, ep, links[ep.stem], cover_url, depth=depth) for ep in episodes]
     return render(env, show, "index.html", {
         **common,
-        "root": "",
+        "root": "../" * depth,
         "assets": assets,
-        "cover": relative(show, cover_url, 0) if cover_url else None,
+        "cover": relative(show, cover_url, depth) if cover_url else None,
         "og_image": cover_url,
-        "url": show.base_url,
+        "url": show.base_url + index_href(pager.number, 0),
         "episodes": root_views,
+        "pager": pager,
     })
 
 

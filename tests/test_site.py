@@ -343,3 +343,45 @@ def test_the_site_is_byte_reproducible_wherever_the_show_lives(make_show, cli, t
     shutil.copytree(public.parent, moved, ignore=shutil.ignore_patterns("public"))
     assert cli("build", moved).exit_code == 0
     assert snapshot(moved / "public") == first
+
+
+def test_a_large_show_is_paged_newest_on_the_index_older_pages_counted_from_the_oldest(make_show, cli, monkeypatch):
+    monkeypatch.setattr(site, "INDEX_PAGE_SIZE", 3)
+    episodes = {f"ep{n}": {"audio": "tagged.mp3", "toml": f'date = 2024-01-{n:02d}\ntitle = "Episode {n}"\n'}
+                for n in range(1, 8)}
+    public = built(make_show, cli, episodes)
+
+    def titles(rel: str) -> list[str]:
+        return [t.strip() for t in page(public, rel).xpath("//ol[@class='episodes']//h3/a/text()")]
+
+    # 7 episodes, 3 a page: the newest 3 on the index; page 1 the oldest 3,
+    # page 2 the one left (only the newest page can be short).
+    assert titles("index.html") == ["Episode 7", "Episode 6", "Episode 5"]
+    assert titles("page/2/index.html") == ["Episode 4"]
+    assert titles("page/1/index.html") == ["Episode 3", "Episode 2", "Episode 1"]
+    assert not (public / "page/3").exists()
+
+    # Following "older" from the index walks every page once, and "newer" back.
+    base = "http://site.invalid/"
+    rel, seen, walk = "index.html", [], []
+    while True:
+        walk.append(rel)
+        seen += titles(rel)
+        older = page(public, rel).xpath("//nav[@class='pager']/a[@class='older']/@href")
+        if not older:
+            break
+        rel = urlsplit(urljoin(base + rel, older[0])).path.lstrip("/") + "index.html"
+    assert walk == ["index.html", "page/2/index.html", "page/1/index.html"]
+    assert seen == [f"Episode {n}" for n in range(7, 0, -1)]
+    newer = page(public, "page/2/index.html").xpath("//nav[@class='pager']/a[@class='newer']/@href")
+    assert newer == ["../../"]
+    doc = page(public, "page/1/index.html")
+    assert doc.findtext(".//title") == "Older episodes, page 1 · Test Show"
+    assert meta(doc, "og:url") == "https://example.com/show/page/1/"
+    # Links from a page two folders down still reach the episode pages and the stylesheet.
+    for ref in doc.xpath("//a/@href | //link/@href | //img/@src | //script/@src"):
+        target = urlsplit(urljoin(base + "page/1/index.html", ref))
+        if target.netloc == "site.invalid":
+            path = target.path.lstrip("/")
+            assert (public / (path + "index.html" if path.endswith("/") or not path else path)).is_file(), ref
+    html5lib.HTMLParser(strict=True).parse((public / "page/1/index.html").read_bytes())

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from feedtool import cache, config, guids, memo, urls
 from feedtool.model import Artwork, Episode, Show
 from feedtool.problems import FeedtoolError, Problem, has_errors
+from feedtool.problems import ordered as problems_ordered
 from feedtool.write import Changes, Content, commit, compare, feed_diff, write_file
 
 if TYPE_CHECKING:
-    from feedtool import episodes, feed
+    from feedtool import episodes, feed, patch
 
 # The modules that read and render (mutagen, lxml, feedgen, Jinja2, Pillow...)
 # are imported by the functions that use them: a build that finds nothing
@@ -36,6 +37,9 @@ class Plan:
     lock: bytes
     problems: list[Problem] = field(default_factory=list)
     archives: tuple[str, ...] = ()  # the archive feeds (feed_limit), newest first
+    # The files each episode owns (media, art, transcripts, chapters; its
+    # page is the site's), by stem: for patch.py.
+    owned: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def feed_bytes(self) -> bytes:
@@ -112,10 +116,15 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
             cover_url = urls.url_for(show, name)
 
     links: dict[str, feed.EpisodeLinks] = {}
+    spans = []
     for ep in ordered:
+        before = len(files)
         links[ep.stem] = episode_files(show, ep, files, problems, cover_bytes)
+        spans.append((ep, before, len(files)))
     if has_errors(problems):
         raise FeedtoolError(problems)
+    names = list(files)
+    owned = {ep.stem: tuple(names[start:end]) for ep, start, end in spans}
 
     last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
     # feed_limit: the newest episodes in the feed, the rest in archive feeds.
@@ -131,7 +140,8 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
         dated = source_date_epoch() or max(e.date for e in page.episodes)
         files[page.name] = paging.archive(show, page, cover_url, links, dated, problems)
     files.update(site.render_site(show, ordered, links, cover_url, deferred=True))
-    return Plan(show, ordered, files, lock.to_bytes(), problems, tuple(page.name for page in pages[1:]))
+    return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems),
+                tuple(page.name for page in pages[1:]), owned)
 
 
 def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem],
@@ -175,6 +185,10 @@ class Result:
     changes: Changes
     diff: str = ""
     written: bool = False
+    # How it was made: "full", "reused" (nothing had changed: memo.py) or
+    # "patched" (only some episodes had: patch.py).
+    mode: str = "full"
+    why: str = ""  # why a full build was needed, or what an incremental one read again
 
 
 def build(root: Path, out: Path | None = None, *, check: bool = False,
@@ -183,11 +197,19 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
     and report what would change. Without USE_CACHE, read every file, make
     every output and compare it, as on a first build."""
     out = out or root / "public"
+    why = "--no-cache" if not use_cache else "--check" if check else ""
     given = memo.inputs(root, out) if use_cache else None
     if given is not None:
         reused = memo.reuse(root, out, given)
         if reused is not None:  # the last build read exactly this and public/ is as it left it
             return _reused(root, out, reused, check, progress)
+        if not check:
+            from feedtool import patch
+
+            patched = patch.attempt(root, out, given)
+            if not isinstance(patched, str):  # only some episodes' own files changed
+                return _patched(root, out, given, patched)
+            why = patched
     p = plan(root, progress=progress, use_cache=use_cache)
     lock_path = p.show.root / guids.LOCK_NAME
     lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock
@@ -197,16 +219,31 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
         if lock_changed:
             changes.changed.append(guids.LOCK_NAME)
         diff = feed_diff(out, p.show.feed_name, p.feed_bytes) if p.show.feed_name in changes.changed else ""
-        return Result(p, out, changes, diff)
+        return Result(p, out, changes, diff, why=why)
     changes = commit(out, p.files, p.show.feed_name, stamps)
     if use_cache:
         cache.write_stamps(p.show.root, out, changes.stamps, stamps)
     if lock_changed:
         write_file(lock_path, p.lock)
     elif given is not None:
-        memo.remember(root, out, given, problems=p.problems, episodes=p.episodes, files=list(p.files),
-                      archives=p.archives, feed_name=p.show.feed_name)
-    return Result(p, out, changes, written=True)
+        from feedtool import patch
+
+        memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
+                      files=list(p.files), archives=p.archives, feed_name=p.show.feed_name,
+                      record=patch.record(p, given))
+    return Result(p, out, changes, written=True, why=why)
+
+
+def _patched(root: Path, out: Path, given: memo.Inputs, patched: patch.Patched) -> Result:
+    """Write what an incremental build made again; everything else stays."""
+    p = patched.plan
+    stamps = cache.read_stamps(root, out, names=p.files.keys())
+    changes = commit(out, p.files, p.show.feed_name, stamps, keep=patched.keep)
+    cache.write_stamps(root, out, changes.stamps, stamps, only=p.files.keys())
+    memo.remember(root, out, given, problems=p.problems, dates=patched.dates, files=[*p.files, *patched.keep],
+                  archives=p.archives, feed_name=p.show.feed_name, record=patched.record,
+                  stats=patched.kept_stats)
+    return Result(p, out, changes, written=True, mode="patched", why=patched.why)
 
 
 def _reused(root: Path, out: Path, reused: memo.Reused, check: bool,
@@ -222,7 +259,8 @@ def _reused(root: Path, out: Path, reused: memo.Reused, check: bool,
     p = Plan(show, memo.LaterEpisodes(reused.episodes, later),  # type: ignore[arg-type]
              memo.LaterFiles(show.feed_name, out, later),  # type: ignore[arg-type]
              (show.root / guids.LOCK_NAME).read_bytes(), reused.problems, reused.archives)
-    return Result(p, out, Changes(unchanged=reused.files), written=not check)
+    return Result(p, out, Changes(unchanged=reused.files), written=not check, mode="reused",
+                  why="the last build read these very files and public/ is as it left it")
 
 
 def summaries(episodes: Sequence[Episode]) -> list[str]:

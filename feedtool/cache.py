@@ -34,7 +34,7 @@ import time
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -776,13 +776,19 @@ def existing_db(show_root: Path) -> sqlite3.Connection | None:
         return None
 
 
-def read_stamps(show_root: Path, out: Path) -> dict[str, Stamp]:
+def read_stamps(show_root: Path, out: Path, names: Collection[str] | None = None) -> dict[str, Stamp]:
+    """The output stamps of the last build into OUT (of NAMES only, if given)."""
     db = existing_db(show_root)
     if db is None:
         return {}
     try:
-        rows = db.execute("SELECT path, key, size, mtime_ns, ino FROM outputs WHERE out=?",
-                          (str(out.resolve()),)).fetchall()
+        if names is None:
+            rows = db.execute("SELECT path, key, size, mtime_ns, ino FROM outputs WHERE out=?",
+                              (str(out.resolve()),)).fetchall()
+        else:
+            folder = str(out.resolve())
+            rows = [row for name in names for row in db.execute(
+                "SELECT path, key, size, mtime_ns, ino FROM outputs WHERE out=? AND path=?", (folder, name))]
         return {path: Stamp(key, size, mtime_ns, ino) for path, key, size, mtime_ns, ino in rows}
     except sqlite3.Error:
         return {}
@@ -790,7 +796,10 @@ def read_stamps(show_root: Path, out: Path) -> dict[str, Stamp]:
         db.close()
 
 
-def write_stamps(show_root: Path, out: Path, stamps: Mapping[str, Stamp], old: Mapping[str, Stamp]) -> None:
+def write_stamps(show_root: Path, out: Path, stamps: Mapping[str, Stamp], old: Mapping[str, Stamp],
+                 only: Collection[str] | None = None) -> None:
+    """Replace the output stamps of OUT by STAMPS; with ONLY, those of these
+    names only (an incremental build leaves the other files as they are)."""
     if stamps == old:
         return  # nothing was written: 50,000 rows stay as they are
     db = existing_db(show_root)
@@ -799,7 +808,10 @@ def write_stamps(show_root: Path, out: Path, stamps: Mapping[str, Stamp], old: M
     try:
         folder = str(out.resolve())
         db.execute("BEGIN IMMEDIATE")
-        db.execute("DELETE FROM outputs WHERE out=?", (folder,))
+        if only is None:
+            db.execute("DELETE FROM outputs WHERE out=?", (folder,))
+        else:
+            db.executemany("DELETE FROM outputs WHERE out=? AND path=?", ((folder, name) for name in only))
         db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                        ((folder, path, st.key, st.size, st.mtime_ns, st.ino) for path, st in stamps.items()))
         db.execute("COMMIT")

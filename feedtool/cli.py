@@ -136,6 +136,7 @@ def build(
         out.print_json(json.dumps({
             "ok": True,
             "check": check,
+            "build": result.mode,
             "feed": str(result.out / plan.show.feed_name),
             "episodes": [episode_json(e) for e in plan.episodes],
             "added": changes.added, "changed": changes.changed, "removed": changes.removed,
@@ -167,6 +168,9 @@ def build(
         if not quiet and not as_json:
             err.print(f"{feed_path.parent} is up to date ({n} episode{'s' if n != 1 else ''}).")
         return
+    if verbose and not quiet and not as_json and result.why:
+        how = {"patched": "Incremental build", "reused": "Nothing changed"}.get(result.mode, "Full build")
+        err.print(f"{how}: {result.why}", markup=False)
     if not quiet and not as_json:
         paged = ""
         if plan.archives:

@@ -77,22 +77,44 @@ def discover(show_root: Path) -> tuple[list[Group], list[Problem]]:
     # Sorted by the path as a string, and the stem made from it as one: a
     # Path compares and joins slowly, and a large show has 30,000 files.
     for path in sorted(walk(base), key=str):
-        name_stem, suffix = split_name(path.name)
-        folder = str(path.parent)[prefix:].replace(os.sep, "/")
-        stem = f"{folder}/{name_stem}" if folder else name_stem
-        if suffix in SUPPORTED:
-            groups.setdefault(stem, Group(stem)).audio.append(path)
-        elif suffix in TEXT_SUFFIXES:
-            groups.setdefault(stem, Group(stem)).text.append(path)
-        elif suffix == META_SUFFIX:
-            groups.setdefault(stem, Group(stem)).meta = path
-        elif suffix == chapters_mod.SUFFIX:
-            groups.setdefault(stem, Group(stem)).chapters = path
-        elif suffix in transcripts.SUFFIXES:
-            groups.setdefault(stem, Group(stem)).captions.append(path)
-        elif suffix not in QUIET_SUFFIXES and not path.name.startswith("."):
+        if not add_to_group(groups, str(path.parent)[prefix:].replace(os.sep, "/"), path) and \
+                not path.name.startswith("."):
             problems.append(warning(rel(show_root, path), None, "not an episode file; ignored"))
     return [groups[k] for k in sorted(groups)], problems
+
+
+def add_to_group(groups: dict[str, Group], folder: str, path: Path) -> bool:
+    """Put PATH (in FOLDER below episodes/, "/"-separated) into the group of
+    its stem; False for a file that is no part of an episode."""
+    name_stem, suffix = split_name(path.name)
+    stem = f"{folder}/{name_stem}" if folder else name_stem
+    if suffix in SUPPORTED:
+        groups.setdefault(stem, Group(stem)).audio.append(path)
+    elif suffix in TEXT_SUFFIXES:
+        groups.setdefault(stem, Group(stem)).text.append(path)
+    elif suffix == META_SUFFIX:
+        groups.setdefault(stem, Group(stem)).meta = path
+    elif suffix == chapters_mod.SUFFIX:
+        groups.setdefault(stem, Group(stem)).chapters = path
+    elif suffix in transcripts.SUFFIXES:
+        groups.setdefault(stem, Group(stem)).captions.append(path)
+    else:
+        return suffix in QUIET_SUFFIXES
+    return True
+
+
+def groups_of(show_root: Path, rels: Iterable[str]) -> dict[str, Group]:
+    """The groups discover() would make of these files (paths relative to
+    the show folder, "/"-separated), without walking the folder: for the
+    incremental build (patch.py), which knows the files already."""
+    groups: dict[str, Group] = {}
+    prefix = EPISODES_DIR + "/"
+    for name in sorted(rels):
+        if not name.startswith(prefix) or any(part.startswith(".") for part in name.split("/")):
+            continue  # as walk(): hidden files and folders are no episode's
+        folder, _, _ = name[len(prefix):].rpartition("/")
+        add_to_group(groups, folder, show_root / name)
+    return groups
 
 
 def walk(base: Path) -> Iterator[Path]:

@@ -51,6 +51,12 @@ class Inputs:
     digest: str
     started_ns: int
     newest_mtime_ns: int
+    # What the digest holds besides the files (the code, SOURCE_DATE_EPOCH,
+    # the output folder), and each file below the show folder, relative to
+    # it and "/"-separated, with "size:mtime_ns:inode": what patch.py
+    # compares to find the episodes that changed.
+    context: str = ""
+    files: tuple[tuple[str, str], ...] = ()
 
     @property
     def settled(self) -> bool:
@@ -62,19 +68,23 @@ class Inputs:
 def inputs(root: Path, out: Path) -> Inputs:
     """The digest of everything a build of ROOT into OUT reads."""
     started = time.time_ns()
-    h = hashlib.blake2b(digest_size=20)
-    h.update(fingerprint.code().encode())
-    h.update(f"\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\0out={out.resolve()}\0".encode())
+    context = hashlib.blake2b(
+        f"{fingerprint.code()}\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\0"
+        f"out={out.resolve()}\0".encode(), digest_size=20).hexdigest()
+    h = hashlib.blake2b(context.encode(), digest_size=20)
     newest = 0
     skip_out = out.resolve()
-    base = str(root)
-    for path, st in _files(root, skip_out):
-        h.update(f"{path[len(base):]}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
+    files = []
+    for name, st in _files(root, skip_out):
+        stat = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+        files.append((name, stat))
+        h.update(f"{name}\0{stat}\n".encode())
         newest = max(newest, st.st_mtime_ns)
-    return Inputs(h.hexdigest(), started, newest)
+    return Inputs(h.hexdigest(), started, newest, context, tuple(files))
 
 
-def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result]]:
+def _files(folder: Path, skip: Path, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
+    """(path relative to the show folder, "/"-separated; its stat) of every input file."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
@@ -86,51 +96,70 @@ def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result]]:
         try:
             if entry.is_dir(follow_symlinks=False):
                 if Path(entry.path).resolve() != skip:
-                    yield from _files(Path(entry.path), skip)
+                    yield from _files(Path(entry.path), skip, f"{prefix}{entry.name}/")
             else:
-                yield entry.path, entry.stat()  # follows a symlink: its target's changes count
+                yield prefix + entry.name, entry.stat()  # follows a symlink: its target's changes count
         except OSError:
-            yield entry.path, os.lstat(entry.path)  # a broken link: its own stat
+            yield prefix + entry.name, os.lstat(entry.path)  # a broken link: its own stat
 
 
-def _outputs(out: Path, names: Sequence[str]) -> str | None:
-    """A digest of the size, mtime and inode of each output file (45,000 at
-    10,000 episodes: compared as one digest, not as 45,000 records)."""
+def output_stats(out: Path, names: Sequence[str]) -> list[str] | None:
+    """"size:mtime_ns:inode" of each output file, None if one is missing
+    (45,000 files at 10,000 episodes: a stat each, nothing read)."""
     base = str(out) + os.sep
-    h = hashlib.blake2b(digest_size=20)
+    stats = []
     for name in names:
         try:
             st = os.stat(base + name)
         except OSError:
             return None
-        h.update(b"%s\0%d\0%d\0%d\n" % (name.encode(), st.st_size, st.st_mtime_ns, st.st_ino))
-    return h.hexdigest()
+        stats.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+    return stats
+
+
+def _outputs(out: Path, names: Sequence[str]) -> str | None:
+    stats = output_stats(out, names)
+    if stats is None:
+        return None
+    return hashlib.blake2b("\n".join(stats).encode(), digest_size=20).hexdigest()
 
 
 # --- Recording and reusing ---------------------------------------------------------
 
 
-def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], episodes: Sequence[Episode],
-             files: Sequence[str], archives: Sequence[str], feed_name: str) -> None:
-    """Record a finished build, unless an input was too fresh to trust."""
+def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], dates: Sequence[dt.datetime],
+             files: Sequence[str], archives: Sequence[str], feed_name: str,
+             record: Mapping[str, Any] | None = None, stats: Mapping[str, str] | None = None) -> None:
+    """Record a finished build, unless an input was too fresh to trust.
+    RECORD is what an incremental build needs besides (patch.py); STATS the
+    output stats already known (of files this build left alone)."""
     if not given.settled:
         forget(root, out)
         return
     names = sorted({*files, MANIFEST})
-    state = _outputs(out, names)
-    if state is None:
-        return
+    if stats:
+        fresh = output_stats(out, [n for n in names if n not in stats])
+        if fresh is None:
+            return
+        known = dict(zip((n for n in names if n not in stats), fresh, strict=True))
+        state = [stats.get(n) or known[n] for n in names]
+    else:
+        found = output_stats(out, names)
+        if found is None:
+            return
+        state = found
     now = dt.datetime.now(dt.UTC)
-    future = [e.date for e in episodes if e.date > now]
+    future = [d for d in dates if d > now]
     report = {
         "problems": [p.as_dict() for p in problems],
-        "episodes": len(episodes),
+        "episodes": len(dates),
         "archives": list(archives),
         "feed_name": feed_name,
         # check.py's DATE-FUTURE warning depends on the clock: redo the
         # build once the earliest future episode is out.
         "valid_until": min(future).timestamp() if future else None,
     }
+    digest = hashlib.blake2b("\n".join(state).encode(), digest_size=20).hexdigest()
     db = existing_db(root)
     if db is None:
         return
@@ -138,11 +167,37 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
         with db:
             db.execute("CREATE TABLE IF NOT EXISTS memo (out TEXT PRIMARY KEY, inputs TEXT NOT NULL, "
                        "outputs BLOB NOT NULL, report BLOB NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS patch (out TEXT PRIMARY KEY, data BLOB NOT NULL)")
             db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)",
-                       (str(out.resolve()), given.digest, _pack({"names": "\0".join(names), "state": state}),
+                       (str(out.resolve()), given.digest, _pack({"names": "\0".join(names), "state": digest}),
                         _pack(report)))
+            if record is None:
+                db.execute("DELETE FROM patch WHERE out=?", (str(out.resolve()),))
+            else:
+                db.execute("INSERT OR REPLACE INTO patch VALUES (?, ?)", (str(out.resolve()), _pack({
+                    "context": given.context,
+                    "inputs": "\n".join(f"{name}\0{stat}" for name, stat in given.files),
+                    "names": "\0".join(names),
+                    "state": "\n".join(state),
+                    "report": report,
+                    **record,
+                })))
     except sqlite3.Error:
         pass
+    finally:
+        db.close()
+
+
+def last_build(root: Path, out: Path) -> dict[str, Any] | None:
+    """What the last build into OUT recorded for an incremental build, or None."""
+    db = existing_db(root)
+    if db is None:
+        return None
+    try:
+        row = db.execute("SELECT data FROM patch WHERE out=?", (str(out.resolve()),)).fetchone()
+        return _unpack(row[0]) if row else None
+    except (sqlite3.Error, ValueError, zlib.error):
+        return None
     finally:
         db.close()
 
@@ -152,10 +207,12 @@ def forget(root: Path, out: Path) -> None:
     if db is None:
         return
     try:
-        with db:
-            db.execute("DELETE FROM memo WHERE out=?", (str(out.resolve()),))
-    except sqlite3.Error:
-        pass
+        for table in ("memo", "patch"):  # each on its own: either may not exist yet
+            try:
+                with db:
+                    db.execute(f"DELETE FROM {table} WHERE out=?", (str(out.resolve()),))
+            except sqlite3.Error:
+                pass
     finally:
         db.close()
 

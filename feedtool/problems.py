@@ -81,3 +81,9 @@ class ProblemFound(Exception):
     def __init__(self, problem: Problem):
         self.problem = problem
         super().__init__(str(problem))
+
+
+def ordered(problems: Iterable[Problem]) -> list[Problem]:
+    """PROBLEMS in one fixed order, whatever order they were found in: a
+    full build and an incremental one (patch.py) report them alike."""
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.field or "", p.rule, p.message, p.severity.value))

@@ -22,13 +22,14 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from feedtool.model import Section, TextInfo
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 __all__ = [
     "DEFAULT_PATTERNS",
@@ -202,10 +203,9 @@ def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
     return compiled
 
 
-_DEFAULT_COMPILED = compile_patterns(DEFAULT_PATTERNS)
-# The same patterns as one alternation: fullmatch tries the alternatives in
-# order, as the loop over _DEFAULT_COMPILED did, so the first pattern that
-# matches decides the role; one call instead of thirty per short line.
+# The patterns as one alternation: fullmatch tries the alternatives in
+# order, as a loop over them would, so the first pattern that matches
+# decides the role; one call instead of thirty per short line.
 @functools.cache
 def _default_any() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in DEFAULT_PATTERNS), re.IGNORECASE)
@@ -711,6 +711,8 @@ _HEADING_TAG = {"h1": "h2", "h5": "h4", "h6": "h4"}
 
 
 def _parse_markdown(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
+    from markdown_it import MarkdownIt  # only shows that write Markdown pay for the import
+
     text, _ = strip_control_chars(raw)
     md = MarkdownIt("commonmark", {"html": False})
     title: str | None = None

@@ -25,7 +25,7 @@ import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NoReturn
@@ -123,10 +123,13 @@ def stamp_of(key: str, st: os.stat_result) -> Stamp:
     return Stamp(key, st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def compare(out: Path, files: Mapping[str, Content], stamps: Mapping[str, Stamp] | None = None) -> Changes:
+def compare(out: Path, files: Mapping[str, Content], stamps: Mapping[str, Stamp] | None = None,
+            keep: Collection[str] = ()) -> Changes:
     """What writing FILES below OUT would change. STAMPS are the output
-    stamps of the last build into OUT (an empty mapping is always safe)."""
-    changes = Changes()
+    stamps of the last build into OUT (an empty mapping is always safe).
+    KEEP are files of the last build to leave as they are (an incremental
+    build, patch.py, knows they have not changed)."""
+    changes = Changes(unchanged=len(keep))
     stamps = stamps or {}
     base = str(out) + os.sep
     for rel in sorted(files):
@@ -153,7 +156,7 @@ def compare(out: Path, files: Mapping[str, Content], stamps: Mapping[str, Stamp]
             changes.unchanged += 1
         else:
             changes.changed.append(rel)
-    wanted = set(files)
+    wanted = set(files).union(keep)
     changes.removed = sorted(p for p in read_manifest(out) if p not in wanted and (out / p).exists())
     return changes
 
@@ -232,21 +235,32 @@ def _stage(target: Path, content: bytes | Path, sync: bool) -> Path:
     return Path(tmp)
 
 
-def sweep_leftovers(out: Path) -> None:
+def sweep_leftovers(out: Path, recursive: bool = True) -> None:
     # os.walk rather than rglob: public/ of a large show holds 50,000 files.
     for folder, _dirs, names in os.walk(out):
         for name in names:
             if name.startswith(".") and name.endswith(TMP_SUFFIX):
                 Path(folder, name).unlink(missing_ok=True)
+        if not recursive:
+            break
 
 
 def commit(out: Path, files: Mapping[str, Content], feed_name: str,
-           stamps: Mapping[str, Stamp] | None = None) -> Changes:
-    """Write FILES below OUT; return what changed, with the new output stamps."""
+           stamps: Mapping[str, Stamp] | None = None, keep: Collection[str] = ()) -> Changes:
+    """Write FILES below OUT, leaving KEEP as they are; return what changed,
+    with the new output stamps (of FILES).
+
+    With KEEP (an incremental build, patch.py), leftovers of a killed build
+    are swept only from the folders written to: they are hidden files that
+    nothing links to, and the next full build sweeps them all."""
     existed = out.is_dir()
     out.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(out)
-    changes = compare(out, files, stamps)
+    if keep:
+        for folder in sorted({(out / rel).parent for rel in files}):
+            sweep_leftovers(folder, recursive=False)
+    else:
+        sweep_leftovers(out)
+    changes = compare(out, files, stamps, keep)
     todo = changes.added + changes.changed
     # The feed goes last: once it is renamed in, everything it links to exists.
     todo.sort(key=lambda rel: rel == feed_name)
@@ -270,8 +284,11 @@ def commit(out: Path, files: Mapping[str, Content], feed_name: str,
         if isinstance(content, Deferred):
             changes.stamps[rel] = stamp_of(content.key, (out / rel).stat())
     manifest = out / MANIFEST
-    new_manifest = manifest_bytes(list(files))
-    if not manifest.exists() or manifest.read_bytes() != new_manifest:
+    # An incremental build that added and removed nothing has the same
+    # manifest (its stat was checked with the other outputs'): not remade.
+    same_names = bool(keep) and not changes.added and not changes.removed and manifest.exists()
+    new_manifest = b"" if same_names else manifest_bytes([*files, *keep])
+    if not same_names and (not manifest.exists() or manifest.read_bytes() != new_manifest):
         os.replace(_stage(manifest, new_manifest, sync=False), manifest)
     for rel in changes.removed:
         (out / rel).unlink(missing_ok=True)

@@ -230,7 +230,7 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
 
         memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
                       files=list(p.files), archives=p.archives, feed_name=p.show.feed_name,
-                      record=patch.record(p, given))
+                      episodes=patch.record(p, given))
     return Result(p, out, changes, written=True, why=why)
 
 
@@ -240,9 +240,9 @@ def _patched(root: Path, out: Path, given: memo.Inputs, patched: patch.Patched) 
     stamps = cache.read_stamps(root, out, names=p.files.keys())
     changes = commit(out, p.files, p.show.feed_name, stamps, keep=patched.keep)
     cache.write_stamps(root, out, changes.stamps, stamps, only=p.files.keys())
-    memo.remember(root, out, given, problems=p.problems, dates=patched.dates, files=[*p.files, *patched.keep],
-                  archives=p.archives, feed_name=p.show.feed_name, record=patched.record,
-                  stats=patched.kept_stats)
+    memo.remember_patch(root, out, given, patched.last, problems=p.problems, archives=p.archives,
+                        feed_name=p.show.feed_name, written=[*changes.added, *changes.changed],
+                        removed=changes.removed, episodes=patched.episodes)
     return Result(p, out, changes, written=True, mode="patched", why=patched.why)
 
 

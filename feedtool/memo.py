@@ -126,31 +126,49 @@ def _outputs(out: Path, names: Sequence[str]) -> str | None:
 
 # --- Recording and reusing ---------------------------------------------------------
 
+# In the read cache's database. Rows, not one document: an incremental build
+# (patch.py) rewrites the few rows that changed, not 10,000 episodes' worth.
+_TABLES = """
+CREATE TABLE IF NOT EXISTS last_build (out TEXT PRIMARY KEY, inputs TEXT NOT NULL, context TEXT NOT NULL,
+                                       state TEXT NOT NULL, report BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS last_inputs (out TEXT, name TEXT, stat TEXT NOT NULL,
+                                        PRIMARY KEY (out, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS last_outputs (out TEXT, name TEXT, stat TEXT NOT NULL,
+                                         PRIMARY KEY (out, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS last_episodes (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
+                                          files TEXT NOT NULL, owned TEXT NOT NULL,
+                                          PRIMARY KEY (out, position)) WITHOUT ROWID;
+DROP TABLE IF EXISTS memo;
+DROP TABLE IF EXISTS patch;
+"""
 
-def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], dates: Sequence[dt.datetime],
-             files: Sequence[str], archives: Sequence[str], feed_name: str,
-             record: Mapping[str, Any] | None = None, stats: Mapping[str, str] | None = None) -> None:
-    """Record a finished build, unless an input was too fresh to trust.
-    RECORD is what an incremental build needs besides (patch.py); STATS the
-    output stats already known (of files this build left alone)."""
-    if not given.settled:
-        forget(root, out)
-        return
-    names = sorted({*files, MANIFEST})
-    if stats:
-        fresh = output_stats(out, [n for n in names if n not in stats])
-        if fresh is None:
-            return
-        known = dict(zip((n for n in names if n not in stats), fresh, strict=True))
-        state = [stats.get(n) or known[n] for n in names]
-    else:
-        found = output_stats(out, names)
-        if found is None:
-            return
-        state = found
+
+@dataclass
+class EpisodeRecord:
+    """What patch.py needs to know of one episode of the last build."""
+
+    stem: str
+    date: str  # ISO 8601
+    files: list[str]  # the input files it was made from
+    owned: list[str]  # the output files that are its alone (not its page)
+
+
+@dataclass
+class Last:
+    """The last build into an output folder, as recorded."""
+
+    context: str
+    inputs: dict[str, str]  # name → "size:mtime_ns:inode"
+    outputs: dict[str, str]  # name → "size:mtime_ns:inode", in name order
+    episodes: list[EpisodeRecord]  # in feed order
+    report: dict[str, Any]
+
+
+def _report(problems: Sequence[Problem], dates: Sequence[dt.datetime], archives: Sequence[str],
+            feed_name: str) -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC)
     future = [d for d in dates if d > now]
-    report = {
+    return {
         "problems": [p.as_dict() for p in problems],
         "episodes": len(dates),
         "archives": list(archives),
@@ -159,43 +177,107 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
         # build once the earliest future episode is out.
         "valid_until": min(future).timestamp() if future else None,
     }
-    digest = hashlib.blake2b("\n".join(state).encode(), digest_size=20).hexdigest()
+
+
+def _state(outputs: Mapping[str, str]) -> str:
+    return hashlib.blake2b("\n".join(outputs[n] for n in sorted(outputs)).encode(), digest_size=20).hexdigest()
+
+
+def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], dates: Sequence[dt.datetime],
+             files: Sequence[str], archives: Sequence[str], feed_name: str,
+             episodes: Sequence[EpisodeRecord] = ()) -> None:
+    """Record a finished full build, unless an input was too fresh to trust."""
+    if not given.settled:
+        forget(root, out)
+        return
+    names = sorted({*files, MANIFEST})
+    stats = output_stats(out, names)
+    if stats is None:
+        return
+    outputs = dict(zip(names, stats, strict=True))
+    report = _report(problems, dates, archives, feed_name)
+    folder = str(out.resolve())
+    _write(root, out, given, outputs, report, [
+        ("DELETE FROM last_inputs WHERE out=?", [(folder,)]),
+        ("DELETE FROM last_outputs WHERE out=?", [(folder,)]),
+        ("DELETE FROM last_episodes WHERE out=?", [(folder,)]),
+        ("INSERT INTO last_inputs VALUES (?, ?, ?)", [(folder, name, stat) for name, stat in given.files]),
+        ("INSERT INTO last_outputs VALUES (?, ?, ?)", [(folder, name, stat) for name, stat in outputs.items()]),
+        ("INSERT INTO last_episodes VALUES (?, ?, ?, ?, ?, ?)",
+         [(folder, i, e.stem, e.date, "\0".join(e.files), "\0".join(e.owned)) for i, e in enumerate(episodes)]),
+    ])
+
+
+def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems: Sequence[Problem],
+                   archives: Sequence[str], feed_name: str, written: Sequence[str], removed: Sequence[str],
+                   episodes: Mapping[int, EpisodeRecord]) -> None:
+    """Record an incremental build: LAST with the rows that changed."""
+    if not given.settled:
+        forget(root, out)
+        return
+    outputs = dict(last.outputs)
+    for name in removed:
+        outputs.pop(name, None)
+    fresh = output_stats(out, [*written, MANIFEST])
+    if fresh is None:
+        return
+    updated = dict(zip([*written, MANIFEST], fresh, strict=True))
+    outputs.update(updated)
+    changed_inputs = [(name, stat) for name, stat in given.files if last.inputs.get(name) != stat]
+    for position, record in episodes.items():
+        last.episodes[position] = record
+    report = _report(problems, [dt.datetime.fromisoformat(e.date) for e in last.episodes], archives, feed_name)
+    folder = str(out.resolve())
+    _write(root, out, given, outputs, report, [
+        ("DELETE FROM last_outputs WHERE out=? AND name=?", [(folder, name) for name in removed]),
+        ("INSERT OR REPLACE INTO last_outputs VALUES (?, ?, ?)",
+         [(folder, name, stat) for name, stat in updated.items()]),
+        ("INSERT OR REPLACE INTO last_inputs VALUES (?, ?, ?)", [(folder, n, s) for n, s in changed_inputs]),
+        ("INSERT OR REPLACE INTO last_episodes VALUES (?, ?, ?, ?, ?, ?)",
+         [(folder, i, e.stem, e.date, "\0".join(e.files), "\0".join(e.owned)) for i, e in episodes.items()]),
+    ])
+
+
+def _write(root: Path, out: Path, given: Inputs, outputs: Mapping[str, str], report: Mapping[str, Any],
+           statements: Sequence[tuple[str, Sequence[tuple[Any, ...]]]]) -> None:
     db = existing_db(root)
     if db is None:
         return
     try:
-        with db:
-            db.execute("CREATE TABLE IF NOT EXISTS memo (out TEXT PRIMARY KEY, inputs TEXT NOT NULL, "
-                       "outputs BLOB NOT NULL, report BLOB NOT NULL)")
-            db.execute("CREATE TABLE IF NOT EXISTS patch (out TEXT PRIMARY KEY, data BLOB NOT NULL)")
-            db.execute("INSERT OR REPLACE INTO memo VALUES (?, ?, ?, ?)",
-                       (str(out.resolve()), given.digest, _pack({"names": "\0".join(names), "state": digest}),
-                        _pack(report)))
-            if record is None:
-                db.execute("DELETE FROM patch WHERE out=?", (str(out.resolve()),))
-            else:
-                db.execute("INSERT OR REPLACE INTO patch VALUES (?, ?)", (str(out.resolve()), _pack({
-                    "context": given.context,
-                    "inputs": "\n".join(f"{name}\0{stat}" for name, stat in given.files),
-                    "names": "\0".join(names),
-                    "state": "\n".join(state),
-                    "report": report,
-                    **record,
-                })))
+        db.executescript(_TABLES)
+        db.execute("BEGIN IMMEDIATE")  # the connection commits each statement by itself otherwise
+        for sql, rows in statements:
+            db.executemany(sql, rows)
+        db.execute("INSERT OR REPLACE INTO last_build VALUES (?, ?, ?, ?, ?)",
+                   (str(out.resolve()), given.digest, given.context, _state(outputs), _pack(report)))
+        db.execute("COMMIT")
     except sqlite3.Error:
-        pass
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
     finally:
         db.close()
 
 
-def last_build(root: Path, out: Path) -> dict[str, Any] | None:
+def last_build(root: Path, out: Path) -> Last | None:
     """What the last build into OUT recorded for an incremental build, or None."""
     db = existing_db(root)
     if db is None:
         return None
+    folder = str(out.resolve())
     try:
-        row = db.execute("SELECT data FROM patch WHERE out=?", (str(out.resolve()),)).fetchone()
-        return _unpack(row[0]) if row else None
+        db.executescript(_TABLES)
+        row = db.execute("SELECT context, report FROM last_build WHERE out=?", (folder,)).fetchone()
+        if row is None:
+            return None
+        inputs = dict(db.execute("SELECT name, stat FROM last_inputs WHERE out=?", (folder,)).fetchall())
+        outputs = dict(db.execute("SELECT name, stat FROM last_outputs WHERE out=? ORDER BY name",
+                                  (folder,)).fetchall())
+        episodes = [EpisodeRecord(stem, date, files.split("\0") if files else [], owned.split("\0") if owned else [])
+                    for stem, date, files, owned in db.execute(
+                        "SELECT stem, date, files, owned FROM last_episodes WHERE out=? ORDER BY position", (folder,))]
+        return Last(row[0], inputs, outputs, episodes, _unpack(row[1]))
     except (sqlite3.Error, ValueError, zlib.error):
         return None
     finally:
@@ -207,12 +289,10 @@ def forget(root: Path, out: Path) -> None:
     if db is None:
         return
     try:
-        for table in ("memo", "patch"):  # each on its own: either may not exist yet
-            try:
-                with db:
-                    db.execute(f"DELETE FROM {table} WHERE out=?", (str(out.resolve()),))
-            except sqlite3.Error:
-                pass
+        db.executescript(_TABLES)
+        db.execute("DELETE FROM last_build WHERE out=?", (str(out.resolve()),))
+    except sqlite3.Error:
+        pass
     finally:
         db.close()
 
@@ -233,20 +313,22 @@ def reuse(root: Path, out: Path, given: Inputs) -> Reused | None:
     db = existing_db(root)
     if db is None:
         return None
+    folder = str(out.resolve())
     try:
-        row = db.execute("SELECT inputs, outputs, report FROM memo WHERE out=?", (str(out.resolve()),)).fetchone()
+        db.executescript(_TABLES)
+        row = db.execute("SELECT inputs, state, report FROM last_build WHERE out=?", (folder,)).fetchone()
+        if row is None or row[0] != given.digest:
+            return None
+        names = [n for (n,) in db.execute("SELECT name FROM last_outputs WHERE out=? ORDER BY name", (folder,))]
     except sqlite3.Error:
         return None
     finally:
         db.close()
-    if row is None or row[0] != given.digest:
-        return None
     try:
-        outputs, report = _unpack(row[1]), _unpack(row[2])
+        report = _unpack(row[2])
         if report["valid_until"] is not None and time.time() >= report["valid_until"]:
             return None
-        names = outputs["names"].split("\0")
-        if _outputs(out, names) != outputs["state"]:
+        if _outputs(out, names) != row[1]:
             return None  # a file in public/ was edited, deleted or replaced
         problems = [Problem(**{**p, "severity": Severity(p["severity"])}) for p in report["problems"]]
         return Reused(problems, int(report["episodes"]), tuple(report["archives"]), len(names) - 1)

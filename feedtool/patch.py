@@ -51,22 +51,20 @@ MAX_SHARE = 0.25
 class Patched:
     plan: Plan  # its files are the outputs made again; the feed is always among them
     keep: frozenset[str]  # the outputs left as they are
-    kept_stats: dict[str, str]  # their stats, as recorded
-    record: dict[str, Any]  # for memo.remember
-    dates: list[dt.datetime]  # of every episode, newest first
+    last: memo.Last  # the last build's record
+    episodes: dict[int, memo.EpisodeRecord]  # the records of the episodes read again, by position
     why: str  # what changed, for `build --verbose`
 
 
-def record(plan: Plan, given: memo.Inputs) -> dict[str, Any]:
+def record(plan: Plan, given: memo.Inputs) -> list[memo.EpisodeRecord]:
     """What an incremental build needs to know of PLAN's episodes."""
     from feedtool import episodes as episodes_mod
 
     root = plan.show.root
     groups = episodes_mod.groups_of(root, (name for name, _ in given.files))
-    return {"episodes": [
-        [ep.stem, ep.date.isoformat(), _files_of(groups[ep.stem], ep, root), list(plan.owned.get(ep.stem, ()))]
-        for ep in plan.episodes
-    ]}
+    return [memo.EpisodeRecord(ep.stem, ep.date.isoformat(), _files_of(groups[ep.stem], ep, root),
+                               list(plan.owned.get(ep.stem, ())))
+            for ep in plan.episodes]
 
 
 class Fallback(Exception):
@@ -78,7 +76,7 @@ def attempt(root: Path, out: Path, given: memo.Inputs) -> Patched | str:
     last = memo.last_build(root, out)
     if last is None:
         return "no record of the last build"
-    if last.get("context") != given.context:
+    if last.context != given.context:
         return "feedtool, its settings or the output folder changed"
     try:
         return _attempt(root, out, given, last)
@@ -88,22 +86,22 @@ def attempt(root: Path, out: Path, given: memo.Inputs) -> Patched | str:
         return "the record of the last build is not readable"
 
 
-def _attempt(root: Path, out: Path, given: memo.Inputs, last: dict[str, Any]) -> Patched:
-    report = last["report"]
+def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patched:
+    report = last.report
     if report["valid_until"] is not None and time.time() >= report["valid_until"]:
         raise Fallback("an episode dated in the future is out now")
-    old = dict(line.split("\0") for line in last["inputs"].split("\n")) if last["inputs"] else {}
+    old = last.inputs
     new = dict(given.files)
     if old.keys() != new.keys():
         raise Fallback("files were added or removed")
     changed = [name for name, stat in new.items() if old[name] != stat]
-    recorded = last["episodes"]
+    recorded = last.episodes
     count = len(recorded)
     if not changed or not count:
         raise Fallback("no episode file changed")
     owners: dict[str, list[int]] = {}
-    for position, (_, _, files, _) in enumerate(recorded):
-        for name in files:
+    for position, entry in enumerate(recorded):
+        for name in entry.files:
             owners.setdefault(name, []).append(position)
     touched: set[int] = set()
     for name in changed:
@@ -112,9 +110,8 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: dict[str, Any]) ->
         touched.update(owners[name])
     if len(touched) > max(1, count * MAX_SHARE):
         raise Fallback(f"{len(touched)} episodes changed")
-    names = last["names"].split("\0")
-    stats = last["state"].split("\n")
-    if memo.output_stats(out, names) != stats:
+    names = list(last.outputs)
+    if memo.output_stats(out, names) != list(last.outputs.values()):
         raise Fallback(f"files in {out.name}/ were changed since the last build")
 
     show, found = config.load_show(root)
@@ -141,13 +138,13 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: dict[str, Any]) ->
     for number in index_pages:
         needed.update(index_spans[number])
 
-    loaded, problems_read = _load(show, given, {recorded[i][0]: i for i in needed}, recorded, lock)
+    loaded, problems_read = _load(show, given, {recorded[i].stem: i for i in needed}, recorded, lock)
     sparse: list[Episode | None] = [None] * count
     for position, ep in loaded.items():
         sparse[position] = ep
 
     # The recorded problems, less those of the episodes read again.
-    again = {name for i in needed for name in recorded[i][2]} | {f"episodes/{recorded[i][0]}" for i in needed}
+    again = {name for i in needed for name in recorded[i].files} | {f"episodes/{recorded[i].stem}" for i in needed}
     problems = [_problem(p) for p in report["problems"] if p["path"] not in again]
     problems += problems_read
     problems += validate.show_rules(show, [loaded[i] for i in sorted(loaded)])
@@ -160,12 +157,14 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: dict[str, Any]) ->
         files[name] = show.image
         cover_url = urls.url_for(show, name)
     links = {}
-    old_owned = {name for i in needed for name in recorded[i][3]}
+    old_owned = {name for i in needed for name in recorded[i].owned}
+    records = {}
     for position in sorted(loaded):
         ep = loaded[position]
         before = len(files)
         links[ep.stem] = episode_files(show, ep, files, problems, cover_bytes)
-        recorded[position][3] = list(files)[before:]
+        records[position] = memo.EpisodeRecord(ep.stem, recorded[position].date, recorded[position].files,
+                                               list(files)[before:])
     if has_errors(problems):
         raise Fallback("an episode has errors")
 
@@ -174,7 +173,7 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: dict[str, Any]) ->
         slot = slots[number]
         page = paging.Page(slot.name, tuple(loaded[i] for i in slot.positions), slot.links)
         if number == 0:
-            last_build = source_date_epoch() or dt.datetime.fromisoformat(recorded[0][1])
+            last_build = source_date_epoch() or dt.datetime.fromisoformat(recorded[0].date)
             files[feed_name] = data = paging.render(show, page, cover_url, links, last_build)
             problems = [p for p in problems if p.path != feed_name and p.rule != "FEED-SIZE"]
             problems += validate.feed_rules(data, source=feed_name, covered=problems)
@@ -191,25 +190,24 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: dict[str, Any]) ->
 
     # Every output a re-read episode owned is made again, or removed.
     keep = frozenset(name for name in names if name != MANIFEST and name not in files and name not in old_owned)
-    kept_stats = {name: stat for name, stat in zip(names, stats, strict=True) if name in keep}
-    plan = Plan(show, _later_episodes(root, count), files, (root / guids.LOCK_NAME).read_bytes(),
-                ordered(problems), tuple(slot.name for slot in reversed(slots[1:])))
-    changed_stems = sorted(recorded[i][0] for i in touched)
+    plan = Plan(show, _later_episodes(root, count), files,  # type: ignore[arg-type]
+                (root / guids.LOCK_NAME).read_bytes(), ordered(problems),
+                tuple(slot.name for slot in reversed(slots[1:])))
+    changed_stems = sorted(recorded[i].stem for i in touched)
     why = (f"{len(changed_stems)} episode{'s' if len(changed_stems) != 1 else ''} changed "
            f"({', '.join(changed_stems[:3])}{', …' if len(changed_stems) > 3 else ''}); "
            f"read {len(loaded)} of {count} episodes again")
-    return Patched(plan, keep, kept_stats, {"episodes": recorded},
-                   [dt.datetime.fromisoformat(e[1]) for e in recorded], why)
+    return Patched(plan, keep, last, records, why)
 
 
-def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: Sequence[Any],
+def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: Sequence[memo.EpisodeRecord],
           lock: guids.Lock) -> tuple[dict[int, Episode], list[Problem]]:
     """The episodes WANTED (stem → position), read as a full build reads
     them, with their problems; Fallback if one is not what the record says."""
     from feedtool import episodes as episodes_mod
     from feedtool import p20episode
 
-    own_files = {name for i in wanted.values() for name in recorded[i][2]}
+    own_files = {name for i in wanted.values() for name in recorded[i].files}
     groups = episodes_mod.groups_of(show.root, (name for name, _ in given.files if name in own_files))
     if any(stem not in groups for stem in wanted):
         raise Fallback("an episode's files are not where they were")
@@ -223,7 +221,7 @@ def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: S
             if ep is None or has_errors(found) or ep.stem not in wanted:
                 raise Fallback(f"episodes/{group.stem} has errors")
             position = wanted[ep.stem]
-            stem, date, files, _ = recorded[position]
+            stem, date, files = recorded[position].stem, recorded[position].date, recorded[position].files
             entry = lock.episodes.get(stem)
             if ep.date.isoformat() != date:
                 raise Fallback(f"the date of episodes/{stem} changed")

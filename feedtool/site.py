@@ -28,9 +28,9 @@ import nh3
 from markupsafe import Markup
 
 from feedtool import __version__, fingerprint, urls
-from feedtool.paging import ranges
 from feedtool.feed import EpisodeLinks
 from feedtool.model import Episode, Lazy, Show, deferrable_fields, stored
+from feedtool.paging import ranges
 from feedtool.problems import FeedtoolError, Problem, error
 from feedtool.write import Content
 

@@ -15,7 +15,8 @@ machine hits every scenario alike:
 Each run is its own process. Memory is given twice: the build process's
 own peak (ru_maxrss from wait4), and the peak of all its processes at once
 (the process and its pool workers or forked writers, sampled from /proc
-every 50 ms), which is what the machine must have. The baseline writes its
+every 50 ms), which is what the machine must have: their proportional set
+sizes (PSS), as forked processes share pages copy-on-write. The baseline writes its
 feed outside the show folder, as feedtool would treat a file written into
 the show just before a build as a changed input.
 Results go to benchmarks/results.md and benchmarks/results.json, each
@@ -70,13 +71,26 @@ def machine() -> dict[str, object]:
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
+def own_memory(pid: int) -> int:
+    """PID's proportional set size (PSS): its private pages and its share of
+    the pages it shares. Forked pool workers share most of the build's pages
+    copy-on-write; summing their RSS would count those pages once a process."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE  # no smaps_rollup: RSS
+
+
 def tree_rss(pid: int) -> int:
-    """Resident bytes of PID and all its descendants, from /proc (Linux)."""
+    """Memory of PID and all its descendants at once (their PSS), from /proc (Linux)."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * PAGE
+            total += own_memory(current)
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError, IndexError):
@@ -95,7 +109,7 @@ class Sampler(threading.Thread):
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Seconds, the process's peak RSS and the peak RSS of all its processes (MB)."""
+    """Seconds, the process's peak RSS and the peak memory of all its processes at once (PSS, MB)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = Sampler(proc.pid)
@@ -226,7 +240,7 @@ def markdown(results: list[dict[str, object]], info: dict[str, object]) -> str:
         ("Median of the rounds (min–max); each ratio is to the baseline's median of the same size, run "
          "interleaved with it."),
         "",
-        "| episodes | scenario | median | min–max | × baseline | peak RSS | peak RSS, all processes |",
+        "| episodes | scenario | median | min–max | × baseline | peak RSS | peak, all processes (PSS) |",
         "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:

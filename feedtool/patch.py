@@ -132,7 +132,8 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
     index_pages = {paging.page_of(i, count, site.INDEX_PAGE_SIZE) for i in touched}
     index_spans = paging.ranges(count, site.INDEX_PAGE_SIZE)
     page_positions = {j for i in touched for j in (i - 1, i, i + 1) if 0 <= j < count}
-    needed = set(page_positions)
+    # A page names the episodes on either side of it: those of i±1 are i±2.
+    needed = {j for i in touched for j in range(i - 2, i + 3) if 0 <= j < count}
     for number in feed_pages:
         needed.update(slots[number].positions)
     for number in index_pages:

@@ -230,7 +230,7 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
 
         memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
                       files=list(p.files), archives=p.archives, feed_name=p.show.feed_name,
-                      episodes=patch.record(p, given))
+                      episodes=patch.record(p, given), podcast_guid=p.show.extra.get("guid"))
     return Result(p, out, changes, written=True, why=why)
 
 

@@ -71,15 +71,13 @@ def inputs(root: Path, out: Path) -> Inputs:
     context = hashlib.blake2b(
         f"{fingerprint.code()}\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\0"
         f"out={out.resolve()}\0".encode(), digest_size=20).hexdigest()
-    h = hashlib.blake2b(context.encode(), digest_size=20)
-    newest = 0
-    skip_out = out.resolve()
     files = []
-    for name, st in _files(root, skip_out):
-        stat = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-        files.append((name, stat))
-        h.update(f"{name}\0{stat}\n".encode())
+    newest = 0
+    for name, st in _files(root, out.resolve()):
+        files.append((name, f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"))
         newest = max(newest, st.st_mtime_ns)
+    h = hashlib.blake2b(context.encode(), digest_size=20)
+    h.update("".join(f"{name}\0{stat}\n" for name, stat in files).encode("utf-8", "surrogateescape"))
     return Inputs(h.hexdigest(), started, newest, context, tuple(files))
 
 
@@ -135,9 +133,10 @@ CREATE TABLE IF NOT EXISTS last_inputs (out TEXT, name TEXT, stat TEXT NOT NULL,
                                         PRIMARY KEY (out, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS last_outputs (out TEXT, name TEXT, stat TEXT NOT NULL,
                                          PRIMARY KEY (out, name)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS last_episodes (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
-                                          files TEXT NOT NULL, owned TEXT NOT NULL,
-                                          PRIMARY KEY (out, position)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS last_episode (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
+                                         guid TEXT NOT NULL, enclosure TEXT NOT NULL, files TEXT NOT NULL,
+                                         owned TEXT NOT NULL, PRIMARY KEY (out, position)) WITHOUT ROWID;
+DROP TABLE IF EXISTS last_episodes;
 DROP TABLE IF EXISTS memo;
 DROP TABLE IF EXISTS patch;
 """
@@ -149,6 +148,8 @@ class EpisodeRecord:
 
     stem: str
     date: str  # ISO 8601
+    guid: str  # as the lock has it
+    enclosure: str  # its URL, as the lock has it
     files: list[str]  # the input files it was made from
     owned: list[str]  # the output files that are its alone (not its page)
 
@@ -165,7 +166,7 @@ class Last:
 
 
 def _report(problems: Sequence[Problem], dates: Sequence[dt.datetime], archives: Sequence[str],
-            feed_name: str) -> dict[str, Any]:
+            feed_name: str, podcast_guid: str | None) -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC)
     future = [d for d in dates if d > now]
     return {
@@ -173,6 +174,7 @@ def _report(problems: Sequence[Problem], dates: Sequence[dt.datetime], archives:
         "episodes": len(dates),
         "archives": list(archives),
         "feed_name": feed_name,
+        "podcast_guid": podcast_guid,
         # check.py's DATE-FUTURE warning depends on the clock: redo the
         # build once the earliest future episode is out.
         "valid_until": min(future).timestamp() if future else None,
@@ -185,7 +187,7 @@ def _state(outputs: Mapping[str, str]) -> str:
 
 def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], dates: Sequence[dt.datetime],
              files: Sequence[str], archives: Sequence[str], feed_name: str,
-             episodes: Sequence[EpisodeRecord] = ()) -> None:
+             episodes: Sequence[EpisodeRecord] = (), podcast_guid: str | None = None) -> None:
     """Record a finished full build, unless an input was too fresh to trust."""
     if not given.settled:
         forget(root, out)
@@ -195,16 +197,15 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
     if stats is None:
         return
     outputs = dict(zip(names, stats, strict=True))
-    report = _report(problems, dates, archives, feed_name)
+    report = _report(problems, dates, archives, feed_name, podcast_guid)
     folder = str(out.resolve())
     _write(root, out, given, outputs, report, [
         ("DELETE FROM last_inputs WHERE out=?", [(folder,)]),
         ("DELETE FROM last_outputs WHERE out=?", [(folder,)]),
-        ("DELETE FROM last_episodes WHERE out=?", [(folder,)]),
+        ("DELETE FROM last_episode WHERE out=?", [(folder,)]),
         ("INSERT INTO last_inputs VALUES (?, ?, ?)", [(folder, name, stat) for name, stat in given.files]),
         ("INSERT INTO last_outputs VALUES (?, ?, ?)", [(folder, name, stat) for name, stat in outputs.items()]),
-        ("INSERT INTO last_episodes VALUES (?, ?, ?, ?, ?, ?)",
-         [(folder, i, e.stem, e.date, "\0".join(e.files), "\0".join(e.owned)) for i, e in enumerate(episodes)]),
+        ("INSERT INTO last_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [_row(folder, i, e) for i, e in enumerate(episodes)]),
     ])
 
 
@@ -226,16 +227,21 @@ def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems
     changed_inputs = [(name, stat) for name, stat in given.files if last.inputs.get(name) != stat]
     for position, record in episodes.items():
         last.episodes[position] = record
-    report = _report(problems, [dt.datetime.fromisoformat(e.date) for e in last.episodes], archives, feed_name)
+    report = _report(problems, [dt.datetime.fromisoformat(e.date) for e in last.episodes], archives, feed_name,
+                     last.report.get("podcast_guid"))
     folder = str(out.resolve())
     _write(root, out, given, outputs, report, [
         ("DELETE FROM last_outputs WHERE out=? AND name=?", [(folder, name) for name in removed]),
         ("INSERT OR REPLACE INTO last_outputs VALUES (?, ?, ?)",
          [(folder, name, stat) for name, stat in updated.items()]),
         ("INSERT OR REPLACE INTO last_inputs VALUES (?, ?, ?)", [(folder, n, s) for n, s in changed_inputs]),
-        ("INSERT OR REPLACE INTO last_episodes VALUES (?, ?, ?, ?, ?, ?)",
-         [(folder, i, e.stem, e.date, "\0".join(e.files), "\0".join(e.owned)) for i, e in episodes.items()]),
+        ("INSERT OR REPLACE INTO last_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         [_row(folder, i, e) for i, e in episodes.items()]),
     ])
+
+
+def _row(folder: str, position: int, e: EpisodeRecord) -> tuple[Any, ...]:
+    return (folder, position, e.stem, e.date, e.guid, e.enclosure, "\0".join(e.files), "\0".join(e.owned))
 
 
 def _write(root: Path, out: Path, given: Inputs, outputs: Mapping[str, str], report: Mapping[str, Any],
@@ -251,7 +257,7 @@ def _write(root: Path, out: Path, given: Inputs, outputs: Mapping[str, str], rep
         db.execute("INSERT OR REPLACE INTO last_build VALUES (?, ?, ?, ?, ?)",
                    (str(out.resolve()), given.digest, given.context, _state(outputs), _pack(report)))
         db.execute("COMMIT")
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeError):  # a file name no database can hold: not recorded
         try:
             db.execute("ROLLBACK")
         except sqlite3.Error:
@@ -274,9 +280,11 @@ def last_build(root: Path, out: Path) -> Last | None:
         inputs = dict(db.execute("SELECT name, stat FROM last_inputs WHERE out=?", (folder,)).fetchall())
         outputs = dict(db.execute("SELECT name, stat FROM last_outputs WHERE out=? ORDER BY name",
                                   (folder,)).fetchall())
-        episodes = [EpisodeRecord(stem, date, files.split("\0") if files else [], owned.split("\0") if owned else [])
-                    for stem, date, files, owned in db.execute(
-                        "SELECT stem, date, files, owned FROM last_episodes WHERE out=? ORDER BY position", (folder,))]
+        episodes = [EpisodeRecord(stem, date, guid, enclosure, files.split("\0") if files else [],
+                                  owned.split("\0") if owned else [])
+                    for stem, date, guid, enclosure, files, owned in db.execute(
+                        "SELECT stem, date, guid, enclosure, files, owned FROM last_episode WHERE out=? "
+                        "ORDER BY position", (folder,))]
         return Last(row[0], inputs, outputs, episodes, _unpack(row[1]))
     except (sqlite3.Error, ValueError, zlib.error):
         return None

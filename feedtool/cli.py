@@ -168,7 +168,8 @@ def build(
         if not quiet and not as_json:
             err.print(f"{feed_path.parent} is up to date ({n} episode{'s' if n != 1 else ''}).")
         return
-    if verbose and not quiet and not as_json and result.why:
+    # What an incremental build read is always said; why a build was full, on request.
+    if (verbose or result.mode == "patched") and not quiet and not as_json and result.why:
         how = {"patched": "Incremental build", "reused": "Nothing changed"}.get(result.mode, "Full build")
         err.print(f"{how}: {result.why}", markup=False)
     if not quiet and not as_json:

@@ -171,3 +171,21 @@ def test_a_future_episode_is_built_again_once_its_date_passes(make_show, plans, 
 def test_no_cache_builds_everything(show, plans):
     result = build(show, use_cache=False)
     assert plans == [show] and not result.changes.any
+
+
+def test_the_build_says_what_an_incremental_build_read_and_why_a_build_was_full(show, cli):
+    toml = show / "episodes" / "second.toml"
+    toml.write_text('date = 2014-01-08\ntitle = "Second, retitled"\n')
+    os.utime(toml, (HOUR_AGO + 60, HOUR_AGO + 60))
+    result = cli("build", show)
+    assert result.exit_code == 0, result.output
+    assert "Incremental build: 1 episode changed (second); read 2 of 2 episodes again" in result.output
+    assert "Second, retitled" in (show / "public" / "feed.xml").read_text()
+
+    os.utime(show / "podcast.toml", (HOUR_AGO + 90, HOUR_AGO + 90))
+    quiet = cli("build", show)
+    assert "Incremental build" not in quiet.output and "Full build" not in quiet.output  # said on request only
+    os.utime(show / "podcast.toml", (HOUR_AGO + 120, HOUR_AGO + 120))
+    verbose = cli("build", show, "--verbose")
+    assert "Full build: podcast.toml changed" in verbose.output
+    assert "Nothing changed: the last build read these very files" in cli("build", show, "-v").output

@@ -31,7 +31,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
@@ -129,8 +129,9 @@ def _outputs(out: Path, names: Sequence[str]) -> str | None:
 _TABLES = """
 CREATE TABLE IF NOT EXISTS last_build (out TEXT PRIMARY KEY, inputs TEXT NOT NULL, context TEXT NOT NULL,
                                        state TEXT NOT NULL, report BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS last_inputs (out TEXT, name TEXT, stat TEXT NOT NULL,
-                                        PRIMARY KEY (out, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS last_input (out TEXT, name TEXT, stat TEXT NOT NULL, owners TEXT NOT NULL,
+                                       PRIMARY KEY (out, name)) WITHOUT ROWID;
+DROP TABLE IF EXISTS last_inputs;
 CREATE TABLE IF NOT EXISTS last_outputs (out TEXT, name TEXT, stat TEXT NOT NULL,
                                          PRIMARY KEY (out, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS last_episode (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
@@ -159,10 +160,33 @@ class Last:
     """The last build into an output folder, as recorded."""
 
     context: str
-    inputs: dict[str, str]  # name → "size:mtime_ns:inode"
+    inputs: dict[str, tuple[str, str]]  # name → ("size:mtime_ns:inode", the positions of the episodes made from it)
     outputs: dict[str, str]  # name → "size:mtime_ns:inode", in name order
-    episodes: list[EpisodeRecord]  # in feed order
     report: dict[str, Any]
+    root: Path
+    out: Path
+
+    def episodes(self, positions: Iterable[int]) -> dict[int, EpisodeRecord]:
+        """The records of the episodes at POSITIONS in feed order (a few
+        hundred of 10,000 are read: those an incremental build needs)."""
+        wanted = sorted(set(positions))
+        db = existing_db(self.root)
+        if db is None:
+            raise sqlite3.OperationalError("the cache is gone")
+        try:
+            folder = str(self.out.resolve())
+            found = {}
+            for position in wanted:
+                row = db.execute("SELECT stem, date, guid, enclosure, files, owned FROM last_episode "
+                                 "WHERE out=? AND position=?", (folder, position)).fetchone()
+                if row is None:
+                    raise sqlite3.OperationalError(f"no episode at {position}")
+                stem, date, guid, enclosure, files, owned = row
+                found[position] = EpisodeRecord(stem, date, guid, enclosure, files.split("\0") if files else [],
+                                                owned.split("\0") if owned else [])
+            return found
+        finally:
+            db.close()
 
 
 def _report(problems: Sequence[Problem], dates: Sequence[dt.datetime], archives: Sequence[str],
@@ -199,11 +223,16 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
     outputs = dict(zip(names, stats, strict=True))
     report = _report(problems, dates, archives, feed_name, podcast_guid)
     folder = str(out.resolve())
+    owners: dict[str, list[str]] = {}
+    for position, episode in enumerate(episodes):
+        for name in episode.files:
+            owners.setdefault(name, []).append(str(position))
     _write(root, out, given, outputs, report, [
-        ("DELETE FROM last_inputs WHERE out=?", [(folder,)]),
+        ("DELETE FROM last_input WHERE out=?", [(folder,)]),
         ("DELETE FROM last_outputs WHERE out=?", [(folder,)]),
         ("DELETE FROM last_episode WHERE out=?", [(folder,)]),
-        ("INSERT INTO last_inputs VALUES (?, ?, ?)", [(folder, name, stat) for name, stat in given.files]),
+        ("INSERT INTO last_input VALUES (?, ?, ?, ?)",
+         [(folder, name, stat, " ".join(owners.get(name, ()))) for name, stat in given.files]),
         ("INSERT INTO last_outputs VALUES (?, ?, ?)", [(folder, name, stat) for name, stat in outputs.items()]),
         ("INSERT INTO last_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [_row(folder, i, e) for i, e in enumerate(episodes)]),
     ])
@@ -216,6 +245,7 @@ def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems
     if not given.settled:
         forget(root, out)
         return
+    folder = str(out.resolve())
     outputs = dict(last.outputs)
     for name in removed:
         outputs.pop(name, None)
@@ -224,17 +254,15 @@ def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems
         return
     updated = dict(zip([*written, MANIFEST], fresh, strict=True))
     outputs.update(updated)
-    changed_inputs = [(name, stat) for name, stat in given.files if last.inputs.get(name) != stat]
-    for position, record in episodes.items():
-        last.episodes[position] = record
-    report = _report(problems, [dt.datetime.fromisoformat(e.date) for e in last.episodes], archives, feed_name,
-                     last.report.get("podcast_guid"))
-    folder = str(out.resolve())
+    changed_inputs = [(stat, folder, name) for name, stat in given.files if last.inputs[name][0] != stat]
+    # The dates did not change (patch.py makes sure): nor does the first future one.
+    report = {**_report(problems, (), archives, feed_name, last.report.get("podcast_guid")),
+              "episodes": last.report["episodes"], "valid_until": last.report["valid_until"]}
     _write(root, out, given, outputs, report, [
         ("DELETE FROM last_outputs WHERE out=? AND name=?", [(folder, name) for name in removed]),
         ("INSERT OR REPLACE INTO last_outputs VALUES (?, ?, ?)",
          [(folder, name, stat) for name, stat in updated.items()]),
-        ("INSERT OR REPLACE INTO last_inputs VALUES (?, ?, ?)", [(folder, n, s) for n, s in changed_inputs]),
+        ("UPDATE last_input SET stat=? WHERE out=? AND name=?", changed_inputs),
         ("INSERT OR REPLACE INTO last_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
          [_row(folder, i, e) for i, e in episodes.items()]),
     ])
@@ -277,15 +305,11 @@ def last_build(root: Path, out: Path) -> Last | None:
         row = db.execute("SELECT context, report FROM last_build WHERE out=?", (folder,)).fetchone()
         if row is None:
             return None
-        inputs = dict(db.execute("SELECT name, stat FROM last_inputs WHERE out=?", (folder,)).fetchall())
+        inputs = {name: (stat, owners) for name, stat, owners in db.execute(
+            "SELECT name, stat, owners FROM last_input WHERE out=?", (folder,))}
         outputs = dict(db.execute("SELECT name, stat FROM last_outputs WHERE out=? ORDER BY name",
                                   (folder,)).fetchall())
-        episodes = [EpisodeRecord(stem, date, guid, enclosure, files.split("\0") if files else [],
-                                  owned.split("\0") if owned else [])
-                    for stem, date, guid, enclosure, files, owned in db.execute(
-                        "SELECT stem, date, guid, enclosure, files, owned FROM last_episode WHERE out=? "
-                        "ORDER BY position", (folder,))]
-        return Last(row[0], inputs, outputs, episodes, _unpack(row[1]))
+        return Last(row[0], inputs, outputs, _unpack(row[1]), root, out)
     except (sqlite3.Error, ValueError, zlib.error):
         return None
     finally:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ def attempt(root: Path, out: Path, given: memo.Inputs) -> Patched | str:
         return _attempt(root, out, given, last)
     except Fallback as exc:
         return str(exc)
-    except (KeyError, ValueError, TypeError, IndexError, AttributeError):
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError, sqlite3.Error):
         return "the record of the last build is not readable"
 
 
@@ -95,20 +96,16 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
     new = dict(given.files)
     if old.keys() != new.keys():
         raise Fallback("files were added or removed")
-    changed = [name for name, stat in new.items() if old[name] != stat]
-    recorded = last.episodes
-    count = len(recorded)
+    changed = [name for name, stat in new.items() if old[name][0] != stat]
+    count = report["episodes"]
     if not changed or not count:
         raise Fallback("no episode file changed")
-    owners: dict[str, list[int]] = {}
-    for position, entry in enumerate(recorded):
-        for name in entry.files:
-            owners.setdefault(name, []).append(position)
     touched: set[int] = set()
     for name in changed:
-        if name not in owners:  # podcast.toml, the lock, a template, a cover...
+        owners = old[name][1]
+        if not owners:  # podcast.toml, the lock, a template, a cover...
             raise Fallback(f"{name} changed")
-        touched.update(owners[name])
+        touched.update(int(position) for position in owners.split())
     if len(touched) > max(1, count * MAX_SHARE):
         raise Fallback(f"{len(touched)} episodes changed")
     names = list(last.outputs)
@@ -137,6 +134,7 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
         needed.update(slots[number].positions)
     for number in index_pages:
         needed.update(index_spans[number])
+    recorded = last.episodes(needed | {0})
 
     loaded, problems_read = _load(show, given, {recorded[i].stem: i for i in needed}, recorded)
     sparse: list[Episode | None] = [None] * count
@@ -199,7 +197,7 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
     return Patched(plan, keep, last, records, why)
 
 
-def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: Sequence[memo.EpisodeRecord],
+def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: Mapping[int, memo.EpisodeRecord],
           ) -> tuple[dict[int, Episode], list[Problem]]:
     """The episodes WANTED (stem → position), read as a full build reads
     them, with their problems; Fallback if one is not what the record says."""

@@ -34,7 +34,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,14 +110,13 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
         raise Fallback(f"{len(touched)} episodes changed")
     names = list(last.outputs)
     # Is public/ as the last build left it? 45,000 stat calls at 10,000
-    # episodes, made on a thread while this one reads and renders (a stat
-    # call lets go of the GIL); nothing is written before the answer.
-    with ThreadPoolExecutor(1) as pool:  # the thread is gone when the build forks its writers
-        untouched = pool.submit(lambda: memo.output_stats(out, names) == list(last.outputs.values()))
-        try:
-            patched = _patch(root, out, given, last, report, count, touched, names)
-        finally:
-            same = untouched.result()
+    # episodes, made on the other core while this one reads and renders;
+    # nothing is written before the answer.
+    untouched = memo.outputs_unchanged(out, last.outputs)
+    try:
+        patched = _patch(root, out, given, last, report, count, touched, names)
+    finally:
+        same = untouched()
     if not same:
         raise Fallback(f"files in {out.name}/ were changed since the last build")
     return patched

@@ -189,3 +189,27 @@ def test_the_build_says_what_an_incremental_build_read_and_why_a_build_was_full(
     verbose = cli("build", show, "--verbose")
     assert "Full build: podcast.toml changed" in verbose.output
     assert "Nothing changed: the last build read these very files" in cli("build", show, "-v").output
+
+
+def test_the_output_check_runs_in_a_forked_copy_and_sees_any_change(tmp_path, monkeypatch):
+    out = tmp_path / "public"
+    out.mkdir()
+    for name in ("a.html", "b.html"):
+        (out / name).write_text(name)
+    recorded = dict(zip(["a.html", "b.html"], memo.output_stats(out, ["a.html", "b.html"]), strict=True))
+    forks = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    assert memo.outputs_unchanged(out, recorded)() is True
+    (out / "b.html").write_text("edited by hand")
+    assert memo.outputs_unchanged(out, recorded)() is False
+    (out / "b.html").unlink()
+    assert memo.outputs_unchanged(out, recorded)() is False
+    assert len(forks) == 3  # each answer came from a copy of the process (Linux has fork)

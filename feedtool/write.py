@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import errno
 import filecmp
+import gc
 import json
 import os
 import secrets
@@ -323,26 +324,39 @@ def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes
                staged: list[tuple[Path, Path]]) -> None:
     """Stage TODO, appending to STAGED as it goes (so that a failure can
     remove what was staged), the feed last. Many pages are made by forked
-    copies of this process, which need nothing sent to them: each stages its
-    share and lists the temporary files it made."""
+    copies of this process, which need nothing sent to them: each stages a
+    run of CHUNK files, lists the temporary files it made and ends; at most
+    one a core at a time, while this process only waits. A copy shares this
+    process's memory until it touches an object, and one that ends early
+    gives back what it took (the memory of a process that has made thousands
+    of pages does not shrink back, even once they are freed)."""
     workers = _workers(todo, files)
     rest = [rel for rel in todo if rel != feed_name]
-    shares = [rest[i::workers] for i in range(workers)]
-    children: list[tuple[int, IO[bytes]]] = []
-    for share in shares[1:]:
-        # Not a with-block: the file outlives the fork, read once the child is done.
-        report: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        pid = os.fork()
-        if pid == 0:  # the child: stage, report, and leave without any clean-up of the parent's
-            _stage_child(out, share, files, changes, feed_name, report)
-        children.append((pid, report))
-    error: BaseException | None = None
-    try:
-        for rel in shares[0]:
+    if workers == 1:
+        for rel in rest:
             staged.append((_stage_one(out, rel, files, changes, feed_name), out / rel))
-    except BaseException as exc:  # noqa: BLE001 -- raised below, once the children are done
-        error = exc
-    for pid, report in children:
+    else:
+        _stage_forked(out, rest, files, changes, feed_name, staged, workers)
+    if feed_name in todo:
+        staged.append((_stage_one(out, feed_name, files, changes, feed_name), out / feed_name))
+
+
+# Files a forked copy makes before it ends (a few MB of its own memory).
+CHUNK = 500
+
+
+def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,
+                  staged: list[tuple[Path, Path]], workers: int) -> None:
+    # Runs of episodes (sorted by name less folder and suffix: one episode's
+    # page, transcripts and chapters together), so that a copy touches, and
+    # so copies, the objects of its own episodes only.
+    rest = sorted(rest, key=_by_episode)
+    chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
+    running: list[tuple[int, IO[bytes]]] = []
+    error: BaseException | None = None
+
+    def finish(pid: int, report: IO[bytes]) -> None:
+        nonlocal error
         os.waitpid(pid, 0)
         report.seek(0)
         finished = False
@@ -359,10 +373,34 @@ def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes
         report.close()
         if not finished and error is None:
             error = RuntimeError("a process making the files of public/ stopped before it was done")
+
+    # The collector of a copy would otherwise walk, and so copy, every
+    # object it shares with this process (Python's gc.freeze, for fork).
+    gc.freeze()
+    try:
+        for chunk in chunks:
+            if error is not None:
+                break
+            if len(running) >= workers:
+                finish(*running.pop(0))
+            # Not a with-block: the file outlives the fork, read once the child is done.
+            report: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+            pid = os.fork()
+            if pid == 0:  # the child: stage, report, and leave without any clean-up of the parent's
+                _stage_child(out, chunk, files, changes, feed_name, report)
+            running.append((pid, report))
+    finally:
+        while running:
+            finish(*running.pop(0))
+        gc.unfreeze()
     if error is not None:
         raise error
-    if feed_name in todo:
-        staged.append((_stage_one(out, feed_name, files, changes, feed_name), out / feed_name))
+
+
+def _by_episode(rel: str) -> str:
+    """transcripts/her.html, chapters/her.json, episodes/her/index.html → her…"""
+    _, _, rest = rel.partition("/")
+    return (rest or rel).rsplit(".", 1)[0]
 
 
 def _stage_child(out: Path, share: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,

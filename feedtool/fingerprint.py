@@ -194,11 +194,12 @@ def digest(*values: Any) -> str:
     return h.hexdigest()
 
 
-def deferred(render: Callable[[], bytes], *inputs: Any) -> Content:
+def deferred(render: Callable[[], bytes], *inputs: Any, weight: int = 1) -> Content:
     """RENDER as a write.Deferred keyed by INPUTS (everything it reads), or
-    its bytes at once when an input cannot be fingerprinted."""
+    its bytes at once when an input cannot be fingerprinted. WEIGHT: how many
+    episodes it shows (write.Deferred)."""
     try:
         key = digest(*inputs)
     except TypeError:
         return render()
-    return Deferred(key, render)
+    return Deferred(key, render, weight)

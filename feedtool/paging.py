@@ -203,4 +203,4 @@ def archive(show: Show, page: Page, cover_url: str | None, links: Mapping[str, f
         key = fingerprint.digest("archive", show, page, cover_url, own, last_build)
     except TypeError:
         return make()
-    return Deferred(key, make)
+    return Deferred(key, make, len(page.episodes))

@@ -173,8 +173,8 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
     # and the show's own templates (feedtool's are in fingerprint.code()).
     site = ("site", show, cover_url, assets, fingerprint.folder(show.root / TEMPLATES_DIR))
 
-    def make(render_page: functools.partial[bytes], *inputs: object) -> Content:
-        return fingerprint.deferred(render_page, *site, *inputs) if deferred else render_page()
+    def make(render_page: functools.partial[bytes], *inputs: object, weight: int = 1) -> Content:
+        return fingerprint.deferred(render_page, *site, *inputs, weight=weight) if deferred else render_page()
 
     spans = ranges(len(episodes), INDEX_PAGE_SIZE)
     last = len(spans) - 1
@@ -192,7 +192,7 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
         )
         files[index_name(number)] = make(
             functools.partial(_index, env, show, common, assets, shown, links, cover_url, pager),
-            "index", pager, [(ep, links[ep.stem]) for ep in shown])
+            "index", pager, [(ep, links[ep.stem]) for ep in shown], weight=len(shown))
     for i in range(len(episodes)) if selection is None else sorted(selection.pages):
         ep = episodes[i]
         newer = episodes[i - 1] if i > 0 else None

@@ -46,6 +46,9 @@ class Deferred:
 
     key: str
     render: Callable[[], bytes]
+    # How much making it reads, in episodes: an archive feed or an index
+    # page shows many. Forked copies get runs of similar weight (_chunks).
+    weight: int = 1
 
     def __eq__(self, other: object) -> bool:
         # Equal to the bytes it makes, as a planned file of bytes is.
@@ -341,7 +344,8 @@ def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes
         staged.append((_stage_one(out, feed_name, files, changes, feed_name), out / feed_name))
 
 
-# Files a forked copy makes before it ends (a few MB of its own memory).
+# How many episodes' files a forked copy makes before it ends (a few MB of
+# its own memory; the objects it reads are copied into it as it reads them).
 CHUNK = 500
 
 
@@ -350,8 +354,7 @@ def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], chan
     # Runs of episodes (sorted by name less folder and suffix: one episode's
     # page, transcripts and chapters together), so that a copy touches, and
     # so copies, the objects of its own episodes only.
-    rest = sorted(rest, key=_by_episode)
-    chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
+    chunks = _chunks(sorted(rest, key=_by_episode), files)
     running: list[tuple[int, IO[bytes]]] = []
     error: BaseException | None = None
 
@@ -395,6 +398,21 @@ def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], chan
         gc.unfreeze()
     if error is not None:
         raise error
+
+
+def _chunks(names: list[str], files: Mapping[str, Content]) -> list[list[str]]:
+    """NAMES in runs that read about CHUNK episodes each."""
+    chunks: list[list[str]] = [[]]
+    weight = 0
+    for rel in names:
+        content = files[rel]
+        w = content.weight if isinstance(content, Deferred) else 1
+        if chunks[-1] and weight + w > CHUNK:
+            chunks.append([])
+            weight = 0
+        chunks[-1].append(rel)
+        weight += w
+    return chunks
 
 
 def _by_episode(rel: str) -> str:

@@ -203,4 +203,6 @@ def archive(show: Show, page: Page, cover_url: str | None, links: Mapping[str, f
         key = fingerprint.digest("archive", show, page, cover_url, own, last_build)
     except TypeError:
         return make()
-    return Deferred(key, make, len(page.episodes))
+    # Its weight (write.Deferred): each episode is written and then read
+    # back by the check.
+    return Deferred(key, make, 2 * len(page.episodes))

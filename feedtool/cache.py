@@ -44,7 +44,7 @@ from typing import Any, Self
 
 from feedtool import __version__, model
 from feedtool.model import AudioInfo, Lazy, Show, TextInfo
-from feedtool.problems import FeedtoolError, Problem, ProblemFound, Severity, error
+from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
 from feedtool.write import Stamp
 
 CACHE_DIR = ".feedtool-cache"
@@ -542,7 +542,7 @@ class Cache:
             row = self._text_row(key, sig, variant, f"problems, light, {present}")
             if row is None:
                 return None
-            problems = [Problem(**{**p, "severity": Severity(p["severity"])}) for p in _unpack(row[0])]
+            problems = [Problem.from_dict(p) for p in _unpack(row[0])]
             info = None
             if row[1] is not None:
                 light = _unpack(row[1])

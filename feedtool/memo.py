@@ -15,6 +15,10 @@ feeds) with the show read again from podcast.toml. The episodes and the
 planned files are made, by the full build, only if someone asks for them
 (`feedtool build --json` lists every episode; most runs only count them).
 
+The same record, kept as rows (each input file with the episodes made from
+it, each output file, each episode's files and outputs), is what an
+incremental build works from when only some episodes changed (patch.py).
+
 Two things a build depends on are not files: the clock, which only the
 check for future publication dates reads (the record is not used once the
 earliest such date has passed), and a file modified during the build or
@@ -40,7 +44,7 @@ from typing import Any, overload
 from feedtool import fingerprint
 from feedtool.cache import RACY_NS, existing_db
 from feedtool.model import Episode
-from feedtool.problems import Problem, Severity
+from feedtool.problems import Problem
 from feedtool.write import MANIFEST, Content
 
 # Folders under the show that no build reads.
@@ -402,7 +406,7 @@ def reuse(root: Path, out: Path, given: Inputs) -> Reused | None:
             return None
         if _outputs(out, names) != row[1]:
             return None  # a file in public/ was edited, deleted or replaced
-        problems = [Problem(**{**p, "severity": Severity(p["severity"])}) for p in report["problems"]]
+        problems = [Problem.from_dict(p) for p in report["problems"]]
         return Reused(problems, int(report["episodes"]), tuple(report["archives"]), len(names) - 1)
     except (ValueError, KeyError, TypeError, zlib.error):
         return None

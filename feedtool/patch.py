@@ -42,7 +42,7 @@ from feedtool import cache, config, guids, memo, model, paging, site, urls, vali
 from feedtool.build import Plan, episode_files, source_date_epoch
 from feedtool.episodes import Group
 from feedtool.model import Episode, Show
-from feedtool.problems import Problem, Severity, has_errors, ordered
+from feedtool.problems import Problem, has_errors, ordered
 from feedtool.write import MANIFEST, Content
 
 # Above this share of the show changed, the full build is as quick.
@@ -84,8 +84,9 @@ def attempt(root: Path, out: Path, given: memo.Inputs) -> Patched | str:
         return _attempt(root, out, given, last)
     except Fallback as exc:
         return str(exc)
-    except (KeyError, ValueError, TypeError, IndexError, AttributeError, sqlite3.Error):
-        return "the record of the last build is not readable"
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError, sqlite3.Error) as exc:
+        # A record of another shape, or a slip here: the full build is always right.
+        return f"the record of the last build could not be used ({type(exc).__name__}: {exc})"
 
 
 def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patched:
@@ -124,7 +125,6 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
 
 def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: dict[str, Any], count: int,
            touched: set[int], names: list[str]) -> Patched:
-
     show, found = config.load_show(root)
     if show is None or has_errors(found):
         raise Fallback("podcast.toml has errors")
@@ -156,7 +156,7 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
 
     # The recorded problems, less those of the episodes read again.
     again = {name for i in needed for name in recorded[i].files} | {f"episodes/{recorded[i].stem}" for i in needed}
-    problems = [_problem(p) for p in report["problems"] if p["path"] not in again]
+    problems = [Problem.from_dict(p) for p in report["problems"] if p["path"] not in again]
     problems += problems_read
     problems += validate.show_rules(show, [loaded[i] for i in sorted(loaded)])
 
@@ -283,10 +283,6 @@ def _rel(root: Path, path: Path) -> str:
         except ValueError:
             continue
     return name
-
-
-def _problem(d: Mapping[str, Any]) -> Problem:
-    return Problem(**{**d, "severity": Severity(d["severity"])})
 
 
 def _later_episodes(root: Path, count: int) -> Sequence[Episode]:

@@ -7,8 +7,9 @@ or line: ``episodes/her.toml: date: expected an ISO 8601 date, got '3 March'``.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 class Severity(str, enum.Enum):
@@ -39,6 +40,11 @@ class Problem:
     def __str__(self) -> str:
         field = f" {self.field}:" if self.field else ""
         return f"{self.location()}:{field} {self.message}"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Problem:
+        """The Problem as_dict gave (a record of a build, a forked writer's report)."""
+        return cls(**{**data, "severity": Severity(data["severity"])})
 
     def as_dict(self) -> dict[str, object]:
         return {

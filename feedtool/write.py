@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NoReturn
 
-from feedtool.problems import FeedtoolError, Problem, Severity
+from feedtool.problems import FeedtoolError, Problem
 
 
 @dataclass(frozen=True, eq=False)
@@ -368,8 +368,7 @@ def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], chan
             if "tmp" in message:
                 staged.append((Path(message["tmp"]), out / message["rel"]))
             elif "problems" in message and error is None:
-                error = FeedtoolError(Problem(**{**p, "severity": Severity(p["severity"])})
-                                      for p in message["problems"])
+                error = FeedtoolError(Problem.from_dict(p) for p in message["problems"])
             elif "error" in message and error is None:
                 error = RuntimeError(f"making the files of public/ failed: {message['error']}")
             finished = finished or "done" in message

@@ -65,7 +65,7 @@ def record(plan: Plan, given: memo.Inputs) -> list[memo.EpisodeRecord]:
     root = plan.show.root
     groups = episodes_mod.groups_of(root, (name for name, _ in given.files))
     return [memo.EpisodeRecord(ep.stem, ep.date.isoformat(), ep.guid, urls.enclosure_url(plan.show, ep),
-                               _files_of(groups[ep.stem], ep, root), list(plan.owned.get(ep.stem, ())))
+                               _files_of(groups[ep.stem], ep, plan.show), list(plan.owned.get(ep.stem, ())))
             for ep in plan.episodes]
 
 
@@ -236,7 +236,7 @@ def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: M
                 raise Fallback(f"the date of episodes/{rec.stem} changed")
             if ep.guid not in ("", rec.guid) or urls.enclosure_url(show, ep) != rec.enclosure:
                 raise Fallback(f"the GUID or enclosure of episodes/{rec.stem} changed")
-            if _files_of(group, ep, show.root) != rec.files:
+            if _files_of(group, ep, show) != rec.files:
                 raise Fallback(f"episodes/{rec.stem} names other files than before")
             loaded[position] = model.replace(
                 ep, guid=rec.guid, sources={**ep.sources, "guid": "toml" if ep.guid else "lock"})
@@ -249,14 +249,17 @@ def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: M
     return loaded, problems
 
 
-def _files_of(group: Group, ep: Episode, root: Path) -> list[str]:
-    """Every input file EP was made from: its stem's files and the files its toml names."""
+def _files_of(group: Group, ep: Episode, show: Show) -> list[str]:
+    """Every input file EP was made from: its stem's files and the files its
+    toml names, less the show's own (a toml may name the show's cover as the
+    episode's art: a new cover is every page's and feed's, not one episode's)."""
     paths: set[Path] = {*group.audio, *group.text, *group.captions}
     paths.update(p for p in (group.meta, group.chapters, ep.audio.path, ep.text_path, ep.toml_path) if p)
     if isinstance(ep.image, Path):
         paths.add(ep.image)
     paths.update(_paths_in(ep.extra))
-    return sorted(_rel(root, p) for p in paths)
+    shows = {config.SHOW_FILE} | ({_rel(show.root, show.image)} if show.image is not None else set())
+    return sorted({_rel(show.root, p) for p in paths} - shows)
 
 
 def _paths_in(value: Any) -> Iterable[Path]:

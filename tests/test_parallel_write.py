@@ -124,3 +124,19 @@ def test_a_template_that_does_not_compile_is_still_reported_by_name_and_line(mak
     assert "error: templates/episode.html:2:" in result.output
     assert "Traceback" not in result.output
     assert not (root / "public").exists()
+
+
+def test_a_copy_makes_its_files_in_a_thread_of_its_own(tmp_path, forking):
+    """A new thread gets a new malloc arena (glibc), so a copy's allocations
+    do not copy the parent's shared pages (write._stage_child)."""
+    import threading
+
+    def where() -> bytes:
+        return f"{os.getpid()} {threading.current_thread() is threading.main_thread()}".encode()
+
+    files = {f"p{i}.txt": write.Deferred(f"k{i}", where, 1) for i in range(10)}
+    write.commit(tmp_path / "out", files, "feed.xml")
+    made = [(tmp_path / "out" / name).read_text().split() for name in files]
+    assert {pid for pid, _ in made} == set(map(str, forking))  # made by the copies...
+    assert {main for _, main in made} == {"False"}  # ...off their main threads
+    assert os.getpid() not in {int(pid) for pid, _ in made}

@@ -225,19 +225,29 @@ def strip_control_chars(s: str) -> tuple[str, int]:
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # Invisible characters that copy-paste drags along (BOM, zero-width space,
 # soft hyphen, word joiner); they only get in the way of matching.
-_INVISIBLE = re.compile("[\ufeff\u200b\u00ad\u2060]")
-_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE_CHARS = "\ufeff\u200b\u00ad\u2060"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_SPACE_CHARS = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_SPACES = re.compile(f"[{_SPACE_CHARS}]+")
 # The runs _SPACES.sub(" ") would change: two or more spaces, or any other
-# kind of space. A lone " " between words matches nothing, so the text is
-# not cut and joined again at each of its thousands of words (issue 7).
-_SPACES_TO_FIX = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{2,}"
-                            "|[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# kind of space than " " (then the lookbehind holds) with the spaces after
+# it. A lone " " between words matches nothing, so the text is not cut and
+# joined again at each of its thousands of words (issue 7); starting with
+# a character class lets the regex engine skip ahead to the next space.
+_SPACES_TO_FIX = re.compile(f"[{_SPACE_CHARS}](?:(?<=[^ ])|[{_SPACE_CHARS}])[{_SPACE_CHARS}]*")
+# The characters other than " " that _SPACES_TO_FIX matches: most texts
+# have none of them and no two spaces in a row, which `in` finds out ten
+# times faster than a search with the regex (a fifth of cleaning a text).
+_OTHER_SPACES = "\t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 _LINE_ENDS = ("\r", "\n", "\x85", "\u2028", "\u2029")
 
 
 def _normalize_lines(raw: str) -> list[str]:
     text, _ = strip_control_chars(raw)
-    text = _SPACES_TO_FIX.sub(" ", _INVISIBLE.sub("", text))
+    if any(c in text for c in _INVISIBLE_CHARS):
+        text = _INVISIBLE.sub("", text)
+    if "  " in text or any(c in text for c in _OTHER_SPACES):
+        text = _SPACES_TO_FIX.sub(" ", text)
     # str.splitlines breaks where _LINE_BREAK does, once the control
     # characters it also breaks at (\v \f \x1c-\x1e) are gone, as they are;
     # it leaves out the empty line after a final break, which split keeps.

@@ -570,3 +570,23 @@ def test_every_body_paragraph_survives(
         assert f"<p>{html.escape(text, quote=False)}</p>" in info.notes_html
     assert info.title == title
     assert not any(chrome in info.transcript for chrome in top + tail if chrome != "Copyright 2013 NPR. To see more, visit")
+
+
+_KINDS_OF_SPACE = " \t\u00a0\u1680\u2000\u2005\u200a\u202f\u205f\u3000"
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=st.text(alphabet=st.sampled_from(["a", "b", "\n", "\r", "\ufeff", "\u200b", "\u00ad", "\u2060", "\x07",
+                                              *_KINDS_OF_SPACE]), max_size=40))
+def test_normalizing_only_some_runs_of_space_is_collapsing_them_all(raw: str) -> None:
+    """_normalize_lines skips the search when no space needs fixing and
+    matches only the runs that change: the same lines as collapsing every
+    run of any kind of space to one " " and dropping invisible characters."""
+    from feedtool import text
+
+    cleaned, _ = text.strip_control_chars(raw)
+    plain = text._SPACES.sub(" ", text._INVISIBLE.sub("", cleaned))
+    expected = [line.strip() for line in plain.splitlines()]
+    if not plain or plain.endswith(text._LINE_ENDS):
+        expected.append("")
+    assert text._normalize_lines(raw) == expected

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import html
 import json
 import re
 import uuid
@@ -25,6 +26,7 @@ from importlib import resources
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+import lxml.html
 from lxml import etree
 from lxml.etree import _Element as Element
 
@@ -89,6 +91,19 @@ WHITESPACE_TAGS = frozenset(("title", "link", "language", "guid", "pubDate", "la
                                for n in ("locked", "guid", "medium", "season", "episode", "license"))))
 PLAIN_TEXT_TAGS = frozenset(("title", *(_it(n) for n in ("title", "subtitle", "summary", "author", "name"))))
 APPLE_DESC_TAGS = ("p", "ol", "ul", "li", "a")
+# Fields that podcast apps render as HTML (HTML-* rules). The podcast: tags'
+# text values (person, funding, soundbite, txt, …) are scanned too: some apps
+# show them as HTML and none needs markup in them.
+HTML_FIELDS = ("description", f"{{{CONTENT_NS}}}encoded", _it("summary"), _it("subtitle"))
+_HTML_CONSEQUENCE = {
+    "HTML-SCRIPT": "it would run in the app: remove it, or escape the text (&lt;script&gt;) if it is meant to be read",
+    "HTML-EVENT-HANDLER": "the handler would run as script: remove the attribute",
+    "HTML-URL-SCHEME": "the URL would run script or open attacker-made content: use an http(s) URL",
+    "HTML-EMBED": "it would load another page or plug-in inside the app: link to it instead",
+    "HTML-FORM": "it could pose as the app and collect what a listener types: remove it",
+    "HTML-META": "it could redirect the view, re-point every link or load outside code: remove it",
+    "HTML-CSS": "that CSS can run script or load outside code: remove it",
+}
 
 # ISO 639-1 two-letter codes (APL-LANGUAGE).
 _ISO_639_1_CODES = """
@@ -156,6 +171,190 @@ def parse_rfc2822(value: str) -> tuple[datetime | None, str | None]:
     return dt, None
 
 
+# --- HTML that podcast apps must not render (HTML-* rules) -------------------------
+#
+# Apps show <description>, content:encoded, itunes:summary and itunes:subtitle
+# as HTML, so whatever markup their decoded values hold is live in the app's web
+# view. The markup is parsed with libxml2's HTML parser (lxml.html), which
+# recovers from any junk as a browser does; where libxml2 and an HTML5 browser
+# may disagree, the scan errs on the side of reporting (see _scan_html).
+
+_SCRIPT_TAGS = frozenset(("script",))
+_EMBED_TAGS = frozenset(("iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"))
+_FORM_TAGS = frozenset(("form", "input", "button", "textarea", "select", "keygen", "isindex"))
+# Elements whose content libxml2 keeps as text but a browser may parse as
+# markup (inside <svg>/<math>, with scripting off, …): their text is scanned too.
+_RAW_TEXT_TAGS = frozenset(("script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext",
+                            "textarea", "title"))
+# Attributes that hold a URL a browser follows or loads.
+_URL_ATTRS = frozenset(("href", "src", "action", "formaction", "data", "codebase", "cite", "background", "poster",
+                        "lowsrc", "dynsrc", "longdesc", "usemap", "manifest", "ping", "icon", "profile", "classid",
+                        "archive", "srcset", "imagesrcset"))
+# SVG animation elements set another attribute (say href) to these values.
+_SVG_ANIMATION = frozenset(("animate", "set", "animatetransform", "animatemotion"))
+_SVG_ANIMATION_ATTRS = frozenset(("to", "from", "values", "by"))
+_BAD_SCHEMES = ("javascript", "vbscript", "livescript", "data")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+# Browsers drop ASCII tab and newline anywhere in a URL and control
+# characters and spaces around it (the WHATWG URL standard), so
+# "java\tscript:" is javascript:.
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+_CSS_COMMENT = re.compile(r"/\*.*?(\*/|$)", re.DOTALL)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
+_CSS_HAZARDS = (
+    (re.compile(r"expression\("), "expression()"),
+    (re.compile(r"(javascript|vbscript|livescript):"), "a script URL"),
+    (re.compile(r"behaviou?r:"), "behavior:"),
+    (re.compile(r"-moz-binding"), "-moz-binding"),
+    (re.compile(r"@import"), "@import"),
+)
+_MAX_HTML_DEPTH = 4  # markup hidden in markup hidden in markup: enough for any real trick, bounded for junk
+_MAX_REOPENED = 10  # misplaced <body>/<html> start tags re-read per field
+
+
+def _css_hazards(css: str) -> list[str]:
+    """The dangerous constructs in a CSS text, after undoing the comments
+    and escapes that would otherwise hide them (expr/**/ession, \\65xpression)."""
+    def unescape(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return m.group(2)
+        code = int(m.group(1), 16)
+        return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
+
+    plain = _CSS_ESCAPE.sub(unescape, _CSS_COMMENT.sub("", css))
+    squeezed = re.sub(r"[\s'\"]+", "", plain).lower()
+    return [what for pattern, what in _CSS_HAZARDS if pattern.search(squeezed)]
+
+
+def _bad_scheme(value: str) -> str | None:
+    """'javascript' when VALUE is a URL a browser would run as script (or data:)."""
+    cleaned = _URL_JUNK.sub("", html.unescape(_URL_JUNK.sub("", value))).lower()
+    m = _SCHEME.match(cleaned)
+    return m.group(1) if m and m.group(1) in _BAD_SCHEMES else None
+
+
+def _html_parser() -> etree.HTMLParser:
+    # huge_tree: libxml2 otherwise drops what lies deeper than 256 elements,
+    # which a browser would still render.
+    return lxml.html.HTMLParser(recover=True, no_network=True, huge_tree=True, encoding="utf-8",
+                                remove_comments=False, remove_pis=False)
+
+
+def _parse_html(markup: str) -> Element | None:
+    # Lone surrogates (possible in a str, never in parsed XML) make libxml2
+    # drop the rest of the input, so they are replaced first.
+    data = markup.encode("utf-8", "replace")
+    try:
+        return cast(Element, lxml.html.document_fromstring(data, parser=_html_parser()))
+    except (etree.ParserError, ValueError):
+        return None  # nothing but whitespace or comments: no element to report
+
+
+@dataclass
+class _HtmlFindings:
+    """What one field's markup holds, by rule id, each thing described once."""
+
+    found: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, rule_id: str, what: str) -> None:
+        seen = self.found.setdefault(rule_id, [])
+        if what not in seen:
+            seen.append(what)
+
+
+def html_hazards(markup: str) -> dict[str, list[str]]:
+    """Rule id → descriptions of what in MARKUP would run, load or submit if
+    an app rendered it as HTML (<script>, onerror=, javascript: URLs, …)."""
+    findings = _HtmlFindings()
+    _scan_html(markup, findings, 0, reopen=True)
+    return findings.found
+
+
+def _scan_html(markup: str, findings: _HtmlFindings, depth: int, *, reopen: bool) -> None:
+    if "<" not in markup or depth > _MAX_HTML_DEPTH:
+        return  # no tag at all: whatever the text says, it renders as text
+    doc = _parse_html(markup)
+    if doc is not None:
+        for node in doc.iter():
+            tag = node.tag
+            if not isinstance(tag, str):
+                # A comment or processing instruction: HTML5 and libxml2 end
+                # some of them at different places (--!>, <?…>), so what libxml2
+                # hides inside one may be live markup in a browser.
+                _scan_html(node.text or "", findings, depth + 1, reopen=False)
+                continue
+            _scan_element(node, tag.rsplit(":", 1)[-1].lower(), findings, depth)
+    if reopen:
+        _reopen_body_tags(markup, findings, depth)
+
+
+def _reopen_body_tags(markup: str, findings: _HtmlFindings, depth: int) -> None:
+    """A second <body onload=…> (or <html …>) adds its attributes to the page's
+    body in a browser, but libxml2 drops them: read each from its own start."""
+    lower = markup.lower()
+    starts = sorted(i for name in ("<body", "<html") for i in _positions(lower, name) if i > 0)
+    for start in starts[:_MAX_REOPENED]:
+        _scan_html(markup[start:], findings, depth + 1, reopen=False)
+
+
+def _positions(text: str, needle: str) -> Iterable[int]:
+    i = text.find(needle)
+    while i != -1:
+        yield i
+        i = text.find(needle, i + 1)
+
+
+def _scan_element(el: Element, tag: str, findings: _HtmlFindings, depth: int) -> None:
+    if tag in _SCRIPT_TAGS:
+        findings.add("HTML-SCRIPT", "a <script> element")
+    elif tag in _EMBED_TAGS:
+        findings.add("HTML-EMBED", f"an <{tag}> element" if tag[0] in "aeiou" else f"a <{tag}> element")
+    elif tag in _FORM_TAGS:
+        findings.add("HTML-FORM", f"an <{tag}> element" if tag[0] in "aeiou" else f"a <{tag}> element")
+    elif tag in ("base", "link") or (tag == "meta" and el.get("http-equiv") is not None):
+        what = "<meta http-equiv>" if tag == "meta" else f"<{tag}>"
+        findings.add("HTML-META", f"a {what} element")
+    if tag == "style":
+        for hazard in _css_hazards(el.text or ""):
+            findings.add("HTML-CSS", f"{hazard} in a <style> element")
+    if tag in _RAW_TEXT_TAGS and el.text:
+        _scan_html(el.text, findings, depth + 1, reopen=False)
+    for raw_name, value in el.items():
+        name = str(raw_name).rsplit(":", 1)[-1].rsplit("}", 1)[-1].lower()
+        _scan_attribute(tag, name, str(raw_name).lower(), str(value), findings, depth)
+
+
+def _scan_attribute(tag: str, name: str, shown: str, value: str, findings: _HtmlFindings, depth: int) -> None:
+    if name.startswith("on"):
+        findings.add("HTML-EVENT-HANDLER", f"the event handler {shown}= on <{tag}>")
+    elif name == "style":
+        for hazard in _css_hazards(value):
+            findings.add("HTML-CSS", f"{hazard} in the style of <{tag}>")
+    for url in _urls_in(tag, name, value):
+        scheme = _bad_scheme(url)
+        if scheme is not None:
+            findings.add("HTML-URL-SCHEME", f"a {scheme}: URL in <{tag} {shown}>")
+    if "<" in value:
+        # Markup inside an attribute is text to libxml2, but some browser
+        # parsing paths (<noscript>, foreign content) turn it back into tags.
+        _scan_html(value, findings, depth + 1, reopen=False)
+
+
+def _urls_in(tag: str, name: str, value: str) -> list[str]:
+    """The URLs a browser would follow or load from this attribute."""
+    if tag == "meta" and name == "content":
+        # <meta http-equiv=refresh content="0; url=javascript:…">
+        m = re.search(r"url\s*=\s*(.*)", value, re.IGNORECASE | re.DOTALL)
+        return [m.group(1).strip(" '\"")] if m else []
+    if name.endswith("srcset"):
+        return [c.strip().split(" ")[0] for c in value.split(",")]
+    if tag in _SVG_ANIMATION and name in _SVG_ANIMATION_ATTRS:
+        return value.split(";")
+    if name in _URL_ATTRS or name.endswith(("href", "src")):
+        return [value]
+    return []
+
+
 @functools.cache
 def _obsolete_categories() -> dict[str, tuple[str, ...]]:
     raw = resources.files("feedtool").joinpath("data/apple_categories.json").read_text("utf-8")
@@ -174,6 +373,15 @@ def _split(tag: object) -> tuple[str | None, str]:
 def _text(el: Element) -> str:
     # All descendant text, without comments (like XPath string()).
     return "".join(cast(Iterable[str], el.itertext()))  # lxml-stubs allow bytes; parsed text is str
+
+
+def _markup(el: Element) -> str:
+    """The HTML an app reads from EL: its text, or its raw child elements
+    serialised when the HTML was put in unescaped (RSS-DESC-HTML)."""
+    if not _has_element_children(el):
+        return _text(el)
+    inner = "".join(etree.tostring(c, encoding="unicode", with_tail=True) for c in el)
+    return (el.text or "") + inner
 
 
 def _is_url(value: str) -> bool:
@@ -297,6 +505,7 @@ class _Checker:
             self.report("APL-EPISODES", self.channel, "the feed has no <item>: Apple rejects a show with no episode")
         self.check_items(items)
         self.check_p20()
+        self.check_html()
         self.flush()
 
     def check_document(self, data: bytes) -> None:
@@ -729,6 +938,18 @@ class _Checker:
             pass
         self.report("APL-DURATION", el, f"itunes:duration {value!r} is not whole seconds or [H:]MM:SS; write "
                     f"whole seconds{hint}")
+
+    # --- HTML that apps render -----------------------------------------------------
+
+    def check_html(self) -> None:
+        fields = list(self.root.iter(*HTML_FIELDS))
+        fields += [el for el in self.root.iter(*(f"{{{ns}}}*" for ns in PODCAST_URIS))
+                   if not _has_element_children(el)]
+        for el in fields:
+            for rule_id, whats in html_hazards(_markup(el)).items():
+                shown = ", ".join(whats[:3]) + (f" (and {_plural(len(whats) - 3, 'more')})" if len(whats) > 3 else "")
+                self.report(rule_id, el, f"<{self.name(el)}> holds {shown}; apps render this field as HTML, so "
+                            f"{_HTML_CONSEQUENCE[rule_id]}")
 
     # --- Podcasting 2.0 ----------------------------------------------------------
 

@@ -38,6 +38,10 @@ SOURCES: dict[str, str] = {
     "PRX": "PRX feed requirements, https://help.prx.org/hc/en-us/articles/360023748473-Overview-of-feed-requirements",
     "RSS2": "RSS 2.0 specification, https://www.rssboard.org/rss-specification",
     "W3C-DOCS": "W3C Feed Validator documentation, https://github.com/w3c/feedvalidator (docs/error, docs/warning)",
+    "W3C-SECURITY": ("W3C Feed Validator, docs/warning/SecurityRisk.html ('foo should not contain bar tag': script, "
+                     "meta, embed, object), SecurityRiskAttr.html, DangerousStyleAttr.html, ContainsScript.html, "
+                     "https://validator.w3.org/feed/docs/; with the WHATWG HTML and URL standards "
+                     "(https://html.spec.whatwg.org/, https://url.spec.whatwg.org/) for what a browser runs"),
     "XML-NS": "Namespaces in XML 1.0, https://www.w3.org/TR/xml-names/",
     "P20": "Podcasting 2.0 namespace, https://github.com/Podcastindex-org/podcast-namespace (docs/1.0.md, docs/tags/)",
     "PP": "gPodder podcastparser 0.6.11 (PyPI podcastparser)",
@@ -76,6 +80,28 @@ _RULES: tuple[Rule, ...] = (
          "RSS 2.0 needs a title or a description; podcast apps and Apple need a title.", "RSS2"),
     Rule("RSS-DESC-HTML", ERROR, "HTML in <description> or <content:encoded> is escaped or in CDATA.",
          "Raw child elements are not RSS; parsers drop or mangle them.", "RSS2"),
+    # --- HTML that apps render (description, content:encoded, itunes:summary/subtitle, podcast:*) ---
+    Rule("HTML-SCRIPT", ERROR, "No <script> element in a field that apps render as HTML.",
+         "Apps show these fields in a web view, where a script runs with the app's rights (W3C: SecurityRisk, "
+         "ContainsScript).", "W3C-SECURITY"),
+    Rule("HTML-EVENT-HANDLER", ERROR, "No event-handler attribute (onerror=, onload=, onclick=, …) in rendered HTML.",
+         "An on*= attribute is script that runs when the element loads or is touched (W3C: SecurityRiskAttr).",
+         "W3C-SECURITY"),
+    Rule("HTML-URL-SCHEME", ERROR, "No javascript:, vbscript: or data: URL in href, src, action, srcset or the like.",
+         "Following or loading such a URL runs script or shows attacker-made content; browsers ignore tabs, "
+         "newlines and case in the scheme, so those are no escape (W3C: SecurityRiskAttr).", "W3C-SECURITY"),
+    Rule("HTML-EMBED", ERROR, "No <iframe>, <frame>, <object>, <embed> or <applet> in rendered HTML.",
+         "They load and run another document or plug-in inside the app (W3C: SecurityRisk, ContainsEmbed, "
+         "ContainsObject).", "W3C-SECURITY"),
+    Rule("HTML-FORM", ERROR, "No <form>, <input>, <button>, <textarea> or <select> in rendered HTML.",
+         "A form in show notes can pose as the app and send what a listener types to anyone (phishing).",
+         "W3C-SECURITY"),
+    Rule("HTML-META", ERROR, "No <meta http-equiv>, <base> or <link> in rendered HTML.",
+         "They redirect the view (refresh), change where every relative link points, or load outside "
+         "stylesheets (W3C: SecurityRisk, ContainsMeta).", "W3C-SECURITY"),
+    Rule("HTML-CSS", ERROR, "No expression(), script URL, behavior, -moz-binding or @import in style attributes or <style>.",
+         "These CSS constructs run script or load outside code in some engines; comments and escapes do not hide "
+         "them (W3C: DangerousStyleAttr).", "W3C-SECURITY"),
     Rule("RSS-ENCLOSURE", ERROR, "Every item has an <enclosure> with an absolute url, a byte length and a type.",
          "RSS 2.0 requires all three attributes; Apple requires an enclosure on every episode.", "RSS2"),
     Rule("RSS-ENCLOSURE-MULTI", WARNING, "An item has only one <enclosure>.",

@@ -54,6 +54,12 @@ def add_to_channel(xml: str) -> bytes:
     return edit(("<itunes:type>episodic</itunes:type>", f"<itunes:type>episodic</itunes:type>\n    {xml}"))
 
 
+def show_notes(start: str) -> bytes:
+    """valid.xml with the channel's HTML description starting with START (the
+    channel's, so that APL-ITEM-DESC, which is about episode notes, stays quiet)."""
+    return edit(("<![CDATA[<p>Conversations", f"<![CDATA[{start}"))
+
+
 def without_items() -> bytes:
     return re.sub(r"\s*<item>.*?</item>", "", VALID, flags=re.DOTALL).encode("utf-8")
 
@@ -121,6 +127,17 @@ RULE_CASES: dict[str, Case] = {
                                     "<title>Field Notes</title>")), "RSS-IMAGE"),
     "RSS-ITEM": case(lambda: edit(("<title>The Forester</title>", "<title></title>")), "RSS-ITEM"),
     "RSS-DESC-HTML": case(lambda: edit(("A day marking trees", "A day <b>marking</b> trees")), "RSS-DESC-HTML"),
+    "HTML-SCRIPT": case(lambda: show_notes("<script>alert(1)</script><p>Conversations"), "HTML-SCRIPT"),
+    "HTML-EVENT-HANDLER": case(lambda: show_notes('<p onmouseover="alert(1)">Conversations'), "HTML-EVENT-HANDLER"),
+    "HTML-URL-SCHEME": case(lambda: show_notes('<p><a href="javascript:alert(1)">Conversations</a>'),
+                            "HTML-URL-SCHEME"),
+    "HTML-EMBED": case(lambda: show_notes('<iframe src="https://example.org/"></iframe><p>Conversations'),
+                       "HTML-EMBED"),
+    "HTML-FORM": case(lambda: show_notes('<form action="https://example.org/"><input name="pw"></form><p>Conversations'),
+                      "HTML-FORM"),
+    "HTML-META": case(lambda: show_notes('<meta http-equiv="refresh" content="0; url=https://example.org/">'
+                                         "<p>Conversations"), "HTML-META"),
+    "HTML-CSS": case(lambda: show_notes('<p style="width: expression(alert(1))">Conversations'), "HTML-CSS"),
     "RSS-ENCLOSURE": case(lambda: fixture("missing_length.xml"), "RSS-ENCLOSURE"),
     "RSS-ENCLOSURE-MULTI": case(lambda: edit(("<itunes:duration>24:05", f"{SECOND_ENCLOSURE}\n<itunes:duration>24:05")),
                                 "RSS-ENCLOSURE-MULTI"),

@@ -4,11 +4,16 @@ feedgen 1.0 pitfalls handled here: it only writes itunes:explicit as
 yes/no/clean while Apple requires true/false (so a small extension writes
 it), it prepends entries unless told to append, it stamps lastBuildDate with
 the clock, and the last fg.link() call becomes <link>.
+
+Apps read <description> and itunes:summary as HTML, so the show's and the
+episodes' plain-text descriptions are HTML-escaped before they go in
+(`html_text`): a quoted <script> then shows as text and never runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +27,10 @@ from feedtool.model import Episode, Show
 from feedtool.podcast20 import Transcript
 
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+# Apple's limit on <description> and itunes:summary, in bytes of the value an
+# app decodes, which is the escaped text (check.py: APL-DESC-LEN).
+DESCRIPTION_BYTES = 4000
+ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,37 @@ def duration_text(seconds: float) -> str:
     return str(max(1, round(seconds)))
 
 
+def html_text(text: str, limit: int = DESCRIPTION_BYTES) -> str:
+    """Plain TEXT as HTML that shows it verbatim, at most LIMIT UTF-8 bytes.
+
+    Only &, < and > are escaped: quotes need no escaping outside attributes,
+    and apps that show the field as plain text then differ only where the
+    text had one of those three. Escaping can lengthen a text that fitted
+    (each & becomes &amp;), so a text over LIMIT is cut on a word boundary
+    with an ellipsis, never inside an entity.
+    """
+    escaped = html.escape(text, quote=False)
+    if len(escaped.encode("utf-8")) <= limit:
+        return escaped
+    return html.escape(_cut(text, limit - len(ELLIPSIS.encode("utf-8"))), quote=False) + ELLIPSIS
+
+
+def _cut(text: str, budget: int) -> str:
+    """The longest start of TEXT whose escaped form fits BUDGET bytes, ending
+    at a space when one lies in its second half (text.py cuts the same way)."""
+    size = end = 0
+    for ch in text:
+        size += len(html.escape(ch, quote=False).encode("utf-8"))
+        if size > budget:
+            break
+        end += 1
+    cut = text[:end]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space > end // 2:
+        cut = cut[:space]
+    return cut.rstrip(" \n,;:–—-")
+
+
 def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks,
               last_build: dt.datetime | None) -> FeedGenerator:
     """EPISODES must already be in feed order (newest first)."""
@@ -83,7 +123,7 @@ def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks,
     # 'podcast' is feedgen's iTunes extension; the podcast: namespace is ours.
     fg.register_extension("podcast20", podcast20.Podcast20Extension, podcast20.Podcast20EntryExtension)
     fg.title(show.title)
-    fg.description(show.description)
+    fg.description(html_text(show.description))
     # feedgen writes the last link() as <link>: self first, the website last.
     fg.link(href=links.feed, rel="self", type="application/rss+xml")
     fg.link(href=show.link, rel="alternate")
@@ -104,7 +144,7 @@ def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks,
     fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
     fg.podcast.itunes_category([{"cat": c.name, "sub": c.sub} for c in show.categories])
     fg.podcast.itunes_type(show.type)
-    fg.podcast.itunes_summary(show.description)
+    fg.podcast.itunes_summary(html_text(show.description))
     fg.explicit.value = show.explicit
     add_podcast20(fg, show)
 
@@ -117,14 +157,14 @@ def add_entry(fg: FeedGenerator, show: Show, ep: Episode, links: EpisodeLinks) -
     fe = fg.add_entry(order="append")
     fe.guid(ep.guid, permalink=False)
     fe.title(ep.title)
-    fe.description(ep.summary)
+    fe.description(html_text(ep.summary))
     fe.content(ep.notes_html, type="CDATA")
     fe.enclosure(links.enclosure, str(ep.audio.size), ep.audio.mime)
     fe.pubDate(ep.date)
     if ep.link or links.page:
         fe.link(href=ep.link or links.page)
     fe.podcast.itunes_duration(duration_text(ep.audio.duration))
-    fe.podcast.itunes_summary(ep.summary)
+    fe.podcast.itunes_summary(html_text(ep.summary))
     fe.podcast.itunes_episode_type(ep.episode_type)
     if ep.number is not None:
         fe.podcast.itunes_episode(ep.number)

@@ -22,6 +22,7 @@ from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
+from . import safe_files
 from .model import Artwork, AudioInfo, Chapter
 from .problems import ProblemFound, error
 from .text import strip_control_chars
@@ -88,10 +89,11 @@ def read_audio(path: Path, display: str | None = None) -> AudioInfo:
         _fail(shown, f"unsupported file type {suffix or '(no suffix)'!r}; "
                      f"feedtool reads {', '.join(SUPPORTED)}")
     try:
-        size = os.stat(path).st_size
-        if size == 0:
-            _fail(shown, "the file is empty")
-        with open(path, "rb") as fh:
+        # The guarded door: a regular file, never a FIFO, device or /proc.
+        with safe_files.open_file(path, shown) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size == 0:
+                _fail(shown, "the file is empty")
             return _read_open_file(fh, path, shown, suffix, size)
     except OSError as exc:
         _fail(shown, f"cannot read the file: {exc.strerror or exc}")

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from feedtool import cache, config, guids, memo, urls
+from feedtool import cache, config, guids, memo, safe_files, urls
 from feedtool.model import Artwork, Episode, Show
-from feedtool.problems import FeedtoolError, Problem, has_errors
+from feedtool.problems import FeedtoolError, Problem, ProblemFound, has_errors
 from feedtool.problems import ordered as problems_ordered
 from feedtool.write import Changes, Content, commit, compare, feed_diff, write_file
 
@@ -61,9 +61,10 @@ def source_date_epoch() -> dt.datetime | None:
 
 
 def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache: bool = True,
-         ) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
-    """Read the show and its episodes; raise FeedtoolError on any error."""
-    show, problems = config.load_show(root)
+         allowed: Sequence[Path] = ()) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
+    """Read the show and its episodes; raise FeedtoolError on any error.
+    ALLOWED: folders outside the show its files may point into (safe_files)."""
+    show, problems = config.load_show(root, allowed)
     if show is None:
         raise FeedtoolError(problems)
     from feedtool import episodes
@@ -92,12 +93,12 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
 
 
 def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProgress | None = None,
-         use_cache: bool = True) -> Plan:
+         use_cache: bool = True, allowed: Sequence[Path] = ()) -> Plan:
     """Everything that `build` would write. BASE_URL overrides the show's
     (used by `serve`), and the lock then stays as it was."""
     from feedtool import paging, site, validate
 
-    show, eps, lock, problems = load(root, progress, use_cache=use_cache)
+    show, eps, lock, problems = load(root, progress, use_cache=use_cache, allowed=allowed)
     if base_url is not None:
         show = dataclasses.replace(show, base_url=base_url, link=base_url)
     ordered = tuple(sorted(eps, key=lambda e: (e.date, e.stem), reverse=True))
@@ -107,7 +108,7 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
     cover_url = None
     cover_bytes = b""
     if show.image is not None:
-        data = cover_bytes = show.image.read_bytes()
+        data = cover_bytes = safe_files.read_bytes(show.image, config.SHOW_FILE, "image", show.files)
         found = validate.image_problems(data, config.SHOW_FILE, "image", show.image.suffix)
         problems += found
         if not found:
@@ -153,7 +154,12 @@ def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: 
     image_url = None
     data = b""
     if ep.image is not None:
-        data = ep.image.data if isinstance(ep.image, Artwork) else ep.image.read_bytes()
+        try:
+            data = ep.image.data if isinstance(ep.image, Artwork) else safe_files.read_bytes(
+                ep.image, f"episodes/{ep.stem}.toml", "image", show.files)
+        except ProblemFound as exc:
+            problems.append(exc.problem)
+            return feed.EpisodeLinks(enclosure="")  # the build stops on the error
     if ep.image is not None and data != cover:  # the show's own art needs no second copy
         display = (ep.toml_path.relative_to(show.root).as_posix() if ep.toml_path and not isinstance(ep.image, Artwork)
                    else f"episodes/{ep.stem}{ep.audio.path.suffix}")
@@ -191,14 +197,41 @@ class Result:
     why: str = ""  # why a full build was needed, or what an incremental one read again
 
 
+# The show's own folders that a build reads from: public/ inside one of
+# them would be read back as the show's files (or overwrite them).
+SOURCE_FOLDERS = ("episodes", "templates")
+
+
+def out_refused(root: Path, out: Path) -> str | None:
+    """Why OUT may not be ROOT's output folder, or None: not the show folder
+    or one it is in, and not inside a folder the build reads (episodes/,
+    templates/), where its pages would become the show's files."""
+    show, target = root.resolve(), out.resolve()
+    if target == show:
+        return "is the show folder itself; the site would be written among the show's own files"
+    if show.is_relative_to(target):
+        return f"contains the show folder {root}; the site would be written among the show's own files"
+    for name in SOURCE_FOLDERS:
+        if target.is_relative_to(show / name):
+            return (f"is inside the show's {name}/ folder, which the build reads; "
+                    "choose a folder outside it, such as public/")
+    return None
+
+
 def build(root: Path, out: Path | None = None, *, check: bool = False,
-          progress: episodes.LoadProgress | None = None, use_cache: bool = True) -> Result:
+          progress: episodes.LoadProgress | None = None, use_cache: bool = True,
+          allowed: Sequence[Path] = ()) -> Result:
     """Build ROOT into OUT (default ROOT/public). With CHECK, write nothing
     and report what would change. Without USE_CACHE, read every file, make
-    every output and compare it, as on a first build."""
+    every output and compare it, as on a first build. ALLOWED are the
+    folders outside the show that `--allow-outside` names: such a build is
+    always a full one (the record of the last build knows nothing of them)."""
     out = out or root / "public"
-    why = "--no-cache" if not use_cache else "--check" if check else ""
-    given = memo.inputs(root, out) if use_cache else None
+    refused = out_refused(root, out)
+    if refused is not None:
+        raise ValueError(f"--out {out}: {refused}")
+    why = "--no-cache" if not use_cache else "--check" if check else "--allow-outside" if allowed else ""
+    given = memo.inputs(root, out) if use_cache and not allowed else None
     if given is not None:
         reused = memo.reuse(root, out, given)
         if reused is not None:  # the last build read exactly this and public/ is as it left it
@@ -210,7 +243,7 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
             if not isinstance(patched, str):  # only some episodes' own files changed
                 return _patched(root, out, given, patched)
             why = patched
-    p = plan(root, progress=progress, use_cache=use_cache)
+    p = plan(root, progress=progress, use_cache=use_cache, allowed=allowed)
     lock_path = p.show.root / guids.LOCK_NAME
     lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock
     stamps = cache.read_stamps(p.show.root, out) if use_cache else {}

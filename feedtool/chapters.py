@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from feedtool import p20keys
+from feedtool import p20keys, safe_files
 from feedtool.model import Chapter, Episode, Show
 from feedtool.podcast20 import npt
 from feedtool.problems import Problem, ProblemFound, error
@@ -37,7 +37,7 @@ def read_json_chapters(path: Path, display: str) -> tuple[Chapter, ...]:
     """STEM.chapters.json → chapters; raise ProblemFound on the first defect,
     naming the file, the chapter and the field."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(safe_files.read_bytes(path, display).decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ProblemFound(error(display, None, "is not UTF-8 text")) from None
     except json.JSONDecodeError as exc:

@@ -20,7 +20,8 @@ from rich.console import Console
 
 from feedtool import __version__
 from feedtool.build import build as run_build
-from feedtool.problems import FeedtoolError, Problem, Severity
+from feedtool.build import out_refused
+from feedtool.problems import FeedtoolError, Problem, ProblemFound, Severity
 
 app = typer.Typer(
     name="feedtool",
@@ -40,6 +41,9 @@ out = Console(highlight=False, soft_wrap=True, color_system=_STYLES)
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 LIST_EPISODES_UP_TO = 50  # `build` lists the episodes of a show this small
+ALLOW_OUTSIDE_HELP = ("Let the show's files be symbolic links into DIR, a folder outside the show (your "
+                      "audio archive, say). Repeat for more folders. Only ever from the command line: "
+                      "nothing in the show can allow a folder.")
 
 
 def version_callback(value: bool) -> None:
@@ -102,6 +106,9 @@ def build(
                                           f"{LIST_EPISODES_UP_TO}).")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every file and make every output again, "
                                            "ignoring .feedtool-cache/ (it is still safe to delete).")] = False,
+    allow_outside: Annotated[list[Path] | None, typer.Option(
+        "--allow-outside", metavar="DIR", exists=True, file_okay=False, dir_okay=True,
+        help=ALLOW_OUTSIDE_HELP)] = None,
 ) -> None:
     """Build the feed, transcripts, artwork and site into public/.
 
@@ -112,15 +119,25 @@ def build(
         feedtool build my-show --out /tmp/site
 
         feedtool build --check         # in CI: is public/ up to date?
+
+        feedtool build --allow-outside ~/audio   # episodes/*.mp3 may link into ~/audio
     """
     if not (directory / "podcast.toml").is_file():
         err.print(f"error: {directory / 'podcast.toml'}: not found; give the show folder (see `feedtool init`)")
         raise typer.Exit(EXIT_USAGE)
+    if output is not None:
+        refused = out_refused(directory, output)
+        if refused is not None:
+            err.print(f"error: --out {output}: {refused}", markup=False)
+            raise typer.Exit(EXIT_USAGE)
     try:
         with progress_bar("Reading episodes", enabled=not (quiet or as_json)) as update:
-            result = run_build(directory, output, check=check, progress=update, use_cache=not no_cache)
+            result = run_build(directory, output, check=check, progress=update, use_cache=not no_cache,
+                               allowed=tuple(allow_outside or ()))
     except FeedtoolError as exc:
         fail(exc.problems, as_json)
+    except ProblemFound as exc:  # a file that changed under the build (safe_files)
+        fail((exc.problem,), as_json)
     except OSError as exc:
         # The disk, not the show: an output folder that is a file, a full or
         # read-only disk, a file that cannot be read.
@@ -590,9 +607,12 @@ def tag(
 @app.command()
 def serve(
     directory: Annotated[Path, typer.Argument(help="The show folder.")] = Path("."),
-    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8000,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")] = 8000,
     host: Annotated[str, typer.Option(
         help="Address to listen on; 0.0.0.0 lets phones on your network subscribe.")] = "127.0.0.1",
+    allow_outside: Annotated[list[Path] | None, typer.Option(
+        "--allow-outside", metavar="DIR", exists=True, file_okay=False, dir_okay=True,
+        help=ALLOW_OUTSIDE_HELP)] = None,
 ) -> None:
     """Preview the show: build it for a local address, serve it (with HTTP range requests,
     as podcast apps seek), and rebuild when a file changes. Ctrl-C stops.
@@ -623,9 +643,10 @@ def serve(
     try:
         code = serve_mod.run(directory, host, port, report=lambda s: err.print(s, markup=False),
                              log=lambda s: err.print(f"[dim]{s}[/]", markup=True),
-                             on_build=on_build, ready=ready)
-    except OSError as exc:
-        err.print(f"error: --port {port}: cannot listen on {host}:{port} ({exc.strerror or exc})", markup=False)
+                             on_build=on_build, ready=ready, allowed=tuple(allow_outside or ()))
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        err.print(f"error: --port {port}: cannot listen on {host}:{port} ({reason})", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
     err.print("Stopped.")
     raise typer.Exit(code)

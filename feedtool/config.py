@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from feedtool import p20keys as p20
+from feedtool import safe_files
 from feedtool import schema as s
 from feedtool.model import Category, Show
 from feedtool.problems import Problem, ProblemFound, error
@@ -134,38 +135,31 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
 ]}
 
 
-def resolve_inside(root: Path, base: Path, value: str, display: str, field: str) -> Path:
-    """A path named in a config file, which must stay inside the show folder
-    (symlinks included) so a build never reads or publishes a stranger's file."""
-    candidate = (base / value)
-    try:
-        real = candidate.resolve(strict=True)
-    except (OSError, RuntimeError):
-        raise ProblemFound(error(display, field, f"file not found: {value}")) from None
-    if not real.is_relative_to(root.resolve()):
-        raise ProblemFound(error(display, field, f"{value!r} points outside the show folder"))
-    if not real.is_file():
-        raise ProblemFound(error(display, field, f"{value!r} is not a file"))
-    return real
+def resolve_inside(root: Path, base: Path, value: str, display: str, field: str,
+                   allowed: Sequence[Path] = ()) -> Path:
+    """A path named in a config file, which must be a regular file inside
+    the show folder (symlinks followed; or in a folder ALLOWED from the
+    command line), so a build never reads or publishes a stranger's file."""
+    return safe_files.Scope.of(root, allowed).check(base / value, display, field, named=value)
 
 
-def load_show(root: Path) -> tuple[Show | None, list[Problem]]:
+def load_show(root: Path, allowed: Sequence[Path] = ()) -> tuple[Show | None, list[Problem]]:
     """Read ROOT/podcast.toml. Returns the Show (None when it has errors)
-    and every problem found."""
+    and every problem found. ALLOWED are the folders outside the show that
+    the command line (`--allow-outside`) lets its files point into."""
     path = root / SHOW_FILE
     display = SHOW_FILE
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return None, [error(display, None, f"not found in {root}: is this a show folder? (`feedtool init` makes one)")]
     try:
-        data = s.read_toml(path, display)
+        data, source = s.load_toml(path, display, safe_files.Scope.of(root, allowed))
     except ProblemFound as exc:
         return None, [exc.problem]
-    source = path.read_text("utf-8")
     values, problems = s.check_table(data, SHOW_KEYS, display, source)
     image: Path | None = None
     if "image" in values:
         try:
-            image = resolve_inside(root, root, values["image"], display, "image")
+            image = resolve_inside(root, root, values["image"], display, "image", allowed)
         except ProblemFound as exc:
             problems.append(exc.problem)
     if any(p.is_error for p in problems):
@@ -190,17 +184,19 @@ def load_show(root: Path) -> tuple[Show | None, list[Problem]]:
         clean_patterns=values.get("clean_patterns", ()),
         feed_limit=values.get("feed_limit"),
         extra={k: values[k] for k in P20_SHOW_KEYS if k in values},
+        allowed=tuple(Path(a).resolve() for a in allowed),
     )
     return show, problems
 
 
-def load_episode_meta(path: Path, display: str) -> tuple[dict[str, Any], list[Problem]]:
+def load_episode_meta(path: Path, display: str, scope: safe_files.Scope | None = None,
+                      ) -> tuple[dict[str, Any], list[Problem]]:
     """Read one STEM.toml; unknown keys and bad values become problems."""
     try:
-        data = s.read_toml(path, display)
+        data, source = s.load_toml(path, display, scope)
     except ProblemFound as exc:
         return {}, [exc.problem]
-    return s.check_table(data, EPISODE_KEYS, display, path.read_text("utf-8"))
+    return s.check_table(data, EPISODE_KEYS, display, source)
 
 
 def describe_keys(keys: Mapping[str, Key]) -> list[tuple[str, bool, str]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from feedtool import chapters as chapters_mod
-from feedtool import p20episode, schema, transcripts
+from feedtool import p20episode, safe_files, schema, transcripts
 from feedtool.audio import SUPPORTED, read_audio
 from feedtool.config import load_episode_meta, resolve_inside
 from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo, replace, stored
@@ -33,6 +33,8 @@ QUIET_SUFFIXES = (".jpg", ".jpeg", ".png", ".lock", ".gitkeep")
 # A pasted article is a few tens of KB; anything this big is a mistake
 # (a log, an audio file renamed .txt) and would bloat every app's download.
 MAX_TEXT_BYTES = 2 * 1024 * 1024
+# The suffixes of an episode's files: a folder named with one is a mistake.
+EPISODE_SUFFIXES = frozenset((*SUPPORTED, *TEXT_SUFFIXES, META_SUFFIX, chapters_mod.SUFFIX, *transcripts.SUFFIXES))
 
 
 @dataclass
@@ -66,18 +68,33 @@ def split_name(name: str) -> tuple[str, str]:
     return stem, "." + suffix.lower()
 
 
-def discover(show_root: Path) -> tuple[list[Group], list[Problem]]:
-    """Walk episodes/ in sorted order and group files by folder and stem."""
+def discover(show_root: Path, scope: safe_files.Scope | None = None) -> tuple[list[Group], list[Problem]]:
+    """Walk episodes/ in sorted order and group files by folder and stem.
+    A symlink is grouped only when it leads to a regular file inside SCOPE
+    (the show folder by default); it and any special file (FIFO, socket,
+    device, a folder named like an episode's file) is an error otherwise,
+    never silently skipped."""
+    scope = scope or safe_files.Scope.of(show_root)
     base = show_root / EPISODES_DIR
     problems: list[Problem] = []
     if not base.is_dir():
         return [], [warning(EPISODES_DIR, None, "no episodes/ folder: the feed will have no episodes")]
+    if not scope.contains(base.resolve()):
+        return [], [error(EPISODES_DIR, None, f"is a symbolic link to {base.resolve()}, outside the show "
+                          f"folder; {safe_files.HINT}", rule="FILE-OUTSIDE")]
     groups: dict[str, Group] = {}
     prefix = len(str(base)) + 1
     # Sorted by the path as a string, and the stem made from it as one: a
     # Path compares and joins slowly, and a large show has 30,000 files.
-    for path in sorted(walk(base), key=str):
-        if not add_to_group(groups, str(path.parent)[prefix:].replace(os.sep, "/"), path) and \
+    for name, regular in sorted(walk(base)):
+        path = Path(name)
+        if not regular:  # a symlink, a special file or a folder named like a file: one full check
+            try:
+                scope.check(path, rel(show_root, path))
+            except ProblemFound as exc:
+                problems.append(exc.problem)
+                continue
+        if not add_to_group(groups, name[prefix:].rpartition(os.sep)[0].replace(os.sep, "/"), path) and \
                 not path.name.startswith("."):
             problems.append(warning(rel(show_root, path), None, "not an episode file; ignored"))
     return [groups[k] for k in sorted(groups)], problems
@@ -117,9 +134,12 @@ def groups_of(show_root: Path, rels: Iterable[str]) -> dict[str, Group]:
     return groups
 
 
-def walk(base: Path) -> Iterator[Path]:
-    """Every file below BASE, hidden files and folders left out; symlinked
-    folders are not followed (as Path.rglob). os.scandir learns each entry's
+def walk(base: Path) -> Iterator[tuple[str, bool]]:
+    """(path, whether it is a regular file and no link) of every entry below
+    BASE but folders, hidden files and folders left out; symlinked folders
+    are not followed (as Path.rglob) but yielded, as are FIFOs, sockets and
+    devices, for discover() to refuse. A folder named like an episode's file
+    (her.txt/) is yielded instead of walked. os.scandir learns each entry's
     type from the listing itself: one system call a folder rather than one a
     file, which counts at 10,000 episodes (issue 7)."""
     try:
@@ -131,21 +151,25 @@ def walk(base: Path) -> Iterator[Path]:
         if entry.name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from walk(Path(entry.path))
-        elif entry.is_file():
-            yield Path(entry.path)
+            if split_name(entry.name)[1] in EPISODE_SUFFIXES:
+                yield entry.path, False
+            else:
+                yield from walk(Path(entry.path))
+        else:
+            yield entry.path, entry.is_file(follow_symlinks=False)
 
 
 def read_text_file(path: Path, display: str) -> tuple[str, list[Problem]]:
     """Decode a text as UTF-8, falling back to Windows-1252 with a warning:
     pasted pages are often saved in the editor's legacy encoding."""
-    size = path.stat().st_size
-    if size > MAX_TEXT_BYTES:
-        raise ProblemFound(error(
-            display, None,
-            f"is {size / 1e6:.1f} MB; an interview text may be at most {MAX_TEXT_BYTES // (1024 * 1024)} MB",
-        ))
-    raw = path.read_bytes()
+    with safe_files.open_file(path, display) as fh:  # a regular file, never a FIFO or /proc
+        size = os.fstat(fh.fileno()).st_size
+        if size > MAX_TEXT_BYTES:
+            raise ProblemFound(error(
+                display, None,
+                f"is {size / 1e6:.1f} MB; an interview text may be at most {MAX_TEXT_BYTES // (1024 * 1024)} MB",
+            ))
+        raw = fh.read()
     problems: list[Problem] = []
     try:
         content = raw.decode("utf-8-sig")
@@ -184,7 +208,7 @@ LoadProgress = Callable[[int, int, str], None]
 def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = None) -> Loaded:
     """Read every episode of SHOW. Episodes with errors are left out of the
     result and their problems reported; the caller stops on any error."""
-    groups, problems = discover(show.root)
+    groups, problems = discover(show.root, show.files)
     # Files named as another episode's alternate_enclosure are not episodes.
     groups = p20episode.without_alternates(show.root, groups)
     prefetch = getattr(reader, "prefetch", None)
@@ -202,9 +226,37 @@ def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = N
     return Loaded(episodes, problems)
 
 
+def guarded(show: Show, group: Group) -> tuple[Group, list[Problem]]:
+    """GROUP without the files that are not regular files inside the show
+    (safe_files), and an error for each. discover() has checked the files
+    it found; the incremental build (patch.py) knows its files from a list,
+    so this runs on every group read, at one lstat a file."""
+    problems: list[Problem] = []
+
+    def ok(path: Path) -> bool:
+        try:
+            show.files.quick_check(path, rel(show.root, path))
+            return True
+        except ProblemFound as exc:
+            problems.append(exc.problem)
+            return False
+
+    kept = Group(
+        group.stem,
+        audio=[p for p in group.audio if ok(p)],
+        text=[p for p in group.text if ok(p)],
+        meta=group.meta if group.meta is not None and ok(group.meta) else None,
+        chapters=group.chapters if group.chapters is not None and ok(group.chapters) else None,
+        captions=[p for p in group.captions if ok(p)],
+    )
+    return (kept, problems) if problems else (group, problems)
+
+
 def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
     root = show.root
-    problems: list[Problem] = []
+    group, problems = guarded(show, group)
+    if problems:
+        return None, problems
     if not group.audio:
         for orphan in group.text + ([group.meta] if group.meta else []) + group.captions + (
                 [group.chapters] if group.chapters else []):
@@ -252,7 +304,7 @@ def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
 
     meta: dict[str, Any] = {}
     if group.meta is not None:
-        meta, found = load_episode_meta(group.meta, rel(root, group.meta))
+        meta, found = load_episode_meta(group.meta, rel(root, group.meta), show.files)
         problems.extend(found)
 
     if audio is None or any(p.is_error for p in problems):
@@ -314,7 +366,7 @@ def merge(
     if "image" in meta:
         try:
             image = resolve_inside(root, group.meta.parent if group.meta else root, meta["image"],
-                                   meta_display, "image")
+                                   meta_display, "image", show.allowed)
         except ProblemFound as exc:
             problems.append(exc.problem)
             return None, problems

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from feedtool.model import Episode, Show, Source
-from feedtool.problems import Problem, error, warning
+from feedtool import safe_files
+from feedtool.problems import Problem, ProblemFound, error, warning
 from feedtool.urls import enclosure_url
 
 LOCK_NAME = "episodes/feedtool.lock"
@@ -54,10 +55,14 @@ class Lock:
 
 def read_lock(show_root: Path) -> tuple[Lock, list[Problem]]:
     path = show_root / LOCK_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return Lock(), []
     try:
-        data: Any = json.loads(path.read_text("utf-8"))
+        raw = safe_files.read_bytes(path, LOCK_NAME, scope=safe_files.Scope.of(show_root))
+    except ProblemFound as exc:
+        return Lock(), [exc.problem]
+    try:
+        data: Any = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
             raise ValueError(f"expected a version {LOCK_VERSION} lock")
         episodes = data.get("episodes", {})
@@ -82,7 +87,7 @@ def read_lock(show_root: Path) -> tuple[Lock, list[Problem]]:
 
 def audio_digest(path: Path) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with safe_files.open_file(path, str(path)) as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()

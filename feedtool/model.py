@@ -11,7 +11,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from feedtool import safe_files
 
 EpisodeType = Literal["full", "trailer", "bonus"]
 ShowType = Literal["episodic", "serial"]
@@ -265,10 +268,20 @@ class Show:
     clean_patterns: tuple[str, ...] = ()
     # Podcasting 2.0 and other optional keys, validated by config.py.
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Folders outside the show that `--allow-outside` let files point into
+    # (resolved); only ever from the command line, never from a show's file.
+    allowed: tuple[Path, ...] = ()
 
     @property
     def feed_url(self) -> str:
         return self.base_url + self.feed_name
+
+    @property
+    def files(self) -> safe_files.Scope:
+        """Where this show's files may be (safe_files)."""
+        from feedtool import safe_files
+
+        return safe_files.Scope(self.root, self.allowed)
 
 
 @dataclass(frozen=True)

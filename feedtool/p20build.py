@@ -30,8 +30,10 @@ def alternate_path(show: Show, alt: AlternateEnclosure) -> str:
     assert alt.file is not None
     base = show.root / EPISODES_DIR
     real = alt.file.resolve()
-    rel = real.relative_to(base.resolve() if real.is_relative_to(base.resolve()) else show.root)
-    return "media/" + rel.as_posix().replace("/", "-")
+    inside = next((folder for folder in (base.resolve(), show.root) if real.is_relative_to(folder)), None)
+    # A file in a folder --allow-outside named keeps only its name.
+    rel = real.relative_to(inside).as_posix() if inside is not None else real.name
+    return "media/" + rel.replace("/", "-")
 
 
 def alternate_url(show: Show, alt: AlternateEnclosure, path: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedtool import chapters as chapters_mod
-from feedtool import transcripts
+from feedtool import safe_files, transcripts
 from feedtool.audio import read_audio
 from feedtool.config import resolve_inside
 from feedtool.model import AlternateEnclosure, Captions, Chapter, Episode, Show, Source, replace
@@ -35,7 +35,7 @@ def _rel(root: Path, path: Path) -> str:
         return str(path)
 
 
-def alternate_files(groups: Sequence[Group]) -> set[Path]:
+def alternate_files(groups: Sequence[Group], scope: safe_files.Scope) -> set[Path]:
     """Every file some STEM.toml names in alternate_enclosure.file. A quick
     read of the raw TOML: syntax and value errors are reported later by the
     real load of that toml."""
@@ -44,12 +44,14 @@ def alternate_files(groups: Sequence[Group]) -> set[Path]:
         if group.meta is None:
             continue
         try:
-            raw = group.meta.read_text("utf-8")
+            # Read only a regular file inside the show (the real load says why not).
+            raw = safe_files.read_bytes(scope.quick_check(group.meta, group.meta.name), group.meta.name)
+            raw = raw.decode("utf-8")
             # Most tomls name no alternate: skip the parse (shows run to thousands of episodes).
             if "alternate_enclosure" not in raw:
                 continue
             data = tomllib.loads(raw)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        except (OSError, ProblemFound, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
         alternates = data.get("alternate_enclosure")
         if isinstance(alternates, dict):
@@ -69,7 +71,7 @@ def alternate_files(groups: Sequence[Group]) -> set[Path]:
 def without_alternates(root: Path, groups: list[Group]) -> list[Group]:
     """GROUPS without the audio files that are another episode's alternates
     (an Opus copy of her.mp3 named her.opus is not a second episode)."""
-    claimed = alternate_files(groups)
+    claimed = alternate_files(groups, safe_files.Scope.of(root))
     if not claimed:
         return groups
     out = []
@@ -113,7 +115,7 @@ def load_alternates(show: Show, group: Group, episode: Episode, tables: Sequence
                                           bitrate=t.get("bitrate"), default=t.get("default", False)))
             continue
         try:
-            path = resolve_inside(show.root, base, t["file"], display, field)
+            path = resolve_inside(show.root, base, t["file"], display, field, show.allowed)
         except ProblemFound as exc:
             problems.append(dataclasses.replace(exc.problem, message=f"item {n}: file: {exc.problem.message}"))
             continue
@@ -126,7 +128,12 @@ def load_alternates(show: Show, group: Group, episode: Episode, tables: Sequence
             problems.append(exc.problem)
             continue
         # P20 docs/tags/integrity.md: an SRI hash lets apps verify the copy.
-        digest = base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode("ascii")
+        try:
+            data = safe_files.read_bytes(path, _rel(show.root, path), scope=show.files)
+        except ProblemFound as exc:
+            problems.append(exc.problem)
+            continue
+        digest = base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
         out.append(AlternateEnclosure(
             t.get("type", info.mime), info.size, file=path, title=t.get("title"),
             bitrate=t.get("bitrate", info.bitrate), default=t.get("default", False), integrity=f"sha384-{digest}",

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from feedtool import cache, config, guids, memo, model, paging, site, urls, validate
+from feedtool import cache, config, guids, memo, model, paging, safe_files, site, urls, validate
 from feedtool.build import Plan, episode_files, source_date_epoch
 from feedtool.episodes import Group
 from feedtool.model import Episode, Show
@@ -163,7 +163,7 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     files: dict[str, Content] = {}
     cover_url, cover_bytes = None, b""
     if show.image is not None:
-        cover_bytes = show.image.read_bytes()
+        cover_bytes = safe_files.read_bytes(show.image, config.SHOW_FILE, "image", show.files)
         name = urls.image_path("cover", show.image, cover_bytes)
         files[name] = show.image
         cover_url = urls.url_for(show, name)

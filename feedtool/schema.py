@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from feedtool import safe_files
 from feedtool.problems import Problem, ProblemFound, error
 
 Converter = Callable[[Any], Any]
@@ -185,21 +186,37 @@ def parse_date_string(value: str) -> dt.datetime:
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
-def read_toml(path: Path, display: str) -> dict[str, Any]:
+def read_toml(path: Path, display: str, scope: safe_files.Scope | None = None) -> dict[str, Any]:
     """Parse a TOML file or raise ProblemFound naming the file and line."""
+    return load_toml(path, display, scope)[0]
+
+
+def load_toml(path: Path, display: str, scope: safe_files.Scope | None = None) -> tuple[dict[str, Any], str]:
+    """A TOML file's table and its text (to point at a key's line), read
+    through the guarded door (inside SCOPE when given, a regular file)."""
+    raw = safe_files.read_bytes(path, display, scope=scope)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ProblemFound(error(display, None, f"cannot read the file: {exc.strerror}")) from exc
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
+        source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProblemFound(error(display, None, "is not UTF-8 text (TOML files must be UTF-8)")) from exc
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProblemFound(error(display, None, "is not UTF-8 text (TOML files must be UTF-8)", line=line)) from exc
+    return parse_toml(source, display), source
+
+
+def parse_toml(source: str, display: str) -> dict[str, Any]:
+    """SOURCE parsed, or ProblemFound naming DISPLAY and the line: never
+    anything else, whatever the text (tests/test_safe_files.py fuzzes it)."""
+    try:
+        return tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
         line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ProblemFound(error(display, None, f"TOML syntax error: {message}", line=line)) from exc
+    except (RecursionError, ValueError, OverflowError) as exc:
+        # Deeply nested arrays exhaust the parser's recursion; a date such
+        # as 2024-02-30 is a ValueError from datetime in some versions.
+        raise ProblemFound(error(display, None, f"cannot be read as TOML ({type(exc).__name__})")) from exc
 
 
 def key_line(source: str, key: str) -> int | None:

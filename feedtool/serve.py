@@ -235,6 +235,7 @@ class Preview:
     base_url: str
     out: Path
     feed_name: str = "feed.xml"
+    allowed: tuple[Path, ...] = ()  # --allow-outside
     builds: int = 0
     last_problems: list[Problem] = field(default_factory=list)
 
@@ -242,7 +243,7 @@ class Preview:
         """Build into OUT. Returns (ok, problems, number of episodes); on an
         error the previous build stays served."""
         try:
-            p = build_mod.plan(self.root, base_url=self.base_url)
+            p = build_mod.plan(self.root, base_url=self.base_url, allowed=self.allowed)
         except FeedtoolError as exc:
             return False, list(exc.problems), 0
         commit(self.out, p.files, p.show.feed_name)
@@ -257,7 +258,7 @@ Report = Callable[[str], None]
 
 def run(root: Path, host: str, port: int, *, report: Report, log: Report,
         on_build: Callable[[bool, list[Problem], int], None], interval: float = 1.0,
-        ready: Callable[[str], None] | None = None) -> int:
+        ready: Callable[[str], None] | None = None, allowed: tuple[Path, ...] = ()) -> int:
     """Serve ROOT until SIGINT or SIGTERM; return the exit code (0).
 
     The socket is bound before the first build so that port 0 (any free
@@ -270,7 +271,7 @@ def run(root: Path, host: str, port: int, *, report: Report, log: Report,
         server.daemon_threads = True
         actual_port = server.server_address[1]
         base_url = f"http://{public_host(host)}:{actual_port}/"
-        preview = Preview(root, base_url, out)
+        preview = Preview(root, base_url, out, allowed=allowed)
 
         stop = threading.Event()
 

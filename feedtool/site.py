@@ -17,21 +17,23 @@ no clock, everything in a fixed order, so a rebuild repeats byte for byte.
 from __future__ import annotations
 
 import functools
+import os
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
 import nh3
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from feedtool import __version__, fingerprint, urls
+from feedtool import __version__, fingerprint, safe_files, urls
 from feedtool.feed import EpisodeLinks
 from feedtool.model import Episode, Lazy, Show, deferrable_fields, stored
 from feedtool.paging import ranges
-from feedtool.problems import FeedtoolError, Problem, error
+from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
 from feedtool.write import Content
 
 TEMPLATES_DIR = "templates"
@@ -254,11 +256,36 @@ def _episode_page(env: jinja2.Environment, show: Show, common: dict[str, object]
 # --- Templates ----------------------------------------------------------------
 
 
+class ShowTemplates(jinja2.FileSystemLoader):
+    """The show's own templates/, read through the guarded door
+    (safe_files): a template that links out of the show, or is no regular
+    file, stops the build with an error naming it."""
+
+    def __init__(self, show: Show) -> None:
+        super().__init__(str(show.root / TEMPLATES_DIR))
+        self.show = show
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        path = self.show.root / TEMPLATES_DIR / Path(*pieces)
+        if not path.exists() and not path.is_symlink():
+            raise jinja2.TemplateNotFound(template)
+        display = "/".join((TEMPLATES_DIR, *pieces))
+        try:
+            source = safe_files.read_bytes(path, display, scope=self.show.files).decode("utf-8")
+        except ProblemFound as exc:
+            raise FeedtoolError([exc.problem]) from None
+        except UnicodeDecodeError:
+            raise FeedtoolError([error(display, None, "is not UTF-8 text (templates must be UTF-8)")]) from None
+        mtime = os.path.getmtime(path)
+        return source, str(path), lambda: os.path.getmtime(path) == mtime
+
+
 def environment(show: Show) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     own = show.root / TEMPLATES_DIR
     if own.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(own)))
+        loaders.append(ShowTemplates(show))
     loaders.append(jinja2.PackageLoader("feedtool", TEMPLATES_DIR))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -299,7 +326,10 @@ def raw_asset(env: jinja2.Environment, show: Show, name: str) -> bytes:
     braces and Jinja's would only get in each other's way."""
     own = own_template(show, name)
     if own is not None:
-        return own.read_bytes()
+        try:
+            return safe_files.read_bytes(own, f"{TEMPLATES_DIR}/{name}", scope=show.files)
+        except ProblemFound as exc:
+            raise FeedtoolError([exc.problem]) from None
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, name)
     return source.encode("utf-8")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import jinja2
 
+from feedtool import safe_files
 from feedtool.chapters import DURATION_SLACK
 from feedtool.model import Captions, Cue, Episode, Show
 from feedtool.podcast20 import npt
@@ -120,10 +121,14 @@ def check(cues: Sequence[Cue], duration: float, display: str) -> list[Problem]:
 def read_captions(path: Path, display: str, duration: float) -> tuple[Captions | None, list[Problem]]:
     fmt = SUFFIXES[path.suffix.lower()]
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = safe_files.read_bytes(path, display)
+    except ProblemFound as exc:
+        return None, [exc.problem]
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [error(display, None, "is not UTF-8 text (WebVTT and SRT files must be UTF-8)",
-                            line=path.read_bytes()[: exc.start].count(b"\n") + 1)]
+                            line=raw[: exc.start].count(b"\n") + 1)]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         cues = parse_vtt(text, display) if fmt == "vtt" else parse_srt(text, display)

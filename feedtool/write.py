@@ -9,7 +9,7 @@ in its manifest), never a CNAME or anything else the user keeps there.
 
 At 10,000 episodes (issue 7) the comparison itself must be cheap: sizes are
 compared before bytes; an audio file whose size and mtime match its source
-is taken as copied (copy2 and links keep the mtime); and `Deferred` content
+is taken as copied (a copy keeps the source's mtime); and `Deferred` content
 is not even made when the output stamps (kept in the read cache) say the
 file in public/ is still the one written from the same inputs.
 """
@@ -17,7 +17,6 @@ file in public/ is still the one written from the same inputs.
 from __future__ import annotations
 
 import difflib
-import errno
 import filecmp
 import gc
 import json
@@ -29,7 +28,7 @@ import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, BinaryIO, NoReturn
 
 from feedtool.problems import FeedtoolError, Problem
 
@@ -114,7 +113,7 @@ def same(target: Path, content: bytes | Path, st: os.stat_result | None = None) 
     if isinstance(content, Path):
         src = content.stat()
         if os.path.samestat(st, src):
-            return True  # a link to the source
+            return False  # a hard link of an older feedtool's: replaced by a copy (issue 13)
         if st.st_size != src.st_size:
             return False
         if st.st_mtime_ns == src.st_mtime_ns:
@@ -187,68 +186,95 @@ _FICLONE = 0x40049409
 _CLONES: dict[tuple[int, int], bool] = {}
 
 
-def _link(source: Path, target: Path) -> Path | None:
-    """A temporary name for TARGET holding SOURCE without copying its bytes:
-    a copy-on-write clone where the file system has them, else a hard link.
-    None when neither works (another file system, Windows without rights...).
+def _clone(source: BinaryIO, source_path: Path, target: Path) -> Path | None:
+    """A temporary name for TARGET holding a copy-on-write clone of SOURCE
+    (its own inode: a later write to either file leaves the other as it
+    was), or None where the file system has no clones.
 
-    A hard link is the same file as the episode's audio: an audio file
-    rewritten through a new file (feedtool tag, most editors) leaves the
-    published copy as it was until the next build links the new one; a tool
-    that edits the audio in place changes the published bytes at once, and
-    the next build writes the new length into the feed.
+    Never a hard link (issue 13): a hard link is the episode's own file, so
+    a tool that rewrote the audio or the cover in place changed the
+    published bytes at once, even when the build then failed and said
+    nothing was written.
     """
-    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}{TMP_SUFFIX}"
-    devices = (source.stat().st_dev, target.parent.stat().st_dev)
-    if _CLONES.get(devices, True):
-        try:
-            import fcntl
-
-            with source.open("rb") as src, open(tmp, "xb") as dst:
-                fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
-            shutil.copystat(source, tmp)
-            _CLONES[devices] = True
-            return tmp
-        except (OSError, ImportError):
-            tmp.unlink(missing_ok=True)
-            _CLONES[devices] = False
-    try:
-        os.link(source, tmp)
-        return tmp
-    except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EACCES, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP):
-            raise
+    devices = (os.fstat(source.fileno()).st_dev, target.parent.stat().st_dev)
+    if not _CLONES.get(devices, True):
         return None
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}{TMP_SUFFIX}"
+    try:
+        import fcntl
+
+        with open(tmp, "xb") as dst:
+            fcntl.ioctl(dst.fileno(), _FICLONE, source.fileno())
+        shutil.copystat(source_path, tmp)
+        _CLONES[devices] = True
+        return tmp
+    except (OSError, ImportError):
+        tmp.unlink(missing_ok=True)
+        _CLONES[devices] = False
+        return None
+
+
+def _copy(source: BinaryIO, target: BinaryIO) -> None:
+    """The bytes of SOURCE into TARGET: by copy_file_range, which keeps them
+    in the kernel (and lets a file system copy on its own side), else read
+    and written here."""
+    try:
+        while os.copy_file_range(source.fileno(), target.fileno(), 1 << 30):
+            pass
+        return
+    except (AttributeError, OSError):  # not Linux, or not between these file systems
+        source.seek(0)
+        target.seek(0)
+        target.truncate()
+    shutil.copyfileobj(source, target, 1 << 20)
+
+
+def _source(content: Path, target: Path) -> BinaryIO:
+    """CONTENT opened through the guarded door (a regular file, never a FIFO
+    or a device, even if it was replaced by one since it was checked)."""
+    from feedtool import safe_files
+    from feedtool.problems import ProblemFound
+
+    try:
+        return safe_files.open_file(content, str(content))
+    except ProblemFound as exc:
+        raise FeedtoolError([exc.problem]) from None
 
 
 def _stage(target: Path, content: bytes | Path, sync: bool) -> Path:
     if not target.parent.is_dir():
         target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, Path) and not sync:
-        linked = _link(content, target)
-        if linked is not None:
-            return linked
-    # mkstemp's way, with fewer steps: a random name, created only if new.
-    tmp = str(target.parent / f".{target.name}.{secrets.token_hex(6)}{TMP_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    source = _source(content, target) if isinstance(content, Path) else None
     try:
-        with os.fdopen(fd, "wb") as f:
+        if source is not None and not sync:
+            assert isinstance(content, Path)
+            cloned = _clone(source, content, target)
+            if cloned is not None:
+                return cloned
+        # mkstemp's way, with fewer steps: a random name, created only if new.
+        tmp = str(target.parent / f".{target.name}.{secrets.token_hex(6)}{TMP_SUFFIX}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                if source is not None:
+                    _copy(source, f)
+                else:
+                    assert isinstance(content, bytes)
+                    f.write(content)
+                if sync:
+                    f.flush()
+                    os.fsync(f.fileno())
             if isinstance(content, Path):
-                with content.open("rb") as src:
-                    shutil.copyfileobj(src, f, 1 << 20)
+                shutil.copystat(content, tmp)  # its mtime: same() then knows the copy without reading it
             else:
-                f.write(content)
-            if sync:
-                f.flush()
-                os.fsync(f.fileno())
-        if isinstance(content, Path):
-            shutil.copystat(content, tmp)
-        else:
-            os.chmod(tmp, 0o644)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+                os.chmod(tmp, 0o644)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return Path(tmp)
+    finally:
+        if source is not None:
+            source.close()
 
 
 def sweep_leftovers(out: Path) -> None:

@@ -134,11 +134,13 @@ def test_removed_episode_files_go_only_after_the_new_feed(make_show, monkeypatch
     assert order.index("replace feed.xml") < order.index("unlink second.m4a")
 
 
-def test_audio_is_published_without_copying_and_a_failed_clone_is_tried_once(make_show, monkeypatch):
-    """Where the file system cannot clone, media are hard links of the
-    episodes' audio, and the clone is tried once a process, not once a file:
-    each failed try creates and deletes a file, which on ext4 without a
-    journal slows every later file the build creates (write._CLONES)."""
+def test_audio_is_published_as_its_own_copy_and_a_failed_clone_is_tried_once(make_show, monkeypatch):
+    """Where the file system cannot clone, media are real copies, never hard
+    links of the episodes' audio (issue 13: a link let an in-place edit of
+    the source change the published file); and the clone is tried once a
+    process, not once a file: each failed try creates and deletes a file,
+    which on ext4 without a journal slows every later file the build
+    creates (write._CLONES)."""
     import errno
     import fcntl
 
@@ -155,6 +157,33 @@ def test_audio_is_published_without_copying_and_a_failed_clone_is_tried_once(mak
     media = sorted((root / "public" / "media").iterdir())
     assert len(media) == 6
     assert tries == [write._FICLONE]  # one try for the six files
-    audio = {p.stat().st_ino for p in (root / "episodes").iterdir() if p.suffix != ".toml"}
-    assert {p.stat().st_ino for p in media} <= audio  # the episodes' own files, linked
+    sources = {p.stem: p for p in (root / "episodes").iterdir() if p.suffix != ".toml"}
+    for published in media:
+        source = sources[published.stem]
+        assert published.read_bytes() == source.read_bytes()
+        assert not os.path.samestat(published.stat(), source.stat())  # its own inode
+        assert published.stat().st_nlink == 1
     assert not list((root / "public").rglob(f"*{write.TMP_SUFFIX}"))
+
+
+def test_a_source_overwritten_in_place_after_a_build_leaves_public_as_it_was(make_show, cli):
+    """A tool that rewrites the audio or the cover in place (same inode)
+    changes nothing in public/: its bytes are the build's own. The next
+    build, which fails on the new bytes, leaves them so too."""
+    root = make_show()
+    assert cli("build", root).exit_code == 0
+    before = snapshot(root / "public")
+    published = {p: p.stat().st_ino for p in (root / "public").rglob("*") if p.is_file()}
+    audio, cover = root / "episodes" / "first.mp3", root / "cover.png"
+    sources = {audio.stat().st_ino, cover.stat().st_ino}
+    assert not sources & set(published.values())
+    for source, junk in ((audio, b"RIFF" + bytes(4000)), (cover, b"\x89PNG\r\n\x1a\n" + bytes(500))):
+        with open(source, "r+b") as fh:  # in place: the same inode, new bytes
+            fh.write(junk)
+            fh.truncate()
+    assert {audio.stat().st_ino, cover.stat().st_ino} == sources
+    assert snapshot(root / "public") == before
+    result = cli("build", root)
+    assert result.exit_code == 1, result.output
+    assert "episodes/first.mp3" in result.output and "Traceback" not in result.output
+    assert snapshot(root / "public") == before

@@ -22,7 +22,7 @@ from typing import Any
 
 import tomli_w
 
-from feedtool import config, episodes, schema
+from feedtool import config, episodes, guids, schema
 from feedtool.audio import read_audio
 from feedtool.episodes import EPISODES_DIR, META_SUFFIX, TEXT_SUFFIXES
 from feedtool.model import AudioInfo, Show, TextInfo
@@ -174,6 +174,17 @@ def plan(root: Path, req: Request, *, today: dt.date | None = None) -> Plan:
         problems.append(error(
             episodes.rel(show.root, path), None,
             "already exists; add never overwrites an episode (give another --title or --stem)",
+        ))
+    lock, found = guids.read_lock(show.root)
+    problems += found
+    if stem in lock.removed:
+        # A retired stem is never used again (guids.retired): the build would refuse it.
+        problems.append(error(
+            display, None,
+            f"the stem {stem!r} belonged to an episode removed with `feedtool remove` (GUID "
+            f"{lock.removed[stem]['guid']}, retired for good); give another --stem (such as {stem}-2) "
+            "or --title, so that apps never take the new episode for the old one",
+            rule="GUID-RETIRED",
         ))
     if any(p.is_error for p in problems):
         raise FeedtoolError(problems)

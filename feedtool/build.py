@@ -82,7 +82,8 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
     problems += assignment.problems
     if has_errors(problems):
         raise FeedtoolError(problems)
-    eps = episodes.with_guids(loaded.episodes, assignment.guids)
+    eps = episodes.with_guids([e for e in loaded.episodes if e.stem not in assignment.unpublished],
+                              assignment.guids)
     # podcast:guid is made once and kept in the lock, like episode GUIDs.
     podcast_guid, lock, found = guids.podcast_guid(show, assignment.lock, show.extra.get("guid"))
     problems += found

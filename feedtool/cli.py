@@ -334,8 +334,9 @@ def remove(
             if p.stem == name or p.name.startswith(name + ".chapters"):
                 p.unlink()
                 deleted.append(p.name)
-    err.print(f"Removed {stem} (GUID {lock.episodes[stem]['guid']} retired)"
+    err.print(f"Removed {stem} (GUID {lock.episodes[stem]['guid']} retired for good)"
               + (f"; deleted {', '.join(deleted)}" if deleted else "")
+              + ("; its files are kept and stay unpublished" if keep_files else "")
               + ". Next: `feedtool build`.")
 
 

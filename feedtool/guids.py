@@ -110,6 +110,46 @@ class Assignment:
     guids: dict[str, tuple[str, Source]]
     lock: Lock
     problems: list[Problem]
+    # Stems removed on purpose whose files were kept (`remove --keep-files`):
+    # read, but never published again.
+    unpublished: frozenset[str] = frozenset()
+
+
+def retired(lock: Lock, ep: Episode, show_root: Path) -> tuple[bool, list[Problem]]:
+    """Whether EP's stem was retired (`feedtool remove`), and what to say.
+
+    A retired GUID is never given again, and its stem never names another
+    episode: an app that knew the old one would take the new one for it. So
+    the kept files of the removed episode (the same audio, or a lock from
+    before the audio was recorded) stay unpublished, with a note; a new audio
+    under the retired stem is refused, with the way out."""
+    entry = lock.removed.get(ep.stem)
+    if entry is None or ep.stem in lock.episodes:
+        return False, []
+    display = _display(ep, show_root)
+    recorded = entry.get("audio_sha256")
+    if recorded is None or recorded == audio_digest(ep.audio.path):
+        return True, [warning(
+            display, None,
+            f"was removed with `feedtool remove {ep.stem}` (GUID {entry['guid']} retired) and stays "
+            "unpublished; its files are only kept. Delete them, or bring the audio in again under a new "
+            "stem (`feedtool add AUDIO --stem NEW`) to publish it as a new episode",
+            rule="GUID-RETIRED",
+        )]
+    return True, [error(
+        display, None,
+        f"the stem {ep.stem!r} belonged to an episode removed with `feedtool remove` (GUID {entry['guid']}, "
+        "retired for good); a new episode may not take its place, or apps would take it for the old one. "
+        f"Rename its files to a new stem (such as {ep.stem}-2) to publish it with a GUID of its own",
+        rule="GUID-RETIRED",
+    )]
+
+
+def _display(ep: Episode, show_root: Path) -> str:
+    try:
+        return ep.audio.path.relative_to(show_root).as_posix()
+    except ValueError:
+        return f"episodes/{ep.stem}"
 
 
 def assign(show: Show, episodes: Sequence[Episode], lock: Lock) -> Assignment:
@@ -117,12 +157,28 @@ def assign(show: Show, episodes: Sequence[Episode], lock: Lock) -> Assignment:
     guids: dict[str, tuple[str, Source]] = {}
     stems = {ep.stem for ep in episodes}
     orphans = {stem: entry for stem, entry in lock.episodes.items() if stem not in stems}
+    # The retirement records are copied whole: the lock never loses one.
     removed = dict(lock.removed)
-    taken = {e["guid"] for e in lock.episodes.values()} | {e["guid"] for e in removed.values()}
+    retired_guids = {e["guid"] for e in removed.values()}
+    taken = {e["guid"] for e in lock.episodes.values()} | retired_guids
     new_lock = Lock(removed=removed, podcast_guid=lock.podcast_guid)
+    unpublished: set[str] = set()
 
     for ep in episodes:
-        locked = lock.episodes.get(ep.stem) or removed.pop(ep.stem, None)
+        is_retired, found = retired(lock, ep, show.root)
+        problems += found
+        if is_retired:
+            unpublished.add(ep.stem)
+            continue
+        if ep.guid and ep.guid in retired_guids:
+            problems.append(error(
+                ep.toml_path.relative_to(show.root).as_posix() if ep.toml_path else LOCK_NAME, "guid",
+                f"{ep.guid!r} is the GUID of an episode removed with `feedtool remove`; a retired GUID is "
+                "never given again (apps would take this episode for the old one): delete the guid line",
+                rule="GUID-RETIRED",
+            ))
+            continue
+        locked = lock.episodes.get(ep.stem)
         url = enclosure_url(show, ep)
         entry: dict[str, str]
         if locked is not None:
@@ -181,16 +237,23 @@ def assign(show: Show, episodes: Sequence[Episode], lock: Lock) -> Assignment:
                 rule="APL-GUID-DUP",
             ))
         seen[guid] = stem
-    return Assignment(guids, new_lock, problems)
+    return Assignment(guids, new_lock, problems, frozenset(unpublished))
 
 
 def remove(lock: Lock, stem: str) -> Lock:
-    """Unpublish STEM on purpose: its GUID is kept in "removed" so it is never reused."""
+    """Unpublish STEM on purpose: its record moves to "removed", GUID and
+    audio digest, so that the GUID is never given again and kept files of
+    the episode are known as such (assign)."""
     if stem not in lock.episodes:
         raise KeyError(stem)
     episodes = dict(lock.episodes)
     removed = dict(lock.removed)
-    removed[stem] = {"guid": episodes.pop(stem)["guid"]}
+    entry = episodes.pop(stem)
+    key, n = stem, 1
+    while key in removed:  # a record is never overwritten (a lock written before issue 13)
+        n += 1
+        key = f"{stem}#{n}"
+    removed[key] = {k: v for k, v in entry.items() if k in ("guid", "audio_sha256", "enclosure")}
     return Lock(episodes, removed, lock.podcast_guid)
 
 

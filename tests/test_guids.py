@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from lxml import etree
@@ -104,3 +105,91 @@ def test_guids_do_not_depend_on_build_order_or_machine(make_show, tmp_path, cli)
     assert cli("build", a).exit_code == 0
     assert cli("build", b).exit_code == 0
     assert guids_by_title(a) == guids_by_title(b)
+
+
+def lock_of(root: Path) -> dict:
+    return json.loads((root / "episodes" / "feedtool.lock").read_text())
+
+
+def test_a_retired_guid_never_comes_back(make_show, cli, tmp_path):
+    """The issue's case: `remove night-baker`, then `add other.mp3 --stem
+    night-baker` and `build` published a different episode under the retired
+    GUID and deleted the record of the retirement. Now add refuses the stem,
+    a build refuses a new audio put there by hand, and the record stays."""
+    from conftest import AUDIO
+
+    root = make_show()
+    assert cli("build", root).exit_code == 0
+    old_guid = guids_by_title(root)["Second Episode"]
+    assert cli("remove", "second", "--show", root).exit_code == 0
+    assert cli("build", root).exit_code == 0
+    retired = lock_of(root)["removed"]["second"]
+    assert retired["guid"] == old_guid and retired["audio_sha256"]
+
+    added = cli("add", AUDIO / "tagged.ogg", "--stem", "second", "--date", "2020-02-02", "--show", root)
+    assert added.exit_code == 1
+    assert "episodes/second.toml: the stem 'second' belonged to an episode removed" in added.output
+    assert not (root / "episodes" / "second.ogg").exists()
+
+    before = snapshot(root / "public")
+    shutil.copy(AUDIO / "tagged.ogg", root / "episodes" / "second.ogg")  # by hand, past add
+    (root / "episodes" / "second.toml").write_text('date = 2020-02-02\ntitle = "Another Show Entirely"\n')
+    result = cli("build", root)
+    assert result.exit_code == 1, result.output
+    assert "episodes/second.ogg: the stem 'second' belonged to an episode removed" in result.output
+    assert "such as second-2" in result.output
+    assert snapshot(root / "public") == before
+    assert lock_of(root)["removed"]["second"] == retired
+
+    # The way out the message gives: a new stem, a new GUID.
+    for p in (root / "episodes").glob("second.*"):
+        p.rename(p.with_name("second-2" + p.suffix))
+    assert cli("build", root).exit_code == 0
+    new_guid = guids_by_title(root)["Another Show Entirely"]
+    assert new_guid != old_guid
+    assert old_guid not in {e["guid"] for e in lock_of(root)["episodes"].values()}
+    assert lock_of(root)["removed"]["second"] == retired
+    assert old_guid not in (root / "public" / "feed.xml").read_text()
+
+
+def test_kept_files_of_a_removed_episode_stay_unpublished_with_a_note(make_show, cli):
+    root = make_show()
+    assert cli("build", root).exit_code == 0
+    old_guid = guids_by_title(root)["Second Episode"]
+    removed = cli("remove", "second", "--show", root, "--keep-files")
+    assert removed.exit_code == 0 and "stay unpublished" in removed.output
+    assert (root / "episodes" / "second.m4a").exists()
+    result = cli("build", root)
+    assert result.exit_code == 0, result.output
+    assert "episodes/second.m4a: was removed with `feedtool remove second`" in result.output
+    assert "stays unpublished" in result.output
+    assert list(guids_by_title(root)) == ["Spike Jonze Opens His Heart For 'Her'"]
+    assert old_guid not in (root / "public" / "feed.xml").read_text()
+    assert not (root / "public" / "media" / "second.m4a").exists()
+    assert lock_of(root)["removed"]["second"]["guid"] == old_guid
+    assert "second" not in lock_of(root)["episodes"]
+
+
+def test_the_same_audio_under_a_new_stem_gets_a_new_guid(make_show, cli):
+    """A removed episode's audio brought back under another stem is a new
+    episode: it does not inherit the retired GUID as a renamed one would."""
+    root = make_show()
+    assert cli("build", root).exit_code == 0
+    old_guid = guids_by_title(root)["Second Episode"]
+    assert cli("remove", "second", "--show", root, "--keep-files").exit_code == 0
+    for p in (root / "episodes").glob("second.*"):
+        p.rename(p.with_name("second-again" + p.suffix))
+    result = cli("build", root)
+    assert result.exit_code == 0, result.output
+    assert guids_by_title(root)["Second Episode"] != old_guid
+
+
+def test_a_toml_may_not_claim_a_retired_guid(make_show, cli):
+    root = make_show()
+    assert cli("build", root).exit_code == 0
+    old_guid = guids_by_title(root)["Second Episode"]
+    assert cli("remove", "second", "--show", root).exit_code == 0
+    (root / "episodes" / "first.toml").write_text(f'date = 2013-12-18\nguid = "{old_guid}"\n')
+    result = cli("build", root)
+    assert result.exit_code == 1
+    assert "episodes/first.toml: guid:" in result.output and "retired GUID is never given again" in result.output

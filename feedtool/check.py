@@ -81,6 +81,28 @@ ITEM_SINGLE = ("title", "link", "description", "author", "comments", "guid", "pu
                f"{{{CONTENT_NS}}}encoded",
                *(_it(n) for n in ("duration", "explicit", "episode", "season", "episodeType", "image", "title",
                                   "block", "summary", "subtitle", "author", "keywords")))
+# The children RSS 2.0 defines, and the itunes: tags of Apple's guide and the
+# W3C validator's itunes.py, by parent (RSS-UNDEFINED, APL-UNDEFINED: W3C
+# UndefinedElement).
+RSS_CHANNEL_ELEMENTS = frozenset(("title", "link", "description", "language", "copyright", "managingEditor",
+                                  "webMaster", "pubDate", "lastBuildDate", "category", "generator", "docs", "cloud",
+                                  "ttl", "image", "rating", "textInput", "skipHours", "skipDays", "item"))
+RSS_ITEM_ELEMENTS = frozenset(("title", "link", "description", "author", "category", "comments", "enclosure",
+                               "guid", "pubDate", "source"))
+_ITUNES_BOTH = ("author", "block", "explicit", "image", "keywords", "subtitle", "summary", "title")
+ITUNES_CHANNEL_ELEMENTS = frozenset((*_ITUNES_BOTH, "category", "complete", "new-feed-url", "owner", "type",
+                                     "applepodcastsverify"))
+ITUNES_ITEM_ELEMENTS = frozenset((*_ITUNES_BOTH, "duration", "episode", "season", "episodeType",
+                                  "isClosedCaptioned", "order"))
+# Limits of the RSS 2.0 <image> (W3C InvalidWidth, InvalidHeight).
+RSS_IMAGE_MAX = {"width": 144, "height": 400}
+# Before the Unix epoch a date is a placeholder or a bug (W3C ImplausibleDate).
+PLAUSIBLE_YEAR = 1970
+# A guid that is a short number is likely to be some other feed's guid too
+# (W3C NotSufficientlyUnique: fewer than 9 digits).
+WEAK_GUID_DIGITS = 9
+APPLE_KEYWORDS_CHARS = 255
+
 # Short values where surrounding whitespace is a mistake (APL-WHITESPACE);
 # descriptions are left out, CDATA blocks legitimately start with a newline.
 WHITESPACE_TAGS = frozenset(("title", "link", "language", "guid", "pubDate", "lastBuildDate", "author",
@@ -375,6 +397,13 @@ def _text(el: Element) -> str:
     return "".join(cast(Iterable[str], el.itertext()))  # lxml-stubs allow bytes; parsed text is str
 
 
+def _close(name: str, known: Iterable[str], *, prefix: str = "") -> str:
+    """'; did you mean <x>?' for a misspelt element name, or ''."""
+    lower = {k.lower(): k for k in known}
+    hint = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.75)
+    return f"; did you mean <{prefix}{lower[hint[0]]}>?" if hint else ""
+
+
 def _markup(el: Element) -> str:
     """The HTML an app reads from EL: its text, or its raw child elements
     serialised when the HTML was put in unescaped (RSS-DESC-HTML)."""
@@ -495,6 +524,7 @@ class _Checker:
         self.check_document(data)
         self.check_namespaces()
         self.check_duplicates(self.channel, CHANNEL_SINGLE)
+        self.check_undefined()
         self.check_whitespace()
         self.check_plain_text()
         self.check_channel()
@@ -625,7 +655,34 @@ class _Checker:
         dt, why = parse_rfc2822(_text(el))
         if why is not None:
             self.report("RSS-DATE", el, f"<{self.name(el)}> {why}")
+        elif dt is not None and dt.year < PLAUSIBLE_YEAR:
+            self.report("DATE-IMPLAUSIBLE", el, f"<{self.name(el)}> {dt:%Y-%m-%d} is before {PLAUSIBLE_YEAR}: a "
+                        "placeholder date, which apps sort as the oldest episode or drop")
         return dt
+
+    def check_undefined(self) -> None:
+        """Children of <channel> and <item> that neither RSS 2.0 nor Apple define."""
+        self.undefined_in(self.channel, "channel", RSS_CHANNEL_ELEMENTS, ITUNES_CHANNEL_ELEMENTS,
+                          ITUNES_ITEM_ELEMENTS)
+        for item in _children(self.channel, "item"):
+            self.undefined_in(item, "item", RSS_ITEM_ELEMENTS, ITUNES_ITEM_ELEMENTS, ITUNES_CHANNEL_ELEMENTS)
+
+    def undefined_in(self, parent: Element, where: str, rss: frozenset[str], itunes: frozenset[str],
+                     elsewhere: frozenset[str]) -> None:
+        other = "item" if where == "channel" else "channel"
+        for el in parent:
+            ns, local = _split(el.tag)
+            # A name with a colon has an undeclared prefix: XML-NS or NS-ITUNES says so.
+            if ns is None and local and ":" not in local and local not in rss:
+                hint = _close(local, rss)
+                self.report("RSS-UNDEFINED", el, f"<{local}> is not an RSS 2.0 {where} element{hint}; apps ignore "
+                            "it (an extension element needs its namespace prefix)")
+            elif ns == ITUNES_NS and local not in itunes:
+                if local in elsewhere:
+                    why = f"belongs in <{other}>, not <{where}>"
+                else:
+                    why = f"is not an itunes: tag{_close(local, itunes | elsewhere, prefix='itunes:')}"
+                self.report("APL-UNDEFINED", el, f"itunes:{local} {why}; Apple ignores it")
 
     def check_yes(self, el: Element) -> None:
         value = _text(el).strip()
@@ -720,6 +777,11 @@ class _Checker:
         for tag in ("summary", "subtitle", "keywords"):
             for el in _children(ch, _it(tag))[:1]:
                 self.deprecated(el)
+        for owner in owners[:1]:
+            for el in _children(owner, _it("name"))[:1]:
+                self.check_length(el)
+        for el in _children(ch, _it("keywords"))[:1]:
+            self.check_keywords(el)
         for el in _children(ch, "managingEditor")[:1] + _children(ch, "webMaster")[:1]:
             self.check_author(el)
         for el in _children(ch, "pubDate")[:1] + _children(ch, "lastBuildDate")[:1]:
@@ -730,6 +792,38 @@ class _Checker:
             if missing:
                 self.report("RSS-IMAGE", image, f"<image> lacks {', '.join(f'<{n}>' for n in missing)}; RSS "
                             "requires url, title and link (or drop <image> and use itunes:image)")
+            self.check_image_values(image)
+        self.check_rss_values(ch)
+
+    def check_image_values(self, image: Element) -> None:
+        for url in _children(image, "url")[:1]:
+            value = _text(url).strip()
+            if value and not _is_url(value):
+                self.report("RSS-IMAGE", url, f"<image> <url> {value!r} is not an absolute http(s) URL")
+        for name, limit in RSS_IMAGE_MAX.items():
+            for el in _children(image, name)[:1]:
+                value = _text(el).strip()
+                if not value.isdigit() or not 0 < int(value) <= limit:
+                    self.report("RSS-IMAGE", el, f"<image> <{name}> is {value!r}; RSS allows a whole number of "
+                                f"pixels from 1 to {limit}")
+
+    def check_rss_values(self, parent: Element) -> None:
+        """The RSS 2.0 values W3C checks that matter less to apps: ttl, docs,
+        comments, source."""
+        for el in _children(parent, "ttl")[:1]:
+            value = _text(el).strip()
+            if not value.isdigit() or int(value) == 0:
+                self.report("RSS-VALUE", el, f"<ttl> is {value!r}; it is a number of minutes (a positive integer)")
+        for tag in ("docs", "comments"):
+            for el in _children(parent, tag)[:1]:
+                value = _text(el).strip()
+                if not _is_url(value):
+                    self.report("RSS-VALUE", el, f"<{tag}> {value!r} is not an absolute http(s) URL")
+        for el in _children(parent, "source")[:1]:
+            url = (el.get("url") or "").strip()
+            if not _is_url(url):
+                what = f"url {url!r} is not an absolute http(s) URL" if url else "has no url attribute"
+                self.report("RSS-VALUE", el, f"<source> {what}; RSS requires the URL of the feed it came from")
 
     def check_categories(self) -> None:
         current = apple_categories()
@@ -844,6 +938,18 @@ class _Checker:
             for tag in ("summary", "subtitle", "keywords"):
                 for el in _children(item, _it(tag))[:1]:
                     self.deprecated(el)
+            for el in _children(item, _it("keywords"))[:1]:
+                self.check_keywords(el)
+            self.check_rss_values(item)
+
+    def check_keywords(self, el: Element) -> None:
+        value = _text(el).strip()
+        if len(value) > APPLE_KEYWORDS_CHARS:
+            self.report("APL-KEYWORDS", el, f"itunes:keywords is {len(value)} characters; the limit is "
+                        f"{APPLE_KEYWORDS_CHARS}")
+        if " " in value and "," not in value:
+            self.report("APL-KEYWORDS", el, f"itunes:keywords {value!r} has spaces but no commas; separate "
+                        "keywords with commas")
 
     def check_title(self, el: Element, show_title: str) -> None:
         value = _text(el).strip()
@@ -873,6 +979,9 @@ class _Checker:
                         "(bytes) and type")
         if length and not length.isdigit():
             self.report("RSS-ENCLOSURE", enc, f"<enclosure> length {length!r} is not a whole number of bytes")
+        elif length and int(length) == 0:
+            self.report("RSS-ENCLOSURE", enc, "<enclosure> length is 0; give the file's size in bytes (apps use it "
+                        "to show and check downloads)")
         if mime and not _MIME.fullmatch(mime):
             self.report("RSS-ENCLOSURE", enc, f"<enclosure> type {mime!r} is not a MIME type")
         ext = ""
@@ -919,6 +1028,9 @@ class _Checker:
             self.report("RSS-GUID", guid, f"<guid> {value!r} is not a URL but {why}; add isPermaLink=\"false\" "
                         "(gPodder resolves it as a relative URL otherwise, so the guid changes with the feed's "
                         "location)")
+        if value.isdigit() and len(value) < WEAK_GUID_DIGITS:
+            self.report("RSS-GUID-WEAK", guid, f"<guid> {value!r} is a short number, which other feeds use too; "
+                        "apps that key episodes across feeds by guid may merge them (use a UUID)")
         first = seen.setdefault(value, index)
         if first != index:
             self.report("APL-GUID-DUP", guid, f"item[{index}] repeats the guid {value!r} of item[{first}]; guids "

@@ -230,6 +230,12 @@ _CSS_HAZARDS = (
     (re.compile(r"-moz-binding"), "-moz-binding"),
     (re.compile(r"@import"), "@import"),
 )
+# Show notes as feedtool and most hosts write them: attribute-free text tags
+# and links whose href literally starts with http(s):. When every "<" in a
+# field starts one of these, nothing in it can run, so the parse is skipped
+# (a build checks thousands of notes); anything else is parsed.
+_PLAIN_TAG = re.compile(r'</?(?:p|h[1-6]|ul|ol|li|em|strong|b|i|u|blockquote|br|small|code|pre|sup|sub)\s*/?>'
+                        r'|<a href="https?://[^"<>]*"(?: rel="[^"<>]*")?>|</a>', re.IGNORECASE)
 _MAX_HTML_DEPTH = 4  # markup hidden in markup hidden in markup: enough for any real trick, bounded for junk
 _MAX_REOPENED = 10  # misplaced <body>/<html> start tags re-read per field
 
@@ -295,6 +301,8 @@ def html_hazards(markup: str) -> dict[str, list[str]]:
 def _scan_html(markup: str, findings: _HtmlFindings, depth: int, *, reopen: bool) -> None:
     if "<" not in markup or depth > _MAX_HTML_DEPTH:
         return  # no tag at all: whatever the text says, it renders as text
+    if markup.count("<") == sum(1 for _ in _PLAIN_TAG.finditer(markup)):
+        return  # each match holds exactly one "<", so every tag is one of the plain ones
     doc = _parse_html(markup)
     if doc is not None:
         for node in doc.iter():

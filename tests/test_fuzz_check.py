@@ -227,3 +227,23 @@ def test_built_feed_holds_no_executable_markup(hostile: list[str], markdown: boo
     for el in values:
         assert executable(el.text or "") == [], (el.tag, el.text)
     assert [p for p in check_feed(data) if p.rule.startswith("HTML-")] == []
+
+
+PLAIN_PIECES = ["<p>", "</p>", "<h2>", "</h2>", "<ul>", "<li>", "</li>", "</ul>", "<br/>", "<em>", "</em>",
+                '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">', "</a>", "text", "&lt;script&gt;",
+                "&amp;", " onclick=alert(1) ", "javascript:alert(1)", ">", '"']
+
+
+@FAST
+@given(st.lists(st.sampled_from(PLAIN_PIECES) | st.sampled_from(HOSTILE), max_size=12).map("".join))
+def test_the_plain_notes_fast_path_agrees_with_the_parse(markup: str) -> None:
+    import feedtool.check as check
+
+    fast = html_hazards(markup)
+    saved = check._PLAIN_TAG
+    check._PLAIN_TAG = re.compile(r"(?!)")  # matches nothing: every field is parsed
+    try:
+        parsed = html_hazards(markup)
+    finally:
+        check._PLAIN_TAG = saved
+    assert fast == parsed

@@ -65,8 +65,8 @@ RACY_NS = 1_000_000_000
 
 # The modules whose code decides what a cached value holds, and the
 # libraries they call: a change to any of them empties the cache.
-_READER_MODULES = ("audio.py", "text.py", "model.py", "cache.py", "episodes.py")
-_READER_LIBRARIES = ("mutagen", "nh3", "markdown-it-py")
+_READER_MODULES = ("audio.py", "text.py", "model.py", "cache.py", "episodes.py", "decode.py", "safe_files.py")
+_READER_LIBRARIES = ("mutagen", "nh3", "markdown-it-py", "charset-normalizer")
 
 Signature = tuple[int, int, int]  # size, mtime_ns, inode
 TextResult = tuple[TextInfo | None, list[Problem]]

@@ -164,6 +164,9 @@ def load_show(root: Path, allowed: Sequence[Path] = ()) -> tuple[Show | None, li
             problems.append(exc.problem)
     if any(p.is_error for p in problems):
         return None, problems
+    bidi = s.direction_warning(display, "title", values["title"])
+    if bidi is not None:
+        problems.append(bidi)
     show = Show(
         root=root.resolve(),
         title=values["title"],

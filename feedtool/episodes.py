@@ -20,6 +20,7 @@ from feedtool import chapters as chapters_mod
 from feedtool import p20episode, safe_files, schema, transcripts
 from feedtool.audio import SUPPORTED, read_audio
 from feedtool.config import load_episode_meta, resolve_inside
+from feedtool.decode import decode
 from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo, replace, stored
 from feedtool.problems import Problem, ProblemFound, error, warning
 from feedtool.text import parse_text, strip_control_chars
@@ -160,8 +161,8 @@ def walk(base: Path) -> Iterator[tuple[str, bool]]:
 
 
 def read_text_file(path: Path, display: str) -> tuple[str, list[Problem]]:
-    """Decode a text as UTF-8, falling back to Windows-1252 with a warning:
-    pasted pages are often saved in the editor's legacy encoding."""
+    """A text's content, its encoding decided from its bytes (decode.py): a
+    binary or empty file is refused, a guessed encoding named in a warning."""
     with safe_files.open_file(path, display) as fh:  # a regular file, never a FIFO or /proc
         size = os.fstat(fh.fileno()).st_size
         if size > MAX_TEXT_BYTES:
@@ -170,13 +171,7 @@ def read_text_file(path: Path, display: str) -> tuple[str, list[Problem]]:
                 f"is {size / 1e6:.1f} MB; an interview text may be at most {MAX_TEXT_BYTES // (1024 * 1024)} MB",
             ))
         raw = fh.read()
-    problems: list[Problem] = []
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        content = raw.decode("cp1252", errors="replace")
-        problems.append(warning(display, None, "is not valid UTF-8; read it as Windows-1252", line=line))
+    content, problems = decode(raw, display)
     content, removed = strip_control_chars(content)
     if removed:
         problems.append(warning(display, None, f"removed {removed} control character(s) that XML forbids"))
@@ -345,6 +340,10 @@ def merge(
     text_title = text.title if text else None
     title = pick("title", ("toml", meta.get("title")), ("text", text_title), ("tags", audio.title),
                  default=group.stem.split("/")[-1].replace("-", " ").replace("_", " "))
+    bidi = schema.direction_warning(meta_display if sources["title"] == "toml" else rel(
+        root, text_path if sources["title"] == "text" and text_path else audio.path), "title", title)
+    if bidi is not None:
+        problems.append(bidi)
     date = pick("date", ("toml", meta.get("date")), ("tags", parse_tag_date(audio.date)))
     if date is None:
         problems.append(error(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from feedtool import safe_files
-from feedtool.problems import Problem, ProblemFound, error
+from feedtool.problems import Problem, ProblemFound, error, warning
 
 Converter = Callable[[Any], Any]
 
@@ -62,6 +62,27 @@ def text(value: Any) -> str:
     if _FORBIDDEN.search(stripped):
         raise ValueError("contains a control character that XML forbids; remove it")
     return stripped
+
+
+# The invisible characters that reorder the text around them (Unicode's
+# embeddings, overrides and isolates): "‮3pm.exe" shows as "exe.mp3". A
+# title holding one shows in an app as other than it reads in the file.
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def direction_controls(value: str) -> list[str]:
+    """The direction controls in VALUE, as U+XXXX, in order of appearance."""
+    return [f"U+{ord(c):04X}" for c in value if c in DIRECTION_CONTROLS]
+
+
+def direction_warning(display: str, field: str, value: str, source: str = "") -> Problem | None:
+    """A TEXT-BIDI warning when VALUE holds a direction control, else None."""
+    found = direction_controls(value)
+    if not found:
+        return None
+    return warning(display, field, f"holds {len(found)} invisible direction control(s) ({', '.join(found)}){source}, "
+                   "which make apps show the text in another order than it is written; remove them",
+                   rule="TEXT-BIDI")
 
 
 def plain_text(value: Any) -> str:

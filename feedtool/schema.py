@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+from urllib.parse import urlsplit
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,7 +139,19 @@ def url(value: Any) -> str:
 
 
 def base_url(value: Any) -> str:
+    """A URL that every published URL starts with: a query, a fragment or
+    credentials in it would end up inside them ('…/?utm_source=feed/media/
+    x.mp3') or publish a password, so each is refused here, at the key."""
     s = url(value)
+    parts = urlsplit(s)
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("must not hold a user name or password (user:pass@): the feed would publish them")
+    if parts.query or s.rstrip("/").endswith("?"):
+        raise ValueError(f"must not have a query (?{parts.query}): every URL feedtool makes starts with base_url, "
+                         "so the query would end up in the middle of them; put tracking on the links you share")
+    if parts.fragment or "#" in s:
+        raise ValueError(f"must not have a fragment (#{parts.fragment}): every URL feedtool makes starts with "
+                         "base_url, and everything after # never reaches the server")
     return s if s.endswith("/") else s + "/"
 
 

@@ -223,3 +223,53 @@ def test_an_output_folder_that_cannot_be_written(built, cli, tmp_path):
     result = cli("build", built, "--out", blocker / "public")
     assert result.exit_code == 2
     assert str(blocker) in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("key", "value", "needle"), [
+    ("base_url", "https://x.example/podcast/?utm_source=feed", "base_url: must not have a query (?utm_source=feed)"),
+    ("base_url", "https://x.example/podcast/#top", "base_url: must not have a fragment (#top)"),
+    ("base_url", "https://ann:hunter2@x.example/podcast/", "base_url: must not hold a user name or password"),
+    ("media_base_url", "https://cdn.example/a/?token=1", "media_base_url: must not have a query (?token=1)"),
+])
+def test_a_base_url_with_a_query_fragment_or_password_is_refused_at_the_key(built, cli, key, value, needle):
+    """Refused at podcast.toml's key, not later in feed.xml where the bad
+    URLs ('…/?utm_source=feed/media/x.mp3') would have been made."""
+    toml = built / "podcast.toml"
+    text = toml.read_text()
+    if key == "base_url":
+        text = text.replace('base_url = "https://example.com/show/"', f'base_url = "{value}"')
+    else:
+        text += f'media_base_url = "{value}"\n'
+    toml.write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith(key))
+    output = assert_stopped(cli, built, f"podcast.toml:{line}: {needle}")
+    assert "feed.xml" not in output and "hunter2@" not in output.replace(value, "")
+
+
+@pytest.mark.parametrize("out", ["episodes", "episodes/site", ".", "templates/out", ".."])
+def test_out_inside_the_show_sources_or_the_show_itself_is_a_usage_error(built, cli, out, monkeypatch):
+    """`--out episodes` wrote pages into episodes/ and then died with a
+    KeyError; `--out .` wrote the site among the show's files. Refused, exit
+    2, before anything is written."""
+    monkeypatch.chdir(built)
+    before = snapshot(built.parent)
+    result = cli("build", ".", "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"error: --out {out}:" in result.output and "Traceback" not in result.output
+    assert snapshot(built.parent) == before
+    assert not (built / "templates").exists()
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "-1", "http"])
+def test_serve_port_out_of_range_is_a_usage_error(built, port):
+    """serve --port 99999 died with OverflowError."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    result = subprocess.run([sys.executable, "-m", "feedtool", "serve", str(built), "--port", port],
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 2, result.stderr
+    assert "--port" in result.stderr and "Traceback" not in result.stderr

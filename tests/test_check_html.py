@@ -54,6 +54,12 @@ def in_item_summary(html: str) -> bytes:
                          1).encode()
 
 
+def in_channel_subtitle(html: str) -> bytes:
+    return VALID.replace("<itunes:type>episodic</itunes:type>",
+                         f"<itunes:type>episodic</itunes:type>\n<itunes:subtitle>{escape(html)}</itunes:subtitle>",
+                         1).encode()
+
+
 def in_podcast_text(html: str) -> bytes:
     return VALID.replace(">The first lamb<", f">{escape(html)}<", 1).encode()
 
@@ -67,6 +73,7 @@ FIELDS: dict[str, tuple[Callable[[str], bytes], str]] = {
     "channel-description": (in_channel_description, "channel/description"),
     "content-encoded": (in_content_encoded, "channel/item[1]/content:encoded"),
     "itunes-summary": (in_item_summary, "channel/item[1]/itunes:summary"),
+    "itunes-subtitle": (in_channel_subtitle, "channel/itunes:subtitle"),
     "podcast-soundbite": (in_podcast_text, "channel/item[1]/podcast:soundbite"),
 }
 
@@ -193,3 +200,19 @@ def test_freshly_built_show_is_silent(make_show: Callable[..., Path], cli: Calla
     assert [str(p) for p in problems if p.severity is not Severity.INFO] == []
     notes = etree.fromstring(data).xpath("/rss/channel/item/content:encoded", namespaces=NS)
     assert len(notes) == 2
+
+
+def test_cli_reports_dangerous_html_as_errors_and_exits_1() -> None:
+    from typer.testing import CliRunner
+
+    from feedtool.cli import app
+
+    data = in_channel_description('<p onclick="steal()">Hi</p><script src="https://evil.example/x.js"></script>')
+    result = CliRunner().invoke(app, ["check", "-"], input=data)
+    assert result.exit_code == 1, result.output
+    lines = sorted(result.stdout.splitlines())
+    assert [line.split(":")[0] for line in lines] == [
+        "error HTML-EVENT-HANDLER channel/description (line 12)",
+        "error HTML-SCRIPT channel/description (line 12)",
+    ]
+    assert "2 errors" in result.stderr

@@ -82,8 +82,13 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
     problems += assignment.problems
     if has_errors(problems):
         raise FeedtoolError(problems)
-    eps = episodes.with_guids([e for e in loaded.episodes if e.stem not in assignment.unpublished],
-                              assignment.guids)
+    published = [e for e in loaded.episodes if e.stem not in assignment.unpublished]
+    from feedtool import validate
+
+    problems += validate.duplicate_audio(show, published)
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    eps = episodes.with_guids(published, assignment.guids)
     # podcast:guid is made once and kept in the lock, like episode GUIDs.
     podcast_guid, lock, found = guids.podcast_guid(show, assignment.lock, show.extra.get("guid"))
     problems += found

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from feedtool import cache, config, guids, memo, model, paging, safe_files, site, urls, validate
+from feedtool.audio import SUPPORTED
 from feedtool.build import Plan, episode_files, source_date_epoch
 from feedtool.episodes import Group
 from feedtool.model import Episode, Show
@@ -101,6 +102,9 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
     count = report["episodes"]
     if not changed or not count:
         raise Fallback("no episode file changed")
+    audio = next((name for name in changed if Path(name).suffix.lower() in SUPPORTED), None)
+    if audio is not None:
+        raise Fallback(f"{audio} changed: a full build checks an audio file against every other")
     touched: set[int] = set()
     for name in changed:
         owners = old[name][1]

@@ -127,6 +127,33 @@ def show_rules(show: Show, episodes: Sequence[Episode]) -> list[Problem]:
     return problems
 
 
+def duplicate_audio(show: Show, episodes: Sequence[Episode]) -> list[Problem]:
+    """The same audio published twice is one episode in two places (a file
+    added again under another name): an error naming both files. Only files
+    of one size are hashed, so a show of 10,000 episodes reads next to none."""
+    from feedtool.guids import audio_digest
+
+    by_size: dict[int, list[Episode]] = {}
+    for ep in episodes:
+        by_size.setdefault(ep.audio.size, []).append(ep)
+    problems: list[Problem] = []
+    for same_size in by_size.values():
+        if len(same_size) < 2:
+            continue
+        first: dict[str, Episode] = {}
+        for ep in sorted(same_size, key=lambda e: (e.date, e.stem)):  # the older one is "the original"
+            digest = audio_digest(ep.audio.path)
+            if digest not in first:
+                first[digest] = ep
+                continue
+            problems.append(error(
+                _source_path(show, ep, "audio"), None,
+                f"is the same audio as {_source_path(show, first[digest], 'audio')} (SHA-256 {digest[:16]}…): "
+                "one episode twice. Delete one of them, or remove the older with `feedtool remove`",
+                rule="AUDIO-DUPLICATE"))
+    return problems
+
+
 def slug_clashes(episodes: Sequence[Episode]) -> list[Problem]:
     """Output files are named by slug ('a/b' and 'a-b' both become 'a-b'):
     two episodes with one slug would overwrite each other's media and pages."""

@@ -59,11 +59,16 @@ def make_show(tmp_path: Path, cover_png: Path) -> Callable[..., Path]:
         shutil.copy(cover_png, root / "cover.png")
         if episodes is None:
             episodes = default_episodes()
+        used: set[str] = set()
         for stem, files in episodes.items():
             base = root / "episodes" / stem
             base.parent.mkdir(parents=True, exist_ok=True)
             if "audio" in files:
-                shutil.copy(AUDIO / files["audio"], base.with_suffix(Path(files["audio"]).suffix))
+                # A fixture used again gets bytes of its own: the same audio
+                # twice is an error (validate.duplicate_audio).
+                copy_audio(AUDIO / files["audio"], base.with_suffix(Path(files["audio"]).suffix),
+                           stem if files["audio"] in used else None)
+                used.add(files["audio"])
             if "text" in files:
                 base.with_suffix(".txt").write_text(files["text"])
             if "toml" in files:
@@ -71,6 +76,39 @@ def make_show(tmp_path: Path, cover_png: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+def copy_audio(source: Path, target: Path, mark: str | None = None) -> Path:
+    """A copy of an audio fixture; with MARK, one whose bytes are its own: a
+    tag that feedtool does not read holds MARK. A file mutagen cannot tag (a
+    corrupt fixture) is copied as it is."""
+    shutil.copy(source, target)
+    if mark is not None:
+        try:
+            mark_audio(target, mark)
+        except Exception:  # noqa: BLE001 -- the damaged fixtures stay as they are
+            pass
+    return target
+
+
+def mark_audio(path: Path, mark: str) -> None:
+    import mutagen
+    from mutagen.id3 import ID3, TXXX, ID3NoHeaderError
+
+    if path.suffix.lower() == ".mp3":
+        try:
+            tags = ID3(path)
+        except ID3NoHeaderError:
+            tags = ID3()
+        tags.add(TXXX(encoding=3, desc="feedtool-test-copy", text=[mark]))
+        tags.save(path)
+        return
+    audio = mutagen.File(path)
+    if path.suffix.lower() == ".m4a":
+        audio.tags["----:org.feedtool:test-copy"] = [mark.encode("utf-8")]
+    else:
+        audio["feedtool_test_copy"] = [mark]
+    audio.save()
 
 
 def default_episodes() -> dict[str, dict[str, str]]:

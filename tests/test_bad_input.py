@@ -273,3 +273,21 @@ def test_serve_port_out_of_range_is_a_usage_error(built, port):
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 2, result.stderr
     assert "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_same_audio_twice_is_an_error_naming_both_files(built, cli):
+    """The same audio added twice was published twice."""
+    (built / "episodes" / "again").mkdir()
+    shutil.copy(built / "episodes" / "first.mp3", built / "episodes" / "again" / "copy.mp3")
+    (built / "episodes" / "again" / "copy.toml").write_text('date = 2020-01-01\ntitle = "Not new"\n')
+    assert_stopped(cli, built, "episodes/again/copy.mp3: is the same audio as episodes/first.mp3 (SHA-256 ",
+                   "one episode twice")
+
+
+def test_audio_of_the_same_size_but_other_bytes_is_no_duplicate(built, cli):
+    data = bytearray((built / "episodes" / "first.mp3").read_bytes())
+    data[-200] ^= 0x01  # one bit of the last frame's audio data
+    (built / "episodes" / "other.mp3").write_bytes(bytes(data))
+    (built / "episodes" / "other.toml").write_text('date = 2020-01-01\ntitle = "Other"\n')
+    result = cli("build", built)
+    assert result.exit_code == 0, result.output

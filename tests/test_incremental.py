@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from conftest import AUDIO, SHOW_TOML, TEXTS, snapshot
+from conftest import AUDIO, SHOW_TOML, TEXTS, copy_audio, snapshot
 
 import feedtool.audio
 from feedtool import cache, guids, site
@@ -106,7 +106,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, cover_png: Path) -> Path:
     shutil.copy(cover_png, root / "cover.png")
     for i in range(1, N + 1):
         audio = audio_of(i)
-        shutil.copy(AUDIO / audio, episodes / f"{stem(i)}{Path(audio).suffix}")
+        copy_audio(AUDIO / audio, episodes / f"{stem(i)}{Path(audio).suffix}", stem(i))
         (episodes / f"{stem(i)}.toml").write_text(toml_of(i))
         if has_text(i):
             shutil.copy(TEXTS / text_of(i), episodes / f"{stem(i)}.txt")
@@ -389,7 +389,7 @@ def change_date(show: Path) -> None:
 
 def add_episode(show: Path) -> None:
     episodes = show / "episodes"
-    shutil.copy(AUDIO / "tagged.mp3", episodes / "ep131.mp3")
+    copy_audio(AUDIO / "tagged.mp3", episodes / "ep131.mp3", "ep131")
     (episodes / "ep131.toml").write_text(toml_of(131))
 
 

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import podcastparser
-from conftest import NS, SHOW_TOML, TEXTS
+from conftest import NS, SHOW_TOML, TEXTS, copy_audio
 from lxml import etree
 
 from feedtool import paging
@@ -127,7 +127,7 @@ def test_a_new_episode_changes_the_feed_and_the_newest_archive_only(make_show):
     build(root)
     oldest = (root / "public" / "feed-archive-1.xml").read_bytes()
     episodes = root / "episodes"
-    (episodes / "ep09.mp3").write_bytes((episodes / "ep01.mp3").read_bytes())
+    copy_audio(episodes / "ep01.mp3", episodes / "ep09.mp3", "ep09")  # its own audio: a duplicate is an error
     (episodes / "ep09.toml").write_text('date = 2014-01-09T10:00:00Z\ntitle = "Episode 9"\n')
     result = build(root)
     feeds = sorted(p for p in result.changes.added + result.changes.changed if p.startswith("feed"))

@@ -114,7 +114,7 @@ def _read_open_file(fh: IO[bytes], path: Path, shown: str, suffix: str, size: in
     if fmt != expected and fmt not in _ALSO_ACCEPTED.get(suffix, frozenset()):
         _fail(shown, f"the file is really {_FORMAT_NAMES[fmt]}, not {_FORMAT_NAMES[expected]} as "
                      f"its {suffix!r} suffix says; rename it to .{fmt}")
-    duration, bitrate = _duration_and_bitrate(audio, fh, size)
+    duration, bitrate, claimed = _duration_and_bitrate(audio, fh, size)
     if not math.isfinite(duration) or duration <= 0:
         _fail(shown, "cannot tell how long the audio is: the file reports no duration "
                      "(no audio frames, or a broken header)")
@@ -137,6 +137,7 @@ def _read_open_file(fh: IO[bytes], path: Path, shown: str, suffix: str, size: in
         track=tags.track,
         artwork=tags.artwork,
         chapters=tags.chapters,
+        claimed_duration=claimed,
     )
 
 
@@ -213,20 +214,42 @@ def _format_of(audio: Any) -> str:
 # --- Duration ----------------------------------------------------------------
 
 
-def _duration_and_bitrate(audio: Any, fh: IO[bytes], size: int) -> tuple[float, int | None]:
+# A header's duration is taken as what the file plays unless the frames
+# hold this much less (LAME's gapless trim and rounding stay well within).
+TRUNCATION_SLACK = 1.0  # seconds
+# Below this share of the bytes its header's bitrate and duration call for,
+# an MP3 with a frame count is walked frame by frame to see what it holds.
+TRUNCATION_SHARE = 0.9
+
+
+def _duration_and_bitrate(audio: Any, fh: IO[bytes], size: int) -> tuple[float, int | None, float | None]:
+    """(seconds, bits per second, the header's claimed seconds when the file
+    holds fewer) of the audio."""
     info = audio.info
     duration = float(getattr(info, "length", 0.0) or 0.0)
     bitrate = int(getattr(info, "bitrate", 0) or 0)
-    if isinstance(audio, MP3) and not _has_frame_count(fh, info.frame_offset):
+    claimed = None
+    if isinstance(audio, MP3):
+        counted = _has_frame_count(fh, info.frame_offset)
         # Without a Xing/VBRI frame count mutagen divides the file size by the
-        # first frame's bitrate, which is wrong for VBR; count the frames.
-        walked = _walk_mpeg_frames(fh, info.frame_offset)
-        if walked is not None:
-            duration, audio_bytes = walked
-            bitrate = round(audio_bytes * 8 / duration)
+        # first frame's bitrate, which is wrong for VBR: count the frames. With
+        # one, the count is the encoder's, and a file cut short afterwards (a
+        # broken download, a full disk) still claims it: count the frames when
+        # the bytes are fewer than the header's duration calls for.
+        if not counted or _short_of(size - info.frame_offset, bitrate, duration):
+            walked = _walk_mpeg_frames(fh, info.frame_offset)
+            if walked is not None and (not counted or walked[0] < duration - TRUNCATION_SLACK):
+                claimed = duration if counted else None
+                duration, audio_bytes = walked
+                bitrate = round(audio_bytes * 8 / duration)
     if not bitrate and duration > 0:
         bitrate = round(size * 8 / duration)
-    return duration, bitrate or None
+    return duration, bitrate or None, claimed
+
+
+def _short_of(available: int, bitrate: int, duration: float) -> bool:
+    """Whether AVAILABLE bytes are too few to hold DURATION seconds at BITRATE."""
+    return not bitrate or available < TRUNCATION_SHARE * bitrate / 8 * duration
 
 
 class _Frame(NamedTuple):

@@ -60,6 +60,9 @@ class AudioInfo:
     track: int | None = None
     artwork: Artwork | None = None
     chapters: tuple[Chapter, ...] = ()
+    # What the file's header claimed, when its frames hold less (a file cut
+    # short); `duration` is then what the frames play (audio.py).
+    claimed_duration: float | None = None
 
 
 @dataclass(frozen=True)

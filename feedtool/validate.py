@@ -118,6 +118,13 @@ def show_rules(show: Show, episodes: Sequence[Episode]) -> list[Problem]:
                     _source_path(show, ep, name), name,
                     f"holds the HTML tag {tag.group(0)!r}; apps show this field as plain text, tags and all",
                     rule="PLAIN-TEXT"))
+        if ep.audio.claimed_duration is not None:
+            problems.append(warning(
+                audio, "duration",
+                f"its header claims {_clock(ep.audio.claimed_duration)} but the file holds only "
+                f"{_clock(ep.audio.duration)} of audio (was it cut short?); the feed says "
+                f"{_clock(ep.audio.duration)}, what it plays. Replace the file if it is incomplete",
+                rule="AUDIO-TRUNCATED"))
         if len(ep.summary) > APPLE_DESCRIPTION_LIMIT:
             problems.append(error(
                 _source_path(show, ep, "summary"), "summary",
@@ -125,6 +132,12 @@ def show_rules(show: Show, episodes: Sequence[Episode]) -> list[Problem]:
                 "description (set a shorter summary in the episode's toml)", rule="APL-DESC-LEN"))
     problems += slug_clashes(episodes)
     return problems
+
+
+def _clock(seconds: float) -> str:
+    """3:05.2 — minutes and seconds, to a tenth."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"
 
 
 def duplicate_audio(show: Show, episodes: Sequence[Episode]) -> list[Problem]:

@@ -291,3 +291,57 @@ def test_audio_of_the_same_size_but_other_bytes_is_no_duplicate(built, cli):
     (built / "episodes" / "other.toml").write_text('date = 2020-01-01\ntitle = "Other"\n')
     result = cli("build", built)
     assert result.exit_code == 0, result.output
+
+
+def itunes_durations(root: Path) -> dict[str, str]:
+    from lxml import etree
+
+    from conftest import NS
+
+    channel = etree.parse(str(root / "public" / "feed.xml")).getroot().find("channel")
+    return {item.find("enclosure").get("url").rsplit("/", 1)[-1]: item.findtext("itunes:duration", namespaces=NS)
+            for item in channel.findall("item")}
+
+
+def seconds_of(clock: str) -> int:
+    total = 0
+    for part in clock.split(":"):
+        total = total * 60 + int(part)
+    return total
+
+
+def test_a_truncated_mp3_publishes_what_it_plays_with_a_warning(built, cli):
+    """The Xing header's frame count is the encoder's: a file cut short
+    afterwards still claims the whole length."""
+    whole = (AUDIO / "vbr_xing.mp3").read_bytes()
+    (built / "episodes" / "cut.mp3").write_bytes(whole[: len(whole) * 2 // 5])
+    (built / "episodes" / "cut.toml").write_text('date = 2020-01-01\ntitle = "Cut short"\n')
+    result = cli("build", built, "--json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    report = json.loads(result.stdout)
+    [warned] = [p for p in report["problems"] if p["rule"] == "AUDIO-TRUNCATED"]
+    assert warned["path"] == "episodes/cut.mp3" and warned["field"] == "duration"
+    assert "its header claims 0:03.1 but the file holds only 0:0" in warned["message"]
+    [cut] = [e for e in report["episodes"] if e["stem"] == "cut"]
+    assert cut["duration"] < 2.5
+    assert seconds_of(itunes_durations(built)["cut.mp3"]) <= 2
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
+def test_the_issues_truncated_mp3_does_not_publish_92_seconds(built, cli, tmp_path):
+    """The case as reported: 92 s of VBR MP3 with a Xing header, cut to 200 KB."""
+    import subprocess
+
+    long = tmp_path / "long.mp3"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=92",
+                    "-ac", "2", "-c:a", "libmp3lame", "-q:a", "0", str(long)], check=True, timeout=120)
+    assert long.stat().st_size > 400_000
+    (built / "episodes" / "cut.mp3").write_bytes(long.read_bytes()[:200_000])
+    (built / "episodes" / "cut.toml").write_text('date = 2020-01-01\ntitle = "Cut short"\n')
+    result = cli("build", built)
+    assert result.exit_code == 0, result.output
+    assert "warning: episodes/cut.mp3: duration: its header claims 1:32.0 but the file holds only" in result.output
+    published = seconds_of(itunes_durations(built)["cut.mp3"])
+    assert abs(published - 92 * 200_000 / long.stat().st_size) <= 2  # what 200 KB holds, not 92 s

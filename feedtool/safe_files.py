@@ -72,11 +72,12 @@ class Scope:
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            what = f"file not found: {named}" if named else f"{_it(path)}does not exist"
+            what = f"file not found: {named}" if named else (f"{_it(path)}which does not exist"
+                                                              if path.is_symlink() else "does not exist")
             raise ProblemFound(error(display, field, what)) from None
         if not self.contains(real):
             what = (f"{named!r} points outside the show folder, to {real}" if named
-                    else f"{_it(path)}outside the show folder ({real})")
+                    else f"{_it(path)}outside the show folder" + ("" if _target(path) == str(real) else f" ({real})"))
             raise ProblemFound(error(display, field, f"{what}; {HINT}", rule="FILE-OUTSIDE"))
         return _regular(real, path, display, field)
 
@@ -92,12 +93,17 @@ class Scope:
         return self.check(path, display, field)
 
 
+def _target(path: Path) -> str | None:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return None
+
+
 def _it(path: Path) -> str:
     """'it is a symbolic link to X, ' for a link, else '': where PATH leads."""
-    try:
-        return f"it is a symbolic link to {os.readlink(path)}, "
-    except OSError:
-        return ""
+    target = _target(path)
+    return "" if target is None else f"it is a symbolic link to {target}, "
 
 
 def _not_regular(path: Path, mode: int, display: str, field: str | None) -> ProblemFound:

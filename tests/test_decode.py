@@ -118,3 +118,16 @@ def test_any_bytes_give_text_or_a_problem(raw):
     else:
         assert text.strip() and "\x00" not in text
         assert all(p.path == "x.txt" for p in problems)
+
+
+@pytest.mark.parametrize(("text", "codec", "label"), [
+    ("Café Headline\n\nStandfirst crème.\n\nText.\n", "cp1252", "Windows-1252"),
+    ("Grüße aus Köln, schöne Straße.\n", "cp1252", "Windows-1252"),
+    ("Zażółć gęślą jaźń, powiedział.\n", "cp1250", "Windows-1250"),
+    ("Привет, как дела? Всё хорошо.\n", "cp1251", "Windows-1251"),
+])
+def test_a_legacy_code_page_is_read_right_and_named(text, codec, label):
+    """A tie between code pages goes to Windows-1252: 'crème' is not 'crčme'."""
+    decoded, [problem] = decode(text.encode(codec), "x.txt")
+    assert decoded == text
+    assert f"read it as {label}" in problem.message and problem.rule == "TEXT-ENCODING"

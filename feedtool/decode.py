@@ -80,10 +80,10 @@ def _decode(raw: bytes, display: str) -> tuple[str, list[Problem]]:
             except UnicodeDecodeError as exc:
                 raise ProblemFound(error(display, None, f"starts with a {name} byte-order mark but is not valid "
                                          f"{name} (byte {exc.start + len(bom)})", rule="TEXT-ENCODING")) from None
-    codec = _wide_unicode(raw[:_SAMPLE])
-    if codec is not None:
+    wide = _wide_unicode(raw[:_SAMPLE])
+    if wide is not None:
         try:
-            return raw.decode(codec), []
+            return raw.decode(wide), []
         except UnicodeDecodeError:
             pass  # not that after all: decided below
     for offset, signature, name in SIGNATURES:

@@ -45,8 +45,8 @@ def alternate_files(groups: Sequence[Group], scope: safe_files.Scope) -> set[Pat
             continue
         try:
             # Read only a regular file inside the show (the real load says why not).
-            raw = safe_files.read_bytes(scope.quick_check(group.meta, group.meta.name), group.meta.name)
-            raw = raw.decode("utf-8")
+            checked = scope.quick_check(group.meta, group.meta.name)
+            raw = safe_files.read_bytes(checked, group.meta.name).decode("utf-8")
             # Most tomls name no alternate: skip the parse (shows run to thousands of episodes).
             if "alternate_enclosure" not in raw:
                 continue

@@ -76,8 +76,9 @@ class Scope:
                                                               if path.is_symlink() else "does not exist")
             raise ProblemFound(error(display, field, what)) from None
         if not self.contains(real):
+            seen = "" if _target(path) == str(real) else f" ({real})"  # where a relative or chained link leads
             what = (f"{named!r} points outside the show folder, to {real}" if named
-                    else f"{_it(path)}outside the show folder" + ("" if _target(path) == str(real) else f" ({real})"))
+                    else f"{_it(path)}outside the show folder{seen}")
             raise ProblemFound(error(display, field, f"{what}; {HINT}", rule="FILE-OUTSIDE"))
         return _regular(real, path, display, field)
 
@@ -129,7 +130,8 @@ def open_file(path: Path, display: str, field: str | None = None, scope: Scope |
     if any(real.is_relative_to(s) for s in SYSTEM_FOLDERS):
         raise ProblemFound(error(display, field, f"{_it(path)}a system file ({real}); {HINT}",
                                  rule="FILE-OUTSIDE"))
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_BINARY", 0)
 
     def opener(name: str, _flags: int) -> int:
         fd = os.open(name, flags)

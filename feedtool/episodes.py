@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,14 +248,29 @@ def guarded(show: Show, group: Group) -> tuple[Group, list[Problem]]:
     return (kept, problems) if problems else (group, problems)
 
 
+def _refused_audio(base: Path) -> bool:
+    """Whether BASE.mp3 (or another audio suffix) is there but no regular
+    file: a link or a special file, which discovery refused with an error."""
+    for suffix in SUPPORTED:
+        try:
+            if not stat.S_ISREG(os.lstat(f"{base}{suffix}").st_mode):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
     root = show.root
     group, problems = guarded(show, group)
     if problems:
         return None, problems
     if not group.audio:
-        for orphan in group.text + ([group.meta] if group.meta else []) + group.captions + (
-                [group.chapters] if group.chapters else []):
+        files = group.text + ([group.meta] if group.meta else []) + group.captions + (
+            [group.chapters] if group.chapters else [])
+        if _refused_audio(root / EPISODES_DIR / group.stem):
+            return None, problems  # its audio was refused (safe_files), and that error says why
+        for orphan in files:
             problems.append(error(
                 rel(root, orphan), None,
                 f"has no audio file beside it (expected {group.stem}.mp3, .m4a, .ogg, .opus or .flac)",

@@ -221,3 +221,39 @@ def test_the_show_loader_gives_a_show_or_problems_for_any_bytes(tmp_path, raw):
     show, problems = config.load_show(tmp_path)
     assert show is not None or problems
     assert all(p.path == "podcast.toml" for p in problems)
+
+
+def test_serve_reads_through_the_same_door(make_show, tmp_path):
+    """The preview is built as `build` builds: a link out of the show is an
+    error unless `serve --allow-outside` names its folder."""
+    from feedtool import serve
+
+    root = make_show()
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (root / "episodes" / "second.m4a").rename(archive / "second.m4a")
+    (root / "episodes" / "second.m4a").symlink_to(archive / "second.m4a")
+    out = tmp_path / "preview"
+    ok, problems, _ = serve.Preview(root, "http://127.0.0.1:8123/", out).rebuild()
+    assert not ok and [str(p) for p in problems if p.is_error] == [
+        f"episodes/second.m4a: it is a symbolic link to {archive / 'second.m4a'}, outside the show folder; {safe_files.HINT}"]
+    assert not out.exists()
+    ok, problems, count = serve.Preview(root, "http://127.0.0.1:8123/", out, allowed=(archive.resolve(),)).rebuild()
+    assert ok and count == 2
+    assert (out / "media" / "second.m4a").read_bytes() == (archive / "second.m4a").read_bytes()
+
+
+def test_the_incremental_build_checks_a_file_that_became_a_link(make_show, cli):
+    """A file replaced by a link keeps its name, so the incremental build
+    (patch.py, which knows the files from a list) is the one to read it:
+    it checks it as discovery does."""
+    root = make_show()
+    assert cli("build", root).exit_code == 0
+    assert cli("build", root).exit_code == 0  # recorded: the next build may be incremental
+    before = snapshot(root / "public")
+    (root / "episodes" / "second.toml").unlink()
+    (root / "episodes" / "second.toml").symlink_to("/etc/passwd")
+    result = cli("build", root, "--verbose")
+    assert result.exit_code == 1, result.output
+    assert "episodes/second.toml: it is a symbolic link to /etc/passwd, outside the show folder" in result.output
+    assert snapshot(root / "public") == before

@@ -114,7 +114,13 @@ def positive_int(value: Any) -> int:
         raise ValueError(f"expected a whole number, got {describe(value)}")
     if value < 1:
         raise ValueError(f"expected a number of 1 or more, got {value}")
+    if value > MAX_INT:
+        raise ValueError(f"expected a number up to {MAX_INT:,} (TOML's largest integer), got {value}")
     return value
+
+
+# TOML integers are 64-bit (tomllib reads larger ones; no other reader does).
+MAX_INT = 2**63 - 1
 
 
 def one_of(*choices: str) -> Converter:

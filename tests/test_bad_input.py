@@ -345,3 +345,8 @@ def test_the_issues_truncated_mp3_does_not_publish_92_seconds(built, cli, tmp_pa
     assert "warning: episodes/cut.mp3: duration: its header claims 1:32.0 but the file holds only" in result.output
     published = seconds_of(itunes_durations(built)["cut.mp3"])
     assert abs(published - 92 * 200_000 / long.stat().st_size) <= 2  # what 200 KB holds, not 92 s
+
+
+def test_a_number_beyond_tomls_integers_is_refused(built, cli):
+    (built / "episodes" / "second.toml").write_text('date = 2014-01-08\nepisode = 99999999999999999999999\n')
+    assert_stopped(cli, built, "episodes/second.toml:2: episode: expected a number up to 9,223,372,036,854,775,807")

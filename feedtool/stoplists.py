@@ -1,0 +1,90 @@
+"""Common words of about a hundred languages, and which of them a text is in.
+
+How many of a paragraph's words are common words ("the", "und", "что") is
+the best single sign of running prose that a plain copy of a web page still
+carries: menus, buttons, bylines and teasers are mostly names and nouns.
+jusText measured this on thousands of pages and publishes its stoplists for
+100 languages (Pomikálek, "Removing Boilerplate and Duplicate Content from
+Web Corpora", 2011); feedtool reads them from the installed `justext`
+package, which trafilatura brings along.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+from collections import Counter
+from pathlib import Path
+
+# Unicode word characters, as `\w+` counts them: the unit of every measure
+# here.  Scripts written without spaces (Chinese, Japanese, Thai) give few,
+# long "words", which `Words.size` makes up for.
+WORD = re.compile(r"\w+")
+# Text in scripts written without spaces between words.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+
+# A language is chosen only when enough of the text's words are in its list;
+# a text in a language with no stoplist (Japanese, say) then has none.
+_MIN_SHARE = 0.12
+# Enough words to tell the language; more only costs time.
+_SAMPLE_WORDS = 3000
+
+
+def _stoplist_dir() -> Path | None:
+    # find_spec does not import jusText (whose import pulls in lxml's HTML
+    # cleaner): only its data files are needed.
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+    return folder if folder.is_dir() else None
+
+
+@functools.cache
+def stoplists() -> dict[str, frozenset[str]]:
+    """Every stoplist jusText ships, by language name ("English", "German")."""
+    folder = _stoplist_dir()
+    if folder is None:
+        return {}
+    lists: dict[str, frozenset[str]] = {}
+    for path in sorted(folder.glob("*.txt")):
+        words = path.read_text(encoding="utf-8").split()
+        lists[path.stem] = frozenset(w.casefold() for w in words)
+    return lists
+
+
+@functools.cache
+def _index() -> dict[str, tuple[str, ...]]:
+    """Each common word and the languages whose list has it."""
+    index: dict[str, list[str]] = {}
+    for language, words in stoplists().items():
+        for word in words:
+            index.setdefault(word, []).append(language)
+    return {word: tuple(langs) for word, langs in index.items()}
+
+
+def detect(words: list[str]) -> str | None:
+    """The language whose common words make up most of WORDS, or None."""
+    sample = words[:_SAMPLE_WORDS]
+    if not sample:
+        return None
+    index = _index()
+    hits: Counter[str] = Counter()
+    for word in sample:
+        for language in index.get(word, ()):
+            hits[language] += 1
+    if not hits:
+        return None
+    # Ties go to the first name, so the choice never depends on set order.
+    language, count = min(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+    return language if count / len(sample) >= _MIN_SHARE else None
+
+
+def words_of(text: str) -> list[str]:
+    return WORD.findall(text.casefold())
+
+
+def unspaced_chars(text: str) -> int:
+    """How many characters of TEXT belong to scripts written without spaces."""
+    return len(_UNSPACED.findall(text))

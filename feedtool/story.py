@@ -1,0 +1,268 @@
+"""Where the story is in a copied web page, and what its headline is.
+
+A page copied with "select all" is the story with the site around it: menus,
+section labels, the byline and date, share buttons, captions, teasers for
+other stories, comments, the footer.  This reader tells them apart from
+evidence in the text itself, the way jusText does for HTML (Pomikálek 2011;
+`justext/core.py`: classify each paragraph, then revise the uncertain ones by
+their neighbours):
+
+1. Each paragraph (a line, or a hard-wrapped run of lines) is *good* (long,
+   with the share of common words that running prose has), *near-good*,
+   *short* or *bad* (long but listing names and nouns: a menu run together).
+   The phrase patterns of `chrome.py` mark a line as chrome, one vote among
+   the others.
+2. Short and near-good paragraphs take the class of the good or bad ones
+   around them: a sub-head between two paragraphs of the story is story, a
+   "Weather" between two menu items is not.
+3. The story is the stretch of the page with the most story in it: every
+   paragraph adds its weight (words of prose count for it, chrome against
+   it) and the stretch with the largest sum wins (the maximum-sum run of
+   Finn, Kushmerick and Smyth's "Fact or fiction", 2001).  No single line
+   can end the story: a "Comments" link or a © line weighs like a few lines
+   of chrome, and story-like text after it carries the story on.
+4. The headline is the title-like line above the story that shares the most
+   words with it and is nearest to it: never a line that repeats across the
+   page (a site name, a menu item) or that the patterns call chrome.
+
+Every paragraph keeps the verdict and the reason for it, which `feedtool
+inspect` shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from feedtool import stoplists
+from feedtool.chrome import Role, classify
+
+Kind = Literal["good", "near", "short", "bad"]
+
+# jusText's defaults (justext/core.py), in characters and shares of words.
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+STOPWORDS_LOW = 0.30
+STOPWORDS_HIGH = 0.32
+# Scripts without spaces pack a word into one or two characters.
+_UNSPACED_CHAR_WEIGHT = 3
+
+# The weights of the maximum-sum run, in words of prose.
+_BAD_COST = 4.0  # a line of chrome costs as much as four words of story
+_BAD_WORD_COST = 0.5  # plus half of its own words
+_SHORT_COST = 2.0
+_END_COST = 40.0  # "Comments", "Related stories", the © line: a barrier, not a wall
+_NEAR_SHARE = 0.5  # a near-good paragraph counts half
+
+# How far above the story a headline may be, in paragraphs.
+_HEADLINE_REACH = 40
+_TITLE_MAX_CHARS = 300
+_TITLE_MAX_WORDS = 40
+# At least this share of a headline's words recur in the story.
+_HEADLINE_SHARED = 0.25
+
+_SENTENCE_END = ".!?…。！？\"”’»)]"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the copy and what the reader made of it."""
+
+    text: str
+    single: bool  # one source line (only those can be headlines or sub-heads)
+    words: int  # its length in words (unspaced scripts: characters / 3)
+    stop: float | None  # share of common words, None without a stoplist
+    pattern: Role  # what the phrase patterns say ("body" when none matched)
+    kind: Kind = "short"  # jusText's class, on its own evidence
+    role: str = "chrome"  # story | headline | chrome | standfirst | credit
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    paragraphs: tuple[Paragraph, ...]
+    language: str | None
+    start: int  # the story's first paragraph, or -1 when there is none
+    end: int  # one past its last
+    headline: int  # the headline's index, or -1
+
+
+def _size(text: str, words: list[str]) -> int:
+    unspaced = stoplists.unspaced_chars(text)
+    if unspaced:
+        return len(words) - sum(1 for w in words if stoplists.unspaced_chars(w)) + unspaced // _UNSPACED_CHAR_WEIGHT
+    return len(words)
+
+
+def _kind(p: Paragraph, has_stoplist: bool) -> tuple[Kind, str]:
+    """jusText's classes: good and near-good prose, short, bad."""
+    if p.pattern != "body":
+        return "bad", f"chrome phrase ({p.pattern})"
+    length = len(p.text) if not stoplists.unspaced_chars(p.text) else p.words * 6
+    if length < LENGTH_LOW:
+        return "short", f"short ({length} characters)"
+    if p.stop is None:
+        if not has_stoplist and p.text[-1:] in _SENTENCE_END:
+            return ("good" if length > LENGTH_HIGH else "near"), "sentences (no stoplist for this language)"
+        return "bad", "no sentence, no common words"
+    if p.stop >= STOPWORDS_HIGH and length > LENGTH_HIGH:
+        return "good", f"prose ({p.stop:.0%} common words)"
+    if p.stop >= STOPWORDS_LOW:
+        return "near", f"near prose ({p.stop:.0%} common words)"
+    return "bad", f"names and nouns ({p.stop:.0%} common words)"
+
+
+def _weights(paras: Sequence[Paragraph]) -> list[float]:
+    """What each paragraph adds to the story around it, in words of prose.
+
+    Its neighbours are heard, as in jusText's revision: a short line between
+    two paragraphs of prose is a sub-head or a short sentence of the story,
+    and a middling paragraph between short lines is a teaser's blurb between
+    its title and its date, not the story.
+    """
+    out: list[float] = []
+    for i, p in enumerate(paras):
+        before = paras[i - 1].kind if i > 0 else "bad"
+        after = paras[i + 1].kind if i + 1 < len(paras) else "bad"
+        prose_near = before in ("good", "near") or after in ("good", "near")
+        if p.pattern in ("end", "credit"):
+            out.append(-_END_COST)
+        elif p.kind == "good":
+            out.append(float(p.words))
+        elif p.kind == "near":
+            out.append(p.words * _NEAR_SHARE if prose_near else -_SHORT_COST)
+        elif p.kind == "short":
+            out.append(1.0 if before == after == "good" else -_SHORT_COST)
+        else:
+            out.append(-(_BAD_COST + _BAD_WORD_COST * p.words))
+    return out
+
+
+def _best_run(weights: Sequence[float]) -> tuple[int, int]:
+    """The run [start, end) with the largest sum (Kadane); (-1, -1) if none is positive."""
+    best, best_start, best_end = 0.0, -1, -1
+    total, start = 0.0, 0
+    for i, w in enumerate(weights):
+        if total <= 0:
+            total, start = 0.0, i
+        total += w
+        if total > best:
+            best, best_start, best_end = total, start, i + 1
+    return best_start, best_end
+
+
+_STRIP_QUOTES = str.maketrans("", "", "\"'“”‘’«»")
+
+
+def _key(text: str) -> str:
+    return " ".join(stoplists.words_of(text.translate(_STRIP_QUOTES)))
+
+
+def _title_shaped(p: Paragraph) -> bool:
+    text = p.text
+    if not p.single or p.pattern != "body" or len(text) > _TITLE_MAX_CHARS:
+        return False
+    if text[:1] in "([" and text[-1:] in ")]":
+        return False
+    if text.rstrip()[-1:] in ":,;" or not any(c.isalpha() for c in text):
+        return False
+    return 2 <= p.words <= _TITLE_MAX_WORDS or (p.words >= 1 and stoplists.unspaced_chars(text) >= 4)
+
+
+def _content_words(text: str, common: frozenset[str]) -> set[str]:
+    words = stoplists.words_of(text)
+    out = {w for w in words if w not in common and not w.isdigit()}
+    if stoplists.unspaced_chars(text):
+        # Character pairs stand in for words in unspaced scripts.
+        joined = "".join(w for w in words if stoplists.unspaced_chars(w))
+        out |= {joined[i : i + 2] for i in range(len(joined) - 1)}
+    return out
+
+
+def _headline_score(p: Paragraph, shared: float, distance: int) -> float:
+    score = shared - distance / 40
+    words = p.words
+    # A headline is a phrase, not a paragraph: the standfirst under it and
+    # the story's own sentences share as many words with the story.
+    if 4 <= words <= 20:
+        score += 0.2
+    elif words > 25:
+        score -= 0.4
+    sentences = len(_SENTENCE_BREAK.findall(p.text))
+    if p.text.rstrip()[-1:] in ".。" or sentences:
+        score -= 0.3 + 0.2 * sentences
+    return score
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?。]\s+(?=\w)")
+
+
+def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> int:
+    if start < 0:
+        return -1
+    story_words: set[str] = set()
+    for p in paras[start:end]:
+        if p.kind in ("good", "near"):
+            story_words |= _content_words(p.text, common)
+    counts = Counter(_key(p.text) for p in paras)
+    best, best_score = -1, -1.0
+    low = max(0, start - _HEADLINE_REACH)
+    for i in range(start - 1, low - 1, -1):
+        p = paras[i]
+        if not _title_shaped(p):
+            continue
+        # A line the page repeats three times or more is a menu item or the
+        # site's name; the headline itself may appear twice.
+        if counts[_key(p.text)] > 2:
+            continue
+        words = _content_words(p.text, common)
+        if not words:
+            continue
+        shared = len(words & story_words) / len(words)
+        score = _headline_score(p, shared, start - 1 - i)
+        if shared >= _HEADLINE_SHARED and score > best_score:
+            best, best_score = i, score
+    # The story may begin with its own headline (a text someone wrote or
+    # trimmed by hand): a first line shaped like a title, with prose below.
+    if best < 0 and _title_shaped(paras[start]) and paras[start].text[-1:] not in ".!?。" and end - start > 1:
+        return start
+    return best
+
+
+def read(lines: Sequence[tuple[str, bool]], extra: Sequence[re.Pattern[str]] = ()) -> Reading:
+    """Read the paragraphs of a copied page: (text, single line?) pairs."""
+    all_words = [stoplists.words_of(text) for text, _ in lines]
+    language = stoplists.detect([w for ws in all_words for w in ws])
+    common = stoplists.stoplists().get(language, frozenset()) if language else frozenset()
+    paras: list[Paragraph] = []
+    for (text, single), words in zip(lines, all_words):
+        stop = sum(1 for w in words if w in common) / len(words) if common and words else None
+        p = Paragraph(text, single, _size(text, words), stop, classify(text, extra))
+        kind, reason = _kind(p, bool(common))
+        paras.append(replace(p, kind=kind, reason=reason))
+    start, end = _best_run(_weights(paras))
+    headline = _headline(paras, start, end, common)
+    if headline == start >= 0:
+        start += 1
+    out: list[Paragraph] = []
+    for i, p in enumerate(paras):
+        if i == headline:
+            role, reason = "headline", "title-like, shares words with the story, nearest above it"
+        elif p.pattern == "credit":
+            role, reason = "credit", "copyright line"
+        elif start <= i < end:
+            if p.pattern != "body":
+                role, reason = "chrome", f"inside the story, but a chrome phrase ({p.pattern})"
+            elif p.kind == "bad":
+                role, reason = "chrome", f"inside the story, but {p.reason}"
+            else:
+                role, reason = "story", p.reason
+        elif headline < i < start and p.kind in ("good", "near") and p.pattern == "body":
+            role, reason = "standfirst", "prose between the headline and the story"
+        else:
+            role, reason = "chrome", ("above" if i < start else "below") + f" the story: {p.reason}"
+        out.append(replace(p, role=role, reason=reason))
+    return Reading(tuple(out), language, start, end, headline)

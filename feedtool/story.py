@@ -182,22 +182,50 @@ def _content_words(text: str, common: frozenset[str]) -> set[str]:
     return out
 
 
-def _headline_score(p: Paragraph, shared: float, distance: int) -> float:
-    score = shared - distance / 40
+# A dateline or byline: a year, a time of day or a numeric date in a short
+# line, or "By …" in the languages whose pages say it that way.
+_DATELINE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+_BYLINE = re.compile(r"(?:by|von|par|por|di|da|door|af|av|przez|de)\s+\w", re.IGNORECASE)
+_DATELINE_MAX_WORDS = 25
+# How far below a headline its byline or date may be, in paragraphs.
+_ANCHOR_REACH = 5
+_SENTENCE_BREAK = re.compile(r"[.!?。]\s+(?=\w)")
+
+
+def _is_dateline(p: Paragraph) -> bool:
+    return p.words <= _DATELINE_MAX_WORDS and bool(_DATELINE.search(p.text) or _BYLINE.match(p.text))
+
+
+def _capitalised_share(text: str) -> float:
+    words = [w for w in text.split() if w[:1].isalpha()]
+    cased = [w for w in words if w[:1].isupper() or w[:1].islower()]
+    return sum(w[:1].isupper() for w in cased) / len(cased) if cased else 0.0
+
+
+def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: int) -> float:
+    """How much paragraph I looks like the headline of the story at START."""
+    p = paras[i]
+    score = shared - (start - 1 - i) / 40
     words = p.words
-    # A headline is a phrase, not a paragraph: the standfirst under it and
-    # the story's own sentences share as many words with the story.
-    if 4 <= words <= 20:
+    # A headline is a phrase, not a label and not a paragraph: section names
+    # and authors' names are short, the standfirst under it and the story's
+    # own sentences share as many words with the story.
+    if words <= 3 and not stoplists.unspaced_chars(p.text):
+        score -= 0.5
+    elif words <= 20:
         score += 0.2
     elif words > 25:
         score -= 0.4
     sentences = len(_SENTENCE_BREAK.findall(p.text))
     if p.text.rstrip()[-1:] in ".。" or sentences:
         score -= 0.3 + 0.2 * sentences
+    if _capitalised_share(p.text) >= 0.6:
+        score += 0.15  # Title Case, as many sites set headlines
+    # Under the headline come the standfirst, the byline and the date.
+    below = paras[i + 1 : min(start, i + 1 + _ANCHOR_REACH)]
+    if any(_is_dateline(q) for q in below):
+        score += 0.35
     return score
-
-
-_SENTENCE_BREAK = re.compile(r"[.!?。]\s+(?=\w)")
 
 
 def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> int:
@@ -222,7 +250,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         if not words:
             continue
         shared = len(words & story_words) / len(words)
-        score = _headline_score(p, shared, start - 1 - i)
+        score = _headline_score(paras, i, shared, start)
         if shared >= _HEADLINE_SHARED and score > best_score:
             best, best_score = i, score
     # The story may begin with its own headline (a text someone wrote or

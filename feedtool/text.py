@@ -119,18 +119,26 @@ class _Unit:
 _WRAP_MAX = 100
 _WRAP_MIN = 40
 _WRAP_SHORT = 0.6
+# Most lines of wrapped prose (all but a paragraph's last) fill the width.
+_WRAP_FULL = 0.75
+_WRAP_FULL_SHARE = 0.6
 _SENTENCE_END = ".!?…\"”’)]"
 
 
 def _is_wrapped(block: list[str]) -> bool:
     """Whether a block is one or more hard-wrapped paragraphs.
 
-    A list of teaser titles has the same shape, so the block must also read
-    as prose: it ends a sentence, or a line runs on into a lower-case word.
+    Most of its lines fill the width (a menu, a byline and a teaser list
+    come in every length), and it reads as prose: it ends a sentence, or a
+    line runs on into a lower-case word.
     """
     if len(block) < 2 or any(len(line) > _WRAP_MAX for line in block):
         return False
-    if max(len(line) for line in block) < _WRAP_MIN:
+    width = max(len(line) for line in block)
+    if width < _WRAP_MIN:
+        return False
+    full = sum(len(line) >= _WRAP_FULL * width for line in block)
+    if full < _WRAP_FULL_SHARE * (len(block) - 1):
         return False
     runs_on = any(
         line[-1] not in _SENTENCE_END and nxt[:1].islower() for line, nxt in zip(block, block[1:])

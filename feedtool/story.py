@@ -61,8 +61,14 @@ _NEAR_SHARE = 0.5  # a near-good paragraph counts half
 _HEADLINE_REACH = 40
 _TITLE_MAX_CHARS = 300
 _TITLE_MAX_WORDS = 40
-# At least this share of a headline's words recur in the story.
-_HEADLINE_SHARED = 0.25
+# The headline may be this many paragraphs inside the run of most story.
+_HEADLINE_INSIDE = 3
+# A line above the best headline candidate that shares this much with the
+# story and scores within the margin is the headline, the best its standfirst.
+_HEADLINE_SHARED = 0.5
+_UPPER_MARGIN = 0.4
+# Below this, no line is taken for the headline.
+_HEADLINE_MIN_SCORE = 0.3
 
 _SENTENCE_END = ".!?…。！？\"”’»)]"
 
@@ -169,6 +175,8 @@ def _title_shaped(p: Paragraph) -> bool:
         return False
     if text.rstrip()[-1:] in ":,;" or not any(c.isalpha() for c in text):
         return False
+    if _BYLINE.match(text) or _NOT_TITLE.search(text):
+        return False
     return 2 <= p.words <= _TITLE_MAX_WORDS or (p.words >= 1 and stoplists.unspaced_chars(text) >= 4)
 
 
@@ -189,11 +197,17 @@ _BYLINE = re.compile(r"(?:by|von|par|por|di|da|door|af|av|przez|de)\s+\w", re.IG
 _DATELINE_MAX_WORDS = 25
 # How far below a headline its byline or date may be, in paragraphs.
 _ANCHOR_REACH = 5
+_ANCHOR_BONUS = {1: 0.6, 2: 0.45}
+_NAME_WORDS = 8
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s+(?=\w)")
 
 
 def _is_dateline(p: Paragraph) -> bool:
     return p.words <= _DATELINE_MAX_WORDS and bool(_DATELINE.search(p.text) or _BYLINE.match(p.text))
+
+
+# A byline or a timestamp is never the headline (a year alone may be in one).
+_NOT_TITLE = re.compile(r"\b\d{1,2}:\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 
 
 def _capitalised_share(text: str) -> float:
@@ -202,33 +216,59 @@ def _capitalised_share(text: str) -> float:
     return sum(w[:1].isupper() for w in cased) / len(cased) if cased else 0.0
 
 
+def _listed(paras: Sequence[Paragraph], i: int) -> bool:
+    """Whether paragraph I is one item of a list of title-like lines (a
+    teaser list), not a headline standing on its own."""
+    def item(j: int) -> bool:
+        return 0 <= j < len(paras) and paras[j].kind == "short" and paras[j].words >= 4 and paras[j].pattern == "body"
+
+    return item(i - 1) and item(i + 1)
+
+
+# Breadcrumbs, menus and addresses: "Home › Podcast", "News | Sport", a URL.
+_NAVIGATION = re.compile(r"\s[/|>»›]\s|^[»›>]|https?://|www\.|\w\.(?:com|org|net)\b")
+
+
 def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: int) -> float:
     """How much paragraph I looks like the headline of the story at START."""
     p = paras[i]
-    score = shared - (start - 1 - i) / 40
     words = p.words
+    score = shared
     # A headline is a phrase, not a label and not a paragraph: section names
     # and authors' names are short, the standfirst under it and the story's
     # own sentences share as many words with the story.
     if words <= 3 and not stoplists.unspaced_chars(p.text):
-        score -= 0.5
+        score -= 0.8
     elif words <= 20:
         score += 0.2
     elif words > 25:
         score -= 0.4
     sentences = len(_SENTENCE_BREAK.findall(p.text))
-    if p.text.rstrip()[-1:] in ".。" or sentences:
-        score -= 0.3 + 0.2 * sentences
-    if _capitalised_share(p.text) >= 0.6:
+    if p.text.rstrip()[-1:] in ".。":
+        score -= 0.25
+    score -= 0.15 * sentences
+    capitalised = _capitalised_share(p.text)
+    if capitalised >= 0.6:
         score += 0.15  # Title Case, as many sites set headlines
-    # Under the headline come the standfirst, the byline and the date.
-    below = paras[i + 1 : min(start, i + 1 + _ANCHOR_REACH)]
-    if any(_is_dateline(q) for q in below):
-        score += 0.35
+    if capitalised == 1 and words <= _NAME_WORDS and (p.stop or 0) <= 0.15:
+        score -= 0.3  # only names: an author, a place, a publication
+    if _NAVIGATION.search(p.text):
+        score -= 0.5
+    if _listed(paras, i):
+        score -= 0.3
+    # Under the headline come the standfirst, the byline and the date, most
+    # often on the very next line; without them, the nearer the story the
+    # likelier.
+    anchor = next((j - i for j in range(i + 1, min(start, i + 1 + _ANCHOR_REACH)) if _is_dateline(paras[j])), None)
+    if anchor is not None:
+        score += _ANCHOR_BONUS.get(anchor, 0.25)
+    else:
+        score -= (start - 1 - i) / 40
     return score
 
 
 def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> int:
+    """The index of the headline of the story that runs from START to END."""
     if start < 0:
         return -1
     story_words: set[str] = set()
@@ -236,28 +276,35 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         if p.kind in ("good", "near"):
             story_words |= _content_words(p.text, common)
     counts = Counter(_key(p.text) for p in paras)
-    best, best_score = -1, -1.0
-    low = max(0, start - _HEADLINE_REACH)
-    for i in range(start - 1, low - 1, -1):
+    shares: dict[int, float] = {}
+    scores: dict[int, float] = {}
+    # The run of most story can begin a little above the story itself, with
+    # the headline and its standfirst.
+    first_prose = next((j for j in range(start, end) if paras[j].kind == "good"), start)
+    for i in range(max(0, start - _HEADLINE_REACH), min(first_prose, start + _HEADLINE_INSIDE) + 1):
         p = paras[i]
-        if not _title_shaped(p):
-            continue
         # A line the page repeats three times or more is a menu item or the
         # site's name; the headline itself may appear twice.
-        if counts[_key(p.text)] > 2:
+        if not _title_shaped(p) or counts[_key(p.text)] > 2:
             continue
         words = _content_words(p.text, common)
-        if not words:
-            continue
-        shared = len(words & story_words) / len(words)
-        score = _headline_score(paras, i, shared, start)
-        if shared >= _HEADLINE_SHARED and score > best_score:
-            best, best_score = i, score
-    # The story may begin with its own headline (a text someone wrote or
-    # trimmed by hand): a first line shaped like a title, with prose below.
-    if best < 0 and _title_shaped(paras[start]) and paras[start].text[-1:] not in ".!?。" and end - start > 1:
-        return start
-    return best
+        if words:
+            shares[i] = len(words & story_words) / len(words)
+            scores[i] = _headline_score(paras, i, shares[i], max(start, i + 1))
+    if not scores:
+        return -1
+    best = max(scores, key=lambda i: (scores[i], -i))
+    # A headline comes first and its standfirst under it, sharing as many
+    # words with the story: of two such lines, the upper one.
+    upper = best - 1
+    if (
+        upper in shares
+        and shares[upper] >= _HEADLINE_SHARED
+        and scores[upper] > scores[best] - _UPPER_MARGIN
+        and _key(paras[best].text) not in _key(paras[upper].text)  # a breadcrumb trail ending in it
+    ):
+        best = upper
+    return best if scores[best] > _HEADLINE_MIN_SCORE else -1
 
 
 def read(lines: Sequence[tuple[str, bool]], extra: Sequence[re.Pattern[str]] = ()) -> Reading:
@@ -273,8 +320,8 @@ def read(lines: Sequence[tuple[str, bool]], extra: Sequence[re.Pattern[str]] = (
         paras.append(replace(p, kind=kind, reason=reason))
     start, end = _best_run(_weights(paras))
     headline = _headline(paras, start, end, common)
-    if headline == start >= 0:
-        start += 1
+    if headline >= start >= 0:
+        start = headline + 1  # what came before the headline is the page's
     out: list[Paragraph] = []
     for i, p in enumerate(paras):
         if i == headline:

@@ -29,6 +29,7 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u
 _MIN_SHARE = 0.12
 # Enough words to tell the language; more only costs time.
 _SAMPLE_WORDS = 3000
+_FREQUENT = 150
 
 
 def _stoplist_dir() -> Path | None:
@@ -54,31 +55,21 @@ def stoplists() -> dict[str, frozenset[str]]:
     return lists
 
 
-@functools.cache
-def _index() -> dict[str, tuple[str, ...]]:
-    """Each common word and the languages whose list has it."""
-    index: dict[str, list[str]] = {}
-    for language, words in stoplists().items():
-        for word in words:
-            index.setdefault(word, []).append(language)
-    return {word: tuple(langs) for word, langs in index.items()}
-
-
 def detect(words: list[str]) -> str | None:
     """The language whose common words make up most of WORDS, or None."""
-    sample = words[:_SAMPLE_WORDS]
-    if not sample:
+    sample = Counter(words[:_SAMPLE_WORDS])
+    total = sum(sample.values())
+    if not total:
         return None
-    index = _index()
-    hits: Counter[str] = Counter()
-    for word in sample:
-        for language in index.get(word, ()):
-            hits[language] += 1
-    if not hits:
-        return None
-    # Ties go to the first name, so the choice never depends on set order.
-    language, count = min(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-    return language if count / len(sample) >= _MIN_SHARE else None
+    # Common words are a text's most frequent ones: the rest cannot decide.
+    frequent = {w for w, _ in sample.most_common(_FREQUENT)}
+    best, best_count = None, 0
+    # Sorted, so that a tie goes to the same language every time.
+    for language, common in sorted(stoplists().items()):
+        count = sum(sample[w] for w in common.intersection(frequent))
+        if count > best_count:
+            best, best_count = language, count
+    return best if best_count / total >= _MIN_SHARE else None
 
 
 def words_of(text: str) -> list[str]:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from feedtool import stoplists
@@ -73,7 +73,7 @@ _HEADLINE_MIN_SCORE = 0.3
 _SENTENCE_END = ".!?…。！？\"”’»)]"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Paragraph:
     """A paragraph of the copy and what the reader made of it."""
 
@@ -316,28 +316,26 @@ def read(lines: Sequence[tuple[str, bool]], extra: Sequence[re.Pattern[str]] = (
     for (text, single), words in zip(lines, all_words):
         stop = sum(1 for w in words if w in common) / len(words) if common and words else None
         p = Paragraph(text, single, _size(text, words), stop, classify(text, extra))
-        kind, reason = _kind(p, bool(common))
-        paras.append(replace(p, kind=kind, reason=reason))
+        p.kind, p.reason = _kind(p, bool(common))
+        paras.append(p)
     start, end = _best_run(_weights(paras))
     headline = _headline(paras, start, end, common)
     if headline >= start >= 0:
         start = headline + 1  # what came before the headline is the page's
-    out: list[Paragraph] = []
     for i, p in enumerate(paras):
         if i == headline:
-            role, reason = "headline", "title-like, shares words with the story, nearest above it"
+            p.role, p.reason = "headline", "title-like, shares words with the story, nearest above it"
         elif p.pattern == "credit":
-            role, reason = "credit", "copyright line"
+            p.role, p.reason = "credit", "copyright line"
         elif start <= i < end:
             if p.pattern != "body":
-                role, reason = "chrome", f"inside the story, but a chrome phrase ({p.pattern})"
+                p.role, p.reason = "chrome", f"inside the story, but a chrome phrase ({p.pattern})"
             elif p.kind == "bad":
-                role, reason = "chrome", f"inside the story, but {p.reason}"
+                p.role, p.reason = "chrome", f"inside the story, but {p.reason}"
             else:
-                role, reason = "story", p.reason
+                p.role = "story"
         elif headline < i < start and p.kind in ("good", "near") and p.pattern == "body":
-            role, reason = "standfirst", "prose between the headline and the story"
+            p.role, p.reason = "standfirst", "prose between the headline and the story"
         else:
-            role, reason = "chrome", ("above" if i < start else "below") + f" the story: {p.reason}"
-        out.append(replace(p, role=role, reason=reason))
-    return Reading(tuple(out), language, start, end, headline)
+            p.role, p.reason = "chrome", ("above" if i < start else "below") + f" the story: {p.reason}"
+    return Reading(tuple(paras), language, start, end, headline)

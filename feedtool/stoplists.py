@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -55,17 +56,44 @@ def stoplists() -> dict[str, frozenset[str]]:
     return lists
 
 
+def _script(word: str) -> str:
+    """The writing system of a word's first letter ("LATIN", "CYRILLIC", "HANGUL")."""
+    for ch in word:
+        if ch.isalpha():
+            return unicodedata.name(ch, "?").split(" ")[0]
+    return "?"
+
+
+@functools.cache
+def _scripts() -> dict[str, str]:
+    """Each stoplist's writing system: the one most of its words are in."""
+    return {
+        language: Counter(_script(w) for w in words).most_common(1)[0][0]
+        for language, words in stoplists().items()
+        if words
+    }
+
+
 def detect(words: list[str]) -> str | None:
-    """The language whose common words make up most of WORDS, or None."""
+    """The language whose common words make up most of WORDS, or None.
+
+    Only the lists in the text's own writing system compete: several lists
+    made from Wikipedia carry English words too, and must not win an English
+    text on them.
+    """
     sample = Counter(words[:_SAMPLE_WORDS])
     total = sum(sample.values())
     if not total:
         return None
+    script = Counter(_script(w) for w in sample.elements()).most_common(1)[0][0]
     # Common words are a text's most frequent ones: the rest cannot decide.
     frequent = {w for w, _ in sample.most_common(_FREQUENT)}
     best, best_count = None, 0
     # Sorted, so that a tie goes to the same language every time.
+    scripts = _scripts()
     for language, common in sorted(stoplists().items()):
+        if scripts.get(language) != script:
+            continue
         count = sum(sample[w] for w in common.intersection(frequent))
         if count > best_count:
             best, best_count = language, count

@@ -59,6 +59,8 @@ _NEAR_SHARE = 0.5  # a near-good paragraph counts half
 
 # How far above the story a headline may be, in paragraphs.
 _HEADLINE_REACH = 40
+# Paragraphs at least this long tell the page's language.
+_PROSE_WORDS = 12
 _TITLE_MAX_CHARS = 300
 _TITLE_MAX_WORDS = 40
 # The headline may be this many paragraphs inside the run of most story.
@@ -310,7 +312,9 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
 def read(lines: Sequence[tuple[str, bool]], extra: Sequence[re.Pattern[str]] = ()) -> Reading:
     """Read the paragraphs of a copied page: (text, single line?) pairs."""
     all_words = [stoplists.words_of(text) for text, _ in lines]
-    language = stoplists.detect([w for ws in all_words for w in ws])
+    # The language is the prose's: menus and lists of names are in any.
+    prose = [w for ws in all_words if len(ws) >= _PROSE_WORDS for w in ws]
+    language = stoplists.detect(prose or [w for ws in all_words for w in ws])
     common = stoplists.stoplists().get(language, frozenset()) if language else frozenset()
     paras: list[Paragraph] = []
     for (text, single), words in zip(lines, all_words):

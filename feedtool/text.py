@@ -385,7 +385,6 @@ def _notes_html(sections: tuple[Section, ...], credit: str | None) -> str:
             level = 2 if _is_highlights(section.heading) else 3
             parts.append(f"<h{level}>{html.escape(section.heading, quote=False)}</h{level}>")
         parts.extend(f"<p>{html.escape(p, quote=False)}</p>" for p in section.paragraphs)
-    parts.append(_credit_html(credit))
     return _sanitize("\n".join(p for p in parts if p))
 
 

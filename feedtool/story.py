@@ -73,6 +73,12 @@ _UPPER_MARGIN = 0.4
 _HEADLINE_MIN_SCORE = 0.3
 
 _SENTENCE_END = ".!?…。！？\"”’»)]"
+_STOPWORDS_NAMES = 0.2
+_SENTENCE_STOP = re.compile(r"[.!?。！？][\"”’»)]*(?:\s|$)")
+
+
+def _sentences(text: str) -> int:
+    return len(_SENTENCE_STOP.findall(text))
 
 
 @dataclass
@@ -120,6 +126,10 @@ def _kind(p: Paragraph, has_stoplist: bool) -> tuple[Kind, str]:
         return "good", f"prose ({p.stop:.0%} common words)"
     if p.stop >= STOPWORDS_LOW:
         return "near", f"near prose ({p.stop:.0%} common words)"
+    # A report full of names (sport, markets) has fewer common words, but
+    # still long sentences.
+    if p.stop >= _STOPWORDS_NAMES and length > LENGTH_HIGH and _sentences(p.text) >= 1:
+        return "near", f"sentences full of names ({p.stop:.0%} common words)"
     return "bad", f"names and nouns ({p.stop:.0%} common words)"
 
 

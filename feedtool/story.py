@@ -209,6 +209,9 @@ _BYLINE = re.compile(r"(?:by|von|par|por|di|da|door|af|av|przez|de)\s+\w", re.IG
 _DATELINE_MAX_WORDS = 25
 # How far below a headline its byline or date may be, in paragraphs.
 _ANCHOR_REACH = 5
+# How far into the run of most story a byline or date may still be.
+_HEADER_REACH = 4
+_HEADER_LINE_WORDS = 12
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
 _NAME_WORDS = 8
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s+(?=\w)")
@@ -319,6 +322,17 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
     return best if scores[best] > _HEADLINE_MIN_SCORE else -1
 
 
+def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """Where the story begins once the head of the article is left out: the
+    standfirst, byline and date that the run of most story may open with."""
+    if start < 0:
+        return start
+    for i in range(start, min(end - 1, start + _HEADER_REACH)):
+        if paras[i].words <= _HEADER_LINE_WORDS and _is_dateline(paras[i]):
+            return _after_header(paras, i + 1, end)
+    return start
+
+
 def read(lines: Sequence[tuple[str, bool]], extra: Sequence[re.Pattern[str]] = ()) -> Reading:
     """Read the paragraphs of a copied page: (text, single line?) pairs."""
     all_words = [stoplists.words_of(text) for text, _ in lines]
@@ -336,6 +350,7 @@ def read(lines: Sequence[tuple[str, bool]], extra: Sequence[re.Pattern[str]] = (
     headline = _headline(paras, start, end, common)
     if headline >= start >= 0:
         start = headline + 1  # what came before the headline is the page's
+    start = _after_header(paras, start, end)
     for i, p in enumerate(paras):
         if i == headline:
             p.role, p.reason = "headline", "title-like, shares words with the story, nearest above it"

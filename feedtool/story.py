@@ -214,6 +214,17 @@ _HEADER_REACH = 4
 _HEADER_LINE_WORDS = 12
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
 _NAME_WORDS = 8
+_QUOTES = "\"'“‘«„"
+_CLOSING = re.compile("[\"'”’»“]")
+
+
+def _quotation(text: str) -> bool:
+    """Whether TEXT is a quotation: it opens with a quote mark that closes
+    only near its end ("'We got her!': video shows …" is a headline)."""
+    if text[:1] not in _QUOTES:
+        return False
+    close = _CLOSING.search(text, 1)
+    return close is None or close.start() >= 0.6 * len(text)
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s+(?=\w)")
 
 
@@ -271,6 +282,8 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
         score -= 0.5
     if _listed(paras, i):
         score -= 0.3
+    if _quotation(p.text):
+        score -= 0.3  # a quotation under the headline, or pulled out of the story
     # Under the headline come the standfirst, the byline and the date, most
     # often on the very next line; without them, the nearer the story the
     # likelier.

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-__all__ = ["DEFAULT_PATTERNS", "Role", "classify", "compile_patterns"]
+__all__ = ["DEFAULT_PATTERNS", "Role", "classify", "classify_own", "compile_patterns"]
 
 # --- Building blocks for the patterns below --------------------------------
 # They are matched case-insensitively, so a capitalised name needs an inline
@@ -183,13 +183,20 @@ def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
 def _default_any() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in DEFAULT_PATTERNS), re.IGNORECASE)
 
-def classify(text: str, extra: Sequence[re.Pattern[str]]) -> Role:
-    # The show's own patterns come first and apply at any length: a show may
-    # well want to drop its own long disclaimer paragraph.
+def classify_own(text: str, extra: Sequence[re.Pattern[str]]) -> Role | None:
+    """What the show's own patterns say of a line, or None.  They apply at
+    any length and are obeyed as written: a show knows its boilerplate."""
     for rx in extra:
         m = rx.fullmatch(text)
         if m:
             return _role_of(m)
+    return None
+
+
+def classify(text: str, extra: Sequence[re.Pattern[str]]) -> Role:
+    own = classify_own(text, extra)
+    if own is not None:
+        return own
     if len(text) > _CHROME_MAX:
         return "body"
     m = _default_any().fullmatch(text)

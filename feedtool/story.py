@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from feedtool import stoplists
-from feedtool.chrome import Role, classify
+from feedtool.chrome import Role, classify, classify_own
 
 Kind = Literal["good", "near", "short", "bad"]
 
@@ -56,6 +56,10 @@ _BAD_WORD_COST = 0.5  # plus half of its own words
 _SHORT_COST = 2.0
 _END_COST = 40.0  # "Comments", "Related stories", the © line: a barrier, not a wall
 _NEAR_SHARE = 0.5  # a near-good paragraph counts half
+_LENIENT_CHROME_COST = 0.5
+_PAST_SHORT = 2
+# A run of less than this many words of prose is no story to pick out of a page.
+_MIN_STORY = 30
 
 # How far above the story a headline may be, in paragraphs.
 _HEADLINE_REACH = 40
@@ -63,6 +67,7 @@ _HEADLINE_REACH = 40
 _PROSE_WORDS = 12
 _TITLE_MAX_CHARS = 300
 _TITLE_MAX_WORDS = 40
+_TITLE_SENTENCE_WORDS = 15
 # The headline may be this many paragraphs inside the run of most story.
 _HEADLINE_INSIDE = 3
 # A line above the best headline candidate that shares this much with the
@@ -90,6 +95,8 @@ class Paragraph:
     words: int  # its length in words (unspaced scripts: characters / 3)
     stop: float | None  # share of common words, None without a stoplist
     pattern: Role  # what the phrase patterns say ("body" when none matched)
+    glued: bool = False  # in one source block with the line above it
+    own: Role | None = None  # what the show's own patterns say, which is final
     kind: Kind = "short"  # jusText's class, on its own evidence
     role: str = "chrome"  # story | headline | chrome | standfirst | credit
     reason: str = ""
@@ -133,6 +140,29 @@ def _kind(p: Paragraph, has_stoplist: bool) -> tuple[Kind, str]:
     return "bad", f"names and nouns ({p.stop:.0%} common words)"
 
 
+def _vouched(paras: Sequence[Paragraph], i: int, step: int) -> bool:
+    """Whether prose in direction STEP from paragraph I vouches for it.
+
+    Chrome set into a story ("Advertisement") hides nothing: the paragraph
+    past it counts as a neighbour.  Past a short line (a question, a
+    sub-head) only good prose counts: the blurbs of a teaser list are
+    near-good too, and sit between short titles and dates.
+    """
+    past_short = 0
+    j = i + step
+    while 0 <= j < len(paras) and past_short <= _PAST_SHORT:
+        q = paras[j]
+        if q.pattern in ("chrome", "box") and q.kind != "good":
+            j += step
+            continue
+        if q.kind == "short":
+            past_short += 1
+            j += step
+            continue
+        return q.kind == "good" or (q.kind == "near" and not past_short)
+    return False
+
+
 def _weights(paras: Sequence[Paragraph]) -> list[float]:
     """What each paragraph adds to the story around it, in words of prose.
 
@@ -145,22 +175,38 @@ def _weights(paras: Sequence[Paragraph]) -> list[float]:
     for i, p in enumerate(paras):
         before = paras[i - 1].kind if i > 0 else "bad"
         after = paras[i + 1].kind if i + 1 < len(paras) else "bad"
-        prose_near = before in ("good", "near") or after in ("good", "near")
+        prose_near = _vouched(paras, i, -1) or _vouched(paras, i, 1)
         if p.pattern in ("end", "credit"):
             out.append(-_END_COST)
         elif p.kind == "good":
             out.append(float(p.words))
         elif p.kind == "near":
+            # Past a short question or sub-head, good prose still vouches
+            # for it: an answer in an interview.
             out.append(p.words * _NEAR_SHARE if prose_near else -_SHORT_COST)
         elif p.kind == "short":
-            out.append(1.0 if before == after == "good" else -_SHORT_COST)
+            # A sub-head between paragraphs, or a short sentence beside one
+            # (a reply, the last line of a transcript), is the story's.
+            sentence = p.text.rstrip()[-1:] in _SENTENCE_END
+            out.append(1.0 if before == after == "good" or (sentence and prose_near) else -_SHORT_COST)
         else:
             out.append(-(_BAD_COST + _BAD_WORD_COST * p.words))
     return out
 
 
-def _best_run(weights: Sequence[float]) -> tuple[int, int]:
-    """The run [start, end) with the largest sum (Kadane); (-1, -1) if none is positive."""
+def _lenient_weight(p: Paragraph) -> float:
+    """A paragraph's weight in a text without prose: everything counts but
+    what the patterns call chrome, and an end marker still ends it."""
+    if p.pattern in ("end", "credit"):
+        return -_END_COST
+    if p.pattern != "body":
+        return -_LENIENT_CHROME_COST
+    return 1.0 + (p.words * _NEAR_SHARE if p.kind in ("good", "near") else 0.0)
+
+
+def _best_run(weights: Sequence[float]) -> tuple[int, int, float]:
+    """The run [start, end) with the largest sum (Kadane), and the sum;
+    (-1, -1, 0) if none is positive."""
     best, best_start, best_end = 0.0, -1, -1
     total, start = 0.0, 0
     for i, w in enumerate(weights):
@@ -169,7 +215,7 @@ def _best_run(weights: Sequence[float]) -> tuple[int, int]:
         total += w
         if total > best:
             best, best_start, best_end = total, start, i + 1
-    return best_start, best_end
+    return best_start, best_end, best
 
 
 _STRIP_QUOTES = str.maketrans("", "", "\"'“”‘’«»")
@@ -189,6 +235,8 @@ def _title_shaped(p: Paragraph) -> bool:
         return False
     if _BYLINE.match(text) or _NOT_TITLE.search(text):
         return False
+    if text.rstrip()[-1:] in ".。" and (p.words > _TITLE_SENTENCE_WORDS or _capitalised_share(text) < 0.5):
+        return False  # a sentence of the story, or its standfirst; headlines that end so are Title Case
     return 2 <= p.words <= _TITLE_MAX_WORDS or (p.words >= 1 and stoplists.unspaced_chars(text) >= 4)
 
 
@@ -212,6 +260,8 @@ _ANCHOR_REACH = 5
 # How far into the run of most story a byline or date may still be.
 _HEADER_REACH = 4
 _HEADER_LINE_WORDS = 12
+# A "Related" box takes at most this many short lines glued under it.
+_BOX_LINES = 5
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
 _NAME_WORDS = 8
 _QUOTES = "\"'“‘«„"
@@ -313,7 +363,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         p = paras[i]
         # A line the page repeats three times or more is a menu item or the
         # site's name; the headline itself may appear twice.
-        if not _title_shaped(p) or counts[_key(p.text)] > 2:
+        if not _title_shaped(p) or counts[_key(p.text)] > 2 or (i >= start and p.kind == "good"):
             continue
         words = _content_words(p.text, common)
         if words:
@@ -332,7 +382,28 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         and _key(paras[best].text) not in _key(paras[upper].text)  # a breadcrumb trail ending in it
     ):
         best = upper
-    return best if scores[best] > _HEADLINE_MIN_SCORE else -1
+    if scores[best] > _HEADLINE_MIN_SCORE:
+        return best
+    # A text someone wrote or trimmed by hand starts with its title, right
+    # above the story or as the first line of the run.
+    for i in (start - 1, start):
+        if i in scores and paras[i].kind == "short" and paras[i].text.rstrip()[-1:] not in ".!?。" and i + 1 < end:
+            return i
+    return -1
+
+
+def _boxed(paras: Sequence[Paragraph]) -> set[int]:
+    """The short lines glued under a "Related" or "Read more" box (one
+    source block, no blank line between): the box's list of titles."""
+    out: set[int] = set()
+    for i, p in enumerate(paras):
+        if p.pattern != "box":
+            continue
+        j = i + 1
+        while j < len(paras) and j - i <= _BOX_LINES and paras[j].glued and paras[j].kind == "short":
+            out.add(j)
+            j += 1
+    return out
 
 
 def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
@@ -346,33 +417,47 @@ def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
     return start
 
 
-def read(lines: Sequence[tuple[str, bool]], extra: Sequence[re.Pattern[str]] = ()) -> Reading:
-    """Read the paragraphs of a copied page: (text, single line?) pairs."""
-    all_words = [stoplists.words_of(text) for text, _ in lines]
+def read(lines: Sequence[tuple[str, bool, bool]], extra: Sequence[re.Pattern[str]] = ()) -> Reading:
+    """Read the paragraphs of a copied page: (text, a single source line?,
+    glued to the line above, with no blank line between?) triples."""
+    all_words = [stoplists.words_of(text) for text, _, _ in lines]
     # The language is the prose's: menus and lists of names are in any.
     prose = [w for ws in all_words if len(ws) >= _PROSE_WORDS for w in ws]
     language = stoplists.detect(prose or [w for ws in all_words for w in ws])
     common = stoplists.stoplists().get(language, frozenset()) if language else frozenset()
     paras: list[Paragraph] = []
-    for (text, single), words in zip(lines, all_words):
+    for (text, single, glued), words in zip(lines, all_words):
         stop = sum(1 for w in words if w in common) / len(words) if common and words else None
-        p = Paragraph(text, single, _size(text, words), stop, classify(text, extra))
+        own = classify_own(text, extra) if extra else None
+        p = Paragraph(text, single, _size(text, words), stop, own or classify(text, extra), glued, own)
         p.kind, p.reason = _kind(p, bool(common))
         paras.append(p)
-    start, end = _best_run(_weights(paras))
+    start, end, mass = _best_run(_weights(paras))
+    lenient = mass < _MIN_STORY
+    if lenient:
+        # Too little reads as running prose (a short note, a list): when in
+        # doubt, keep what no pattern calls chrome.
+        start, end, _ = _best_run([_lenient_weight(p) for p in paras])
+    # The show's own end marker ends the story, wherever it is.
+    own_end = next((i for i in range(max(start, 0), end) if paras[i].own in ("end", "credit")), None)
+    if own_end is not None:
+        end = own_end
     headline = _headline(paras, start, end, common)
     if headline >= start >= 0:
         start = headline + 1  # what came before the headline is the page's
     start = _after_header(paras, start, end)
+    boxed = _boxed(paras)
     for i, p in enumerate(paras):
         if i == headline:
             p.role, p.reason = "headline", "title-like, shares words with the story, nearest above it"
         elif p.pattern == "credit":
             p.role, p.reason = "credit", "copyright line"
         elif start <= i < end:
-            if p.pattern != "body":
+            if i in boxed:
+                p.role, p.reason = "chrome", "a title listed under a 'Related' box"
+            elif p.pattern != "body":
                 p.role, p.reason = "chrome", f"inside the story, but a chrome phrase ({p.pattern})"
-            elif p.kind == "bad":
+            elif p.kind == "bad" and not lenient:
                 p.role, p.reason = "chrome", f"inside the story, but {p.reason}"
             else:
                 p.role = "story"

@@ -157,24 +157,25 @@ def _join_wrapped(lines: list[str]) -> str:
     return out
 
 
-def _paragraphs(lines: list[str]) -> list[tuple[str, bool]]:
-    """The copy's paragraphs, each with whether it was a single line.
+def _paragraphs(lines: list[str]) -> list[tuple[str, bool, bool]]:
+    """The copy's paragraphs, each with whether it was a single line and
+    whether it was glued to the one above (no blank line between).
 
     A line is a paragraph, as a browser's copy gives it, except in a block of
     hard-wrapped prose, where a line much shorter than the block's widest
     (or ending a sentence) ends one.
     """
-    out: list[tuple[str, bool]] = []
+    out: list[tuple[str, bool, bool]] = []
     for block in _blocks(lines):
         if not _is_wrapped(block):
-            out.extend((line, True) for line in block)
+            out.extend((line, True, k > 0) for k, line in enumerate(block))
             continue
         width = max(len(line) for line in block)
         para: list[str] = []
         for i, line in enumerate(block):
             para.append(line)
             if i == len(block) - 1 or len(line) < _WRAP_SHORT * width:
-                out.append((_join_wrapped(para), len(para) == 1))
+                out.append((_join_wrapped(para), len(para) == 1, i + 1 > len(para)))
                 para = []
     return out
 

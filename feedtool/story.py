@@ -384,9 +384,13 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         best = upper
     if scores[best] > _HEADLINE_MIN_SCORE:
         return best
-    # A text someone wrote or trimmed by hand starts with its title, right
-    # above the story or as the first line of the run.
-    for i in (start - 1, start):
+    # Else the title-like line nearest above the story, with nothing but
+    # chrome the patterns know between them (a text someone wrote, or a page
+    # whose headline shares no word with its story), or the run's first.
+    i = start - 1
+    while i >= 0 and paras[i].pattern != "body":
+        i -= 1
+    for i in (i, start):
         if i in scores and paras[i].kind == "short" and paras[i].text.rstrip()[-1:] not in ".!?。" and i + 1 < end:
             return i
     return -1

@@ -35,10 +35,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from feedtool import stoplists
 from feedtool.chrome import Role, classify, classify_own
+from feedtool.model import Doubt
 
 Kind = Literal["good", "near", "short", "bad"]
 
@@ -76,6 +77,9 @@ _HEADLINE_SHARED = 0.5
 _UPPER_MARGIN = 0.4
 # Below this, no line is taken for the headline.
 _HEADLINE_MIN_SCORE = 0.3
+# A headline below this score, or this near the next best line, is reported as a doubt.
+_HEADLINE_SURE = 0.9
+_HEADLINE_MARGIN = 0.15
 
 _SENTENCE_END = ".!?…。！？\"”’»)]"
 _STOPWORDS_NAMES = 0.2
@@ -100,6 +104,7 @@ class Paragraph:
     kind: Kind = "short"  # jusText's class, on its own evidence
     role: str = "chrome"  # story | headline | chrome | standfirst | credit
     reason: str = ""
+    line: int = 0  # its first line in the source, from 1
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ class Reading:
     start: int  # the story's first paragraph, or -1 when there is none
     end: int  # one past its last
     headline: int  # the headline's index, or -1
+    doubts: tuple[Doubt, ...] = ()
 
 
 def _size(text: str, words: list[str]) -> int:
@@ -262,6 +268,9 @@ _HEADER_REACH = 4
 _HEADER_LINE_WORDS = 12
 # A "Related" box takes at most this many short lines glued under it.
 _BOX_LINES = 5
+# Doubts: this many loose short lines in the notes; prose this near below the story's end.
+_LOOSE_LINES = 3
+_ABRUPT_REACH = 3
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
 _NAME_WORDS = 8
 _QUOTES = "\"'“‘«„"
@@ -345,10 +354,11 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
     return score
 
 
-def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> int:
-    """The index of the headline of the story that runs from START to END."""
+def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> tuple[int, bool]:
+    """The index of the headline of the story that runs from START to END
+    (-1 when there is none), and whether the evidence for it is good."""
     if start < 0:
-        return -1
+        return -1, False
     story_words: set[str] = set()
     for p in paras[start:end]:
         if p.kind in ("good", "near"):
@@ -370,7 +380,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
             shares[i] = len(words & story_words) / len(words)
             scores[i] = _headline_score(paras, i, shares[i], max(start, i + 1))
     if not scores:
-        return -1
+        return -1, False
     best = max(scores, key=lambda i: (scores[i], -i))
     # A headline comes first and its standfirst under it, sharing as many
     # words with the story: of two such lines, the upper one.
@@ -383,7 +393,8 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
     ):
         best = upper
     if scores[best] > _HEADLINE_MIN_SCORE:
-        return best
+        runner_up = max((v for i, v in scores.items() if i != best), default=-9.0)
+        return best, scores[best] >= _HEADLINE_SURE and scores[best] - runner_up >= _HEADLINE_MARGIN
     # Else the title-like line nearest above the story, with nothing but
     # chrome the patterns know between them (a text someone wrote, or a page
     # whose headline shares no word with its story), or the run's first.
@@ -392,8 +403,8 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         i -= 1
     for i in (i, start):
         if i in scores and paras[i].kind == "short" and paras[i].text.rstrip()[-1:] not in ".!?。" and i + 1 < end:
-            return i
-    return -1
+            return i, shares.get(i, 0.0) > 0
+    return -1, False
 
 
 def _boxed(paras: Sequence[Paragraph]) -> set[int]:
@@ -421,35 +432,62 @@ def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
     return start
 
 
-def read(lines: Sequence[tuple[str, bool, bool]], extra: Sequence[re.Pattern[str]] = ()) -> Reading:
-    """Read the paragraphs of a copied page: (text, a single source line?,
-    glued to the line above, with no blank line between?) triples."""
-    all_words = [stoplists.words_of(text) for text, _, _ in lines]
+class Line(NamedTuple):
+    """A paragraph of the copy as the reader gets it."""
+
+    text: str
+    single: bool  # one source line
+    glued: bool  # in one block with the paragraph above (no blank line between)
+    line: int  # its first line in the source, from 1
+
+
+def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]]) -> tuple[list[Paragraph], str | None, frozenset[str]]:
+    all_words = [stoplists.words_of(line.text) for line in lines]
     # The language is the prose's: menus and lists of names are in any.
     prose = [w for ws in all_words if len(ws) >= _PROSE_WORDS for w in ws]
     language = stoplists.detect(prose or [w for ws in all_words for w in ws])
     common = stoplists.stoplists().get(language, frozenset()) if language else frozenset()
     paras: list[Paragraph] = []
-    for (text, single, glued), words in zip(lines, all_words):
+    for line, words in zip(lines, all_words):
         stop = sum(1 for w in words if w in common) / len(words) if common and words else None
-        own = classify_own(text, extra) if extra else None
-        p = Paragraph(text, single, _size(text, words), stop, own or classify(text, extra), glued, own)
+        own = classify_own(line.text, extra) if extra else None
+        p = Paragraph(line.text, line.single, _size(line.text, words), stop, own or classify(line.text, extra),
+                      line.glued, own, line=line.line)
         p.kind, p.reason = _kind(p, bool(common))
         paras.append(p)
-    start, end, mass = _best_run(_weights(paras))
-    lenient = mass < _MIN_STORY
-    if lenient:
-        # Too little reads as running prose (a short note, a list): when in
-        # doubt, keep what no pattern calls chrome.
-        start, end, _ = _best_run([_lenient_weight(p) for p in paras])
+    return paras, language, common
+
+
+def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
+         bounds: tuple[int, int] | None = None) -> Reading:
+    """Read the paragraphs of a copied page.
+
+    BOUNDS, the first and one past the last paragraph of the story, is what
+    the show said (``text_start`` and ``text_end`` in STEM.toml): the reader
+    then only finds the headline above it and drops the chrome the patterns
+    know inside it.
+    """
+    paras, language, common = _read_paragraphs(lines, extra)
+    lenient = False
+    if bounds is not None:
+        start, end = bounds
+        lenient = True
+    else:
+        start, end, mass = _best_run(_weights(paras))
+        lenient = mass < _MIN_STORY
+        if lenient:
+            # Too little reads as running prose (a short note, a list): when
+            # in doubt, keep what no pattern calls chrome.
+            start, end, _ = _best_run([_lenient_weight(p) for p in paras])
     # The show's own end marker ends the story, wherever it is.
     own_end = next((i for i in range(max(start, 0), end) if paras[i].own in ("end", "credit")), None)
     if own_end is not None:
         end = own_end
-    headline = _headline(paras, start, end, common)
+    headline, confident = _headline(paras, start, end, common)
     if headline >= start >= 0:
         start = headline + 1  # what came before the headline is the page's
-    start = _after_header(paras, start, end)
+    if bounds is None:
+        start = _after_header(paras, start, end)
     boxed = _boxed(paras)
     for i, p in enumerate(paras):
         if i == headline:
@@ -469,4 +507,37 @@ def read(lines: Sequence[tuple[str, bool, bool]], extra: Sequence[re.Pattern[str
             p.role, p.reason = "standfirst", "prose between the headline and the story"
         else:
             p.role, p.reason = "chrome", ("above" if i < start else "below") + f" the story: {p.reason}"
-    return Reading(tuple(paras), language, start, end, headline)
+    doubts = _doubts(paras, start, end, headline, confident, lenient and bounds is None)
+    return Reading(tuple(paras), language, start, end, headline, tuple(doubts))
+
+
+def _doubts(paras: Sequence[Paragraph], start: int, end: int, headline: int, confident: bool,
+            no_prose: bool) -> list[Doubt]:
+    """Where the reader is unsure, for the build to warn about."""
+    out: list[Doubt] = []
+    story = [p for p in paras if p.role == "story"]
+    first_line = story[0].line if story else 1
+    if no_prose:
+        out.append(Doubt("TEXT-NO-STORY", first_line, "no paragraph reads as running prose; every line the "
+                         "patterns do not call chrome is kept"))
+    if headline < 0:
+        out.append(Doubt("TEXT-TITLE", first_line, "no headline found above the story; set title in STEM.toml"))
+    elif not confident:
+        out.append(Doubt("TEXT-TITLE", paras[headline].line, f"the headline {paras[headline].text!r} is a "
+                         "guess (little evidence, or another line nearly as likely); check it, or set title in "
+                         "STEM.toml"))
+    # Lines that are neither sentences nor sub-heads of the paragraphs under
+    # them: teaser titles, labels, a menu the story could not be told from.
+    loose = [p for i, p in enumerate(paras) if p.role == "story" and p.kind == "short"
+             and p.text.rstrip()[-1:] not in _SENTENCE_END
+             and not (i + 1 < len(paras) and paras[i + 1].role == "story" and paras[i + 1].kind != "short")]
+    if len(loose) >= _LOOSE_LINES:
+        out.append(Doubt("TEXT-CHROME", loose[0].line, f"{len(loose)} short lines in the show notes are neither "
+                         f"sentences nor sub-heads (the first: {loose[0].text!r}); they may be the page's; "
+                         "set text_start and text_end in STEM.toml to mark the story"))
+    if story and end < len(paras):
+        after = next((p for p in paras[end:end + _ABRUPT_REACH] if p.kind == "good" and p.pattern == "body"), None)
+        if after is not None:
+            out.append(Doubt("TEXT-END", after.line, f"the story was ended above a paragraph that reads like "
+                             f"prose ({after.text[:60]!r}…); if it is the story's, set text_end in STEM.toml"))
+    return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import nh3
@@ -87,18 +87,22 @@ def _normalize_lines(raw: str) -> list[str]:
     return lines
 
 
-def _blocks(lines: list[str]) -> list[list[str]]:
-    """Group lines into blocks separated by blank lines."""
-    blocks: list[list[str]] = []
+def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Group lines into blocks separated by blank lines, each with the
+    number of its first line (from 1)."""
+    blocks: list[tuple[int, list[str]]] = []
     current: list[str] = []
-    for line in lines:
+    first = 0
+    for number, line in enumerate(lines, 1):
         if line:
+            if not current:
+                first = number
             current.append(line)
         elif current:
-            blocks.append(current)
+            blocks.append((first, current))
             current = []
     if current:
-        blocks.append(current)
+        blocks.append((first, current))
     return blocks
 
 
@@ -157,7 +161,7 @@ def _join_wrapped(lines: list[str]) -> str:
     return out
 
 
-def _paragraphs(lines: list[str]) -> list[tuple[str, bool, bool]]:
+def _paragraphs(lines: list[str]) -> list[story.Line]:
     """The copy's paragraphs, each with whether it was a single line and
     whether it was glued to the one above (no blank line between).
 
@@ -165,17 +169,17 @@ def _paragraphs(lines: list[str]) -> list[tuple[str, bool, bool]]:
     hard-wrapped prose, where a line much shorter than the block's widest
     (or ending a sentence) ends one.
     """
-    out: list[tuple[str, bool, bool]] = []
-    for block in _blocks(lines):
+    out: list[story.Line] = []
+    for first, block in _blocks(lines):
         if not _is_wrapped(block):
-            out.extend((line, True, k > 0) for k, line in enumerate(block))
+            out.extend(story.Line(line, True, k > 0, first + k) for k, line in enumerate(block))
             continue
         width = max(len(line) for line in block)
         para: list[str] = []
         for i, line in enumerate(block):
             para.append(line)
             if i == len(block) - 1 or len(line) < _WRAP_SHORT * width:
-                out.append((_join_wrapped(para), len(para) == 1, i + 1 > len(para)))
+                out.append(story.Line(_join_wrapped(para), len(para) == 1, i + 1 > len(para), first + i + 1 - len(para)))
                 para = []
     return out
 
@@ -392,8 +396,58 @@ def _notes_html(sections: tuple[Section, ...], credit: str | None) -> str:
 # --- Plain text ---------------------------------------------------------------------
 
 
-def _parse_plain(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
-    reading = story.read(_paragraphs(_normalize_lines(raw)), extra)
+# A speaker's turn: "AUDIE CORNISH, HOST: …", "JONZE: …", "Q: …", "Ruth
+# Callow: …".  A name of up to four words, then a colon and the words said.
+_TURN = re.compile(
+    r"(?:[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,3}(?:, [A-Z][A-Z ]+)?"  # SPEAKER, ROLE
+    r"|[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3}"  # Title Case Name
+    r"|Q|A):\s+\S"
+)
+# Turns by at least two speakers, in this share of the story's paragraphs.
+_TURN_SHARE = 0.3
+_TURN_MIN = 3
+
+
+def is_transcript(sections: Sequence[Section]) -> bool:
+    """Whether a text reads as a transcript: speaker turns by two or more
+    speakers in a good share of its paragraphs."""
+    paragraphs = [p for s in sections for p in s.paragraphs]
+    turns = [m.group(0).split(":", 1)[0] for p in paragraphs if (m := _TURN.match(p))]
+    return len(turns) >= _TURN_MIN and len(set(turns)) >= 2 and len(turns) >= _TURN_SHARE * len(paragraphs)
+
+
+def _find(lines: Sequence[story.Line], needle: str) -> int | None:
+    """The index of the first paragraph that contains NEEDLE, compared
+    case-insensitively with whitespace collapsed."""
+    want = " ".join(needle.split()).casefold()
+    for i, line in enumerate(lines):
+        if want in " ".join(line.text.split()).casefold():
+            return i
+    return None
+
+
+def _bounds(lines: Sequence[story.Line], text_start: str | None, text_end: str | None) -> tuple[int, int] | None:
+    """The story as the show marked it: from the paragraph holding TEXT_START
+    through the one holding TEXT_END.  Raises ValueError when either is not
+    in the text."""
+    if not text_start and not text_end:
+        return None
+    first = _find(lines, text_start) if text_start else 0
+    if first is None:
+        raise ValueError(f"text_start: {text_start!r} is not in the text")
+    last = len(lines) - 1
+    if text_end:
+        found = _find(lines[first:], text_end)
+        if found is None:
+            raise ValueError(f"text_end: {text_end!r} is not in the text after text_start")
+        last = first + found
+    return first, last + 1
+
+
+def _parse_plain(raw: str, extra: Sequence[re.Pattern[str]], text_start: str | None = None,
+                 text_end: str | None = None, transcript: bool | None = None) -> TextInfo:
+    lines = _paragraphs(_normalize_lines(raw))
+    reading = story.read(lines, extra, _bounds(lines, text_start, text_end))
     paragraphs = reading.paragraphs
     title = paragraphs[reading.headline].text if reading.headline >= 0 else None
     credit = next((_clean_credit(p.text) for p in paragraphs if p.role == "credit"), None)
@@ -407,6 +461,8 @@ def _parse_plain(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
         notes_html=_notes_html(sections, credit),
         transcript=_transcript(title, sections, credit),
         removed=tuple(p.text for p in paragraphs if p.role == "chrome"),
+        is_transcript=is_transcript(sections) if transcript is None else transcript,
+        doubts=reading.doubts,
     )
 
 
@@ -522,16 +578,36 @@ def _parse_markdown(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
     )
 
 
-def parse_text(raw: str, *, extra_patterns: Sequence[str] = (), markdown: bool = False) -> TextInfo:
-    """Clean an interview text into a `TextInfo`.
+def parse_text(
+    raw: str,
+    *,
+    extra_patterns: Sequence[str] = (),
+    markdown: bool = False,
+    html: bool = False,
+    text_start: str | None = None,
+    text_end: str | None = None,
+    transcript: bool | None = None,
+) -> TextInfo:
+    """Read an interview text into a `TextInfo`.
 
     ``extra_patterns`` are the show's own chrome patterns (``clean_patterns``
     in podcast.toml), with the same rules as `DEFAULT_PATTERNS`; an invalid
     one raises ValueError.  ``markdown=True`` reads the text as CommonMark
     (raw HTML disabled): the first ``#`` heading is the title, the first
-    paragraph the summary.
+    paragraph the summary.  ``html=True`` reads a saved web page.
+    ``text_start`` and ``text_end`` (words from the story's first and last
+    paragraphs) mark the story by hand in a copied page; ValueError when
+    they are not in it.  ``transcript`` says whether the text is a
+    transcript of the episode (None: decided from speaker turns).
     """
     extra = compile_patterns(extra_patterns)
-    if markdown:
-        return _parse_markdown(raw, extra)
-    return _parse_plain(raw, extra)
+    if html:
+        from feedtool.webpage import parse_html  # only shows with saved pages pay for trafilatura
+
+        info = parse_html(raw, extra_patterns=extra_patterns)
+    elif markdown:
+        info = _parse_markdown(raw, extra)
+    else:
+        return _parse_plain(raw, extra, text_start, text_end, transcript)
+    found = is_transcript(info.sections) if transcript is None else transcript
+    return replace(info, is_transcript=found) if found != info.is_transcript else info

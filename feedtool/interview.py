@@ -1,0 +1,59 @@
+"""An episode's interview text as a file of the show: which reader a file
+takes, the story marked by hand in STEM.toml, and the reader's doubts as the
+build's warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from feedtool.model import TextInfo
+from feedtool.problems import Problem, ProblemFound, error, warning
+from feedtool.text import parse_text
+
+# A copied page (.txt), an author's own Markdown (.md), a page saved from
+# the browser (.html, .htm).
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+# The STEM.toml keys that change how the text is read.
+HATCHES = ("text_start", "text_end", "transcript")
+
+
+def parse(content: str, suffix: str, patterns: Sequence[str], **hatches: Any) -> TextInfo:
+    """Read CONTENT with the reader its file's SUFFIX calls for."""
+    suffix = suffix.lower()
+    return parse_text(content, extra_patterns=patterns, markdown=suffix == ".md",
+                      html=suffix in (".html", ".htm"), **hatches)
+
+
+def doubts(text: TextInfo, display: str) -> list[Problem]:
+    """What the reader was unsure of, as warnings on the text's file."""
+    return [warning(display, None, d.message, rule=d.rule, line=d.line) for d in text.doubts]
+
+
+def reread(
+    text: TextInfo,
+    path: Path,
+    display: str,
+    patterns: Sequence[str],
+    meta: Mapping[str, Any],
+    meta_display: str,
+    read_file: Callable[[Path, str], tuple[str, list[Problem]]],
+) -> tuple[TextInfo | None, list[Problem]]:
+    """TEXT read again with the hatches STEM.toml sets, if it sets any.
+
+    Only the few episodes that use them pay for the second reading, and the
+    read cache keeps the plain reading, which does not depend on STEM.toml.
+    """
+    hatches = {k: meta[k] for k in HATCHES if meta.get(k) is not None}
+    if not hatches:
+        return text, doubts(text, display)
+    try:
+        content, _ = read_file(path, display)
+        again = parse(content, path.suffix, patterns, **hatches)
+    except ProblemFound as exc:
+        return None, [exc.problem]
+    except ValueError as exc:
+        field, _, message = str(exc).partition(": ")
+        return None, [error(meta_display, field, message)]
+    return again, doubts(again, display)

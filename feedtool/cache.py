@@ -65,8 +65,9 @@ RACY_NS = 1_000_000_000
 
 # The modules whose code decides what a cached value holds, and the
 # libraries they call: a change to any of them empties the cache.
-_READER_MODULES = ("audio.py", "text.py", "model.py", "cache.py", "episodes.py")
-_READER_LIBRARIES = ("mutagen", "nh3", "markdown-it-py")
+_READER_MODULES = ("audio.py", "text.py", "story.py", "chrome.py", "stoplists.py", "webpage.py", "interview.py",
+                   "model.py", "cache.py", "episodes.py")
+_READER_LIBRARIES = ("mutagen", "nh3", "markdown-it-py", "trafilatura", "jusText")
 
 Signature = tuple[int, int, int]  # size, mtime_ns, inode
 TextResult = tuple[TextInfo | None, list[Problem]]
@@ -178,14 +179,16 @@ def read_audio(path: Path, display: str | None = None) -> AudioInfo:
 
 def read_text(path: Path, display: str, patterns: Sequence[str], markdown: bool) -> TextResult:
     """Read and clean one interview text; what `episodes.load_group` does without a cache."""
+    from feedtool import interview
     from feedtool.episodes import read_text_file
-    from feedtool.text import parse_text
 
     problems: list[Problem] = []
     try:
         content, found = read_text_file(path, display)
         problems.extend(found)
-        return parse_text(content, extra_patterns=patterns, markdown=markdown), problems
+        # The file's suffix picks the reader (MARKDOWN tells a .md apart
+        # in the cache's key, as it always has).
+        return interview.parse(content, path.suffix, patterns), problems
     except ProblemFound as exc:
         problems.append(exc.problem)
         return None, problems

@@ -5,12 +5,13 @@ build's warnings."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from feedtool import text as text_mod
 from feedtool.model import TextInfo
 from feedtool.problems import Problem, ProblemFound, error, warning
-from feedtool.text import parse_text
 
 # A copied page (.txt), an author's own Markdown (.md), a page saved from
 # the browser (.html, .htm).
@@ -22,7 +23,7 @@ HATCHES = ("text_start", "text_end", "transcript")
 def parse(content: str, suffix: str, patterns: Sequence[str], **hatches: Any) -> TextInfo:
     """Read CONTENT with the reader its file's SUFFIX calls for."""
     suffix = suffix.lower()
-    return parse_text(content, extra_patterns=patterns, markdown=suffix == ".md",
+    return text_mod.parse_text(content, extra_patterns=patterns, markdown=suffix == ".md",
                       html=suffix in (".html", ".htm"), **hatches)
 
 
@@ -40,17 +41,21 @@ def reread(
     meta_display: str,
     read_file: Callable[[Path, str], tuple[str, list[Problem]]],
 ) -> tuple[TextInfo | None, list[Problem]]:
-    """TEXT read again with the hatches STEM.toml sets, if it sets any.
+    """TEXT as STEM.toml has it read: a transcript or not, and the story
+    between text_start and text_end.
 
-    Only the few episodes that use them pay for the second reading, and the
-    read cache keeps the plain reading, which does not depend on STEM.toml.
+    Only the few episodes that mark their story pay for a second reading,
+    and the read cache keeps the plain reading, which does not depend on
+    STEM.toml.
     """
-    hatches = {k: meta[k] for k in HATCHES if meta.get(k) is not None}
+    if meta.get("transcript") is not None and meta["transcript"] != text.is_transcript:
+        text = replace(text, is_transcript=meta["transcript"])
+    hatches = {k: meta[k] for k in ("text_start", "text_end") if meta.get(k) is not None}
     if not hatches:
         return text, doubts(text, display)
     try:
         content, _ = read_file(path, display)
-        again = parse(content, path.suffix, patterns, **hatches)
+        again = parse(content, path.suffix, patterns, transcript=text.is_transcript, **hatches)
     except ProblemFound as exc:
         return None, [exc.problem]
     except ValueError as exc:

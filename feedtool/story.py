@@ -78,7 +78,7 @@ _UPPER_MARGIN = 0.4
 # Below this, no line is taken for the headline.
 _HEADLINE_MIN_SCORE = 0.3
 # A headline below this score, or this near the next best line, is reported as a doubt.
-_HEADLINE_SURE = 0.9
+_HEADLINE_SURE = 0.75
 _HEADLINE_MARGIN = 0.15
 
 _SENTENCE_END = ".!?…。！？\"”’»)]"
@@ -507,13 +507,14 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
             p.role, p.reason = "standfirst", "prose between the headline and the story"
         else:
             p.role, p.reason = "chrome", ("above" if i < start else "below") + f" the story: {p.reason}"
-    doubts = _doubts(paras, start, end, headline, confident, lenient and bounds is None)
+    doubts = _doubts(paras, start, end, headline, confident, lenient and bounds is None, bounds is not None)
     return Reading(tuple(paras), language, start, end, headline, tuple(doubts))
 
 
 def _doubts(paras: Sequence[Paragraph], start: int, end: int, headline: int, confident: bool,
-            no_prose: bool) -> list[Doubt]:
-    """Where the reader is unsure, for the build to warn about."""
+            no_prose: bool, marked: bool) -> list[Doubt]:
+    """Where the reader is unsure, for the build to warn about.  Of a story
+    the show MARKED by hand, only the headline can be in doubt."""
     out: list[Doubt] = []
     story = [p for p in paras if p.role == "story"]
     first_line = story[0].line if story else 1
@@ -531,11 +532,11 @@ def _doubts(paras: Sequence[Paragraph], start: int, end: int, headline: int, con
     loose = [p for i, p in enumerate(paras) if p.role == "story" and p.kind == "short"
              and p.text.rstrip()[-1:] not in _SENTENCE_END
              and not (i + 1 < len(paras) and paras[i + 1].role == "story" and paras[i + 1].kind != "short")]
-    if len(loose) >= _LOOSE_LINES:
+    if len(loose) >= _LOOSE_LINES and not marked:
         out.append(Doubt("TEXT-CHROME", loose[0].line, f"{len(loose)} short lines in the show notes are neither "
                          f"sentences nor sub-heads (the first: {loose[0].text!r}); they may be the page's; "
                          "set text_start and text_end in STEM.toml to mark the story"))
-    if story and end < len(paras):
+    if story and end < len(paras) and not marked:
         after = next((p for p in paras[end:end + _ABRUPT_REACH] if p.kind == "good" and p.pattern == "body"), None)
         if after is not None:
             out.append(Doubt("TEXT-END", after.line, f"the story was ended above a paragraph that reads like "

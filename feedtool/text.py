@@ -30,8 +30,11 @@ __all__ = [
     "DEFAULT_PATTERNS",
     "SUMMARY_LIMIT",
     "compile_patterns",
+    "is_transcript",
     "parse_text",
+    "read_copy",
     "strip_control_chars",
+    "truncate_bytes",
 ]
 
 # Apple counts a description's 4,000 in bytes of UTF-8 (the feed check does
@@ -442,6 +445,12 @@ def _bounds(lines: Sequence[story.Line], text_start: str | None, text_end: str |
             raise ValueError(f"text_end: {text_end!r} is not in the text after text_start")
         last = first + found
     return first, last + 1
+
+
+def read_copy(raw: str, extra_patterns: Sequence[str] = ()) -> story.Reading:
+    """The reader's decision on every paragraph of a copied page, for
+    `feedtool inspect`."""
+    return story.read(_paragraphs(_normalize_lines(raw)), compile_patterns(extra_patterns))
 
 
 def _parse_plain(raw: str, extra: Sequence[re.Pattern[str]], text_start: str | None = None,

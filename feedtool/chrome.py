@@ -81,7 +81,9 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     r"<iframe\b.*",
     r".{0,80}\baudio\s+is\s+not\s+supported\b.{0,80}",
     # Advertising and the reading-flow interruptions around it.
-    r"(?:advertisement|advertising|ad|sponsor\s+message|paid\s+content"
+    # The ad label in the languages of the pages feedtool is tried on.
+    r"(?:advertisements?|advertising|ads?|sponsor\s+message|paid\s+content|anzeige|werbung"
+    r"|publicit[éeà]|publicidad|publicidade|pubblicit[àa]|reclame|advertentie|реклама|広告|광고|\[광고\]"
     r"|sponsored(?:\s+(?:content|message|links?))?"
     r"|story\s+continues\s+below(?:\s+(?:this\s+)?(?:advertisement|ad))?"
     r"|continue\s+reading(?:\s+(?:the\s+)?(?:main\s+)?(?:story|article|below))?"
@@ -126,11 +128,24 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     rf"|aired|broadcast)\s*:?\s*(?:on\s+)?)?"
     rf"(?:{_DATE}(?:{_SEP}{_TIME})?|{_TIME}(?:{_SEP}{_DATE})?)",
     r"\d+\s*(?:-\s*)?min(?:ute)?s?\s+read",
+    # A comment's author line ("Art Edwards says:") and its buttons.
+    rf"{_NAME_RUN}\s+(?:says|said|wrote|schreibt|dit|dice|disse|пишет):?(?:\s+.{{0,60}})?",
+    r"reply|antworten|répondre|responder|rispondi|ответить|like\s+this:?|like\s+loading\.*",
     # "Related"/"Read more"/"See also" boxes, with their links glued below.
-    r"(?P<box>(?:related|see\s+also|more\s+on\s+this(?:\s+story)?|further\s+reading|read\s+(?:more|next|also))"
+    r"(?P<box>(?:related|see\s+also|more\s+on\s+this(?:\s+story)?|further\s+reading|read\s+(?:more|next|also)"
+    # … and as other languages' sites say it: "Lire aussi", "Leia também",
+    # "Lea también", "Leggi anche", "Lesen Sie auch", "Читайте также".
+    r"|lire\s+aussi|(?:à|a)\s+lire\s+aussi|leia\s+tamb[ée]m|lea\s+tambi[ée]n|leggi\s+anche|vedi\s+anche"
+    r"|lesen\s+sie\s+auch|mehr\s+zum\s+thema|auch\s+interessant|te\s+puede\s+interesar|sur\s+le\s+m[êe]me\s+sujet"
+    r"|читайте\s+также|см\.\s+также|関連記事|관련\s*기사)"
     r"(?:\s+(?:links?|topics?|reading|posts?|podcasts?|episodes?|videos?))?(?:\s*:\s*.{0,150})?)",
     # End markers: comments, teaser lists, recommendation widgets.
     r"(?P<end>leave\s+a\s+(?:comment|reply)|(?:\d+\s+)?comments?\s*(?:\(\d+\))?"
+    # A comment thread's heading: "14 thoughts on …", "11 responses to …",
+    # "3 Kommentare", "Comentarios (4)", "Комментарии".
+    r"|\d+\s+(?:thoughts?|responses?|repl(?:y|ies)|comments?)\s+(?:on|to)\b.{0,200}"
+    r"|(?:\d+\s+)?(?:kommentare?|commentaires?|comentarios?|coment[áa]rios?|commenti|комментари[йияев]*|コメント|댓글)"
+    r"\s*(?:\(\d+\)|\d+)?"
     r"|(?:show|view|read|load|see|hide|add)\s+(?:all\s+)?(?:\d+\s+)?comments?"
     r"|(?:join|start)\s+the\s+(?:conversation|discussion)|comments\s+are\s+closed\.?"
     r"|related\s+(?:stories|articles|coverage|content|news)"

@@ -258,8 +258,17 @@ def _content_words(text: str, common: frozenset[str]) -> set[str]:
 
 # A dateline or byline: a year, a time of day or a numeric date in a short
 # line, or "By …" in the languages whose pages say it that way.
-_DATELINE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
-_BYLINE = re.compile(r"(?:by|von|par|por|di|da|door|af|av|przez|de)\s+\w", re.IGNORECASE)
+# A date is a time of day, a numeric date, a year with a day beside it, or
+# the year-month-day of the scripts that write them with 年月日 and 년월일.
+_DATELINE = re.compile(
+    r"\b\d{1,2}:\d\d\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b"
+    r"|\b\d{1,2}\b\D{0,20}\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b\D{0,20}\b\d{1,2}\b"
+    r"|(?:19|20)\d\d\s*[年년]|\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]"
+)
+_BYLINE = re.compile(
+    r"(?:by|von|par|por|di|da|door|af|av|przez|de|text|texte|texto|testo|текст|автор|фото)\s*:?\s+\w",
+    re.IGNORECASE,
+)
 _DATELINE_MAX_WORDS = 25
 # How far below a headline its byline or date may be, in paragraphs.
 _ANCHOR_REACH = 5
@@ -273,6 +282,7 @@ _LOOSE_LINES = 3
 _ABRUPT_REACH = 3
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
 _NAME_WORDS = 8
+_FIRST_LINE_WORDS = 2
 _QUOTES = "\"'“‘«„"
 _CLOSING = re.compile("[\"'”’»“]")
 
@@ -395,15 +405,15 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
     if scores[best] > _HEADLINE_MIN_SCORE:
         runner_up = max((v for i, v in scores.items() if i != best), default=-9.0)
         return best, scores[best] >= _HEADLINE_SURE and scores[best] - runner_up >= _HEADLINE_MARGIN
-    # Else the title-like line nearest above the story, with nothing but
-    # chrome the patterns know between them (a text someone wrote, or a page
-    # whose headline shares no word with its story), or the run's first.
-    i = start - 1
-    while i >= 0 and paras[i].pattern != "body":
-        i -= 1
-    for i in (i, start):
-        if i in scores and paras[i].kind == "short" and paras[i].text.rstrip()[-1:] not in ".!?。" and i + 1 < end:
-            return i, shares.get(i, 0.0) > 0
+    # Else, in a text someone wrote or trimmed by hand, its first line: a
+    # title above the story with nothing but known chrome above it (a line
+    # right above a page's story is as likely a menu item or a label).
+    first = next((i for i, p in enumerate(paras) if p.pattern == "body"), -1)
+    if (first in scores and first <= start and paras[first].kind == "short" and first + 1 < end
+            and paras[first].words >= _FIRST_LINE_WORDS and paras[first].text.rstrip()[-1:] not in ".!?。"
+            and counts[_key(paras[first].text)] == 1
+            and all(p.pattern != "body" for p in paras[first + 1 : start])):
+        return first, shares.get(first, 0.0) > 0
     return -1, False
 
 
@@ -499,8 +509,8 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
                 p.role, p.reason = "chrome", "a title listed under a 'Related' box"
             elif p.pattern != "body":
                 p.role, p.reason = "chrome", f"inside the story, but a chrome phrase ({p.pattern})"
-            elif p.kind == "bad" and not lenient:
-                p.role, p.reason = "chrome", f"inside the story, but {p.reason}"
+            elif p.kind == "bad" and not lenient and not _sentences(p.text):
+                p.role, p.reason = "chrome", f"inside the story, but {p.reason}, and no sentence"
             else:
                 p.role = "story"
         elif headline < i < start and p.kind in ("good", "near") and p.pattern == "body":

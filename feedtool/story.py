@@ -248,7 +248,10 @@ def _title_shaped(p: Paragraph) -> bool:
 
 def _content_words(text: str, common: frozenset[str]) -> set[str]:
     words = stoplists.words_of(text)
-    out = {w for w in words if w not in common and not w.isdigit()}
+    # A word's first letters stand for the word, so that "school" and
+    # "schools", "школьники" and "школьников" are one (a stemmer for any
+    # language, if a crude one).
+    out = {w[:_STEM] for w in words if w not in common and not w.isdigit()}
     if stoplists.unspaced_chars(text):
         # Character pairs stand in for words in unspaced scripts.
         joined = "".join(w for w in words if stoplists.unspaced_chars(w))
@@ -282,6 +285,7 @@ _LOOSE_LINES = 3
 _ABRUPT_REACH = 3
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
 _NAME_WORDS = 8
+_STEM = 6
 _FIRST_LINE_WORDS = 2
 _QUOTES = "\"'“‘«„"
 _CLOSING = re.compile("[\"'”’»“]")

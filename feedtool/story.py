@@ -268,9 +268,11 @@ _DATELINE = re.compile(
     r"|\b\d{1,2}\b\D{0,20}\b(?:19|20)\d\d\b|\b(?:19|20)\d\d\b\D{0,20}\b\d{1,2}\b"
     r"|(?:19|20)\d\d\s*[年년]|\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일]"
 )
+# "By Name", "Von Name", "Texte : Nom", "Текст: Имя": the word, then a name
+# (a capital letter), so that "De la lucha…" or "da mesma forma…" is not one.
 _BYLINE = re.compile(
-    r"(?:by|von|par|por|di|da|door|af|av|przez|de|text|texte|texto|testo|текст|автор|фото)\s*:?\s+\w",
-    re.IGNORECASE,
+    r"(?i:by|von|par|por|di|da|de|door|af|av|przez|text|texte|texto|testo|текст|автор|фото)\s*:?\s+"
+    r"[A-ZÀ-ÞĀ-Ž\u0400-\u042f]"
 )
 _DATELINE_MAX_WORDS = 25
 # How far below a headline its byline or date may be, in paragraphs.
@@ -280,6 +282,9 @@ _HEADER_REACH = 4
 _HEADER_LINE_WORDS = 12
 # A "Related" box takes at most this many short lines glued under it.
 _BOX_LINES = 5
+# A thread: at least this many dated lines, one to every other post or more.
+_THREAD_DATES = 2
+_THREAD_SHARE = 0.5
 # Doubts: this many loose short lines in the notes; prose this near below the story's end.
 _LOOSE_LINES = 3
 _ABRUPT_REACH = 3
@@ -421,6 +426,24 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
     return -1, False
 
 
+def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """END, or the end marker the story ran past into a thread of posts.
+
+    An end marker ("Comments", "14 thoughts on …") is a barrier that prose
+    can carry the story past; but prose under it that comes with a date or
+    time every few lines is a comment thread (name, date, post, "Reply"),
+    not more of the story.
+    """
+    for i in range(max(start, 0), end):
+        if paras[i].pattern != "end":
+            continue
+        dated = sum(1 for p in paras[i + 1 : end] if p.kind != "good" and _DATELINE.search(p.text))
+        posts = sum(1 for p in paras[i + 1 : end] if p.kind in ("good", "near"))
+        if dated >= _THREAD_DATES and dated >= posts * _THREAD_SHARE:
+            return i
+    return end
+
+
 def _boxed(paras: Sequence[Paragraph]) -> set[int]:
     """The short lines glued under a "Related" or "Read more" box (one
     source block, no blank line between): the box's list of titles."""
@@ -497,6 +520,7 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
     own_end = next((i for i in range(max(start, 0), end) if paras[i].own in ("end", "credit")), None)
     if own_end is not None:
         end = own_end
+    end = _before_thread(paras, start, end)
     headline, confident = _headline(paras, start, end, common)
     if headline >= start >= 0:
         start = headline + 1  # what came before the headline is the page's

@@ -128,7 +128,7 @@ def plan(root: Path, req: Request, *, today: dt.date | None = None) -> Plan:
         except ProblemFound as exc:
             raise FeedtoolError([exc.problem]) from None
         problems += found
-        text = interview.parse(content, req.text.suffix, show.clean_patterns)
+        text = interview.parse(content, req.text.suffix, show.clean_patterns, language=show.language)
 
     meta: dict[str, Any] = {}
     sources: dict[str, str] = {}

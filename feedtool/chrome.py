@@ -122,6 +122,17 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     rf".{{0,300}}[(\[][^()\[\]]*\b(?:{_PHOTO_AGENCY}|photo(?:graph)?\s+(?:by|credit))\b[^()\[\]]*[)\]]\.?",
     r".{0,300}?\b(?:hide|toggle)\s+caption",
     r"(?:enlarge|expand)\s+this\s+image",
+    # A caption that ends with its photographer: "… the morning show. / Lucía
+    # Ferrandis", "… en novembre 2026. CLÉMENCE ANDRIEU / LE MONDE".
+    r".{10,300}?[.!?]\s*/\s*(?-i:[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){0,3})",
+    r".{10,300}?[.!?]\s+(?-i:[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+){0,3}(?:\s*/\s*[A-ZÀ-Þ][A-ZÀ-Þ' .-]+)?)",
+    # A newsletter plea, in the languages tried: a short paragraph that
+    # names the newsletter (a story paragraph about one is longer).
+    r"(?=.{0,200}$).{0,120}\b(?:newsletters?|bolet[íi]n|boletim|infolettre|rundbrief|рассылк\w*|뉴스레터|ニュースレター)\b.{0,120}",
+    # Paywall labels: "Article réservé aux abonnés", "Subscriber exclusive".
+    r"(?:article|contenu|conte[úu]do|contenido|artikel|story)?\s*(?:r[ée]serv[ée]e?|exclusiv[oea]|reserved|nur)"
+    r"\s+(?:aux|para|to|for|für|a)\s+(?:abonn[ée]s|assinantes|suscriptores|subscribers|abonnenten|abbonati)"
+    r"|subscriber\s+(?:exclusive|only)|for\s+subscribers",
     # Dates and times: "Updated 3:05 PM ET", "December 17, 2013 · 4:03 PM
     # ET", "Published March 4, 2024", "5 min read".
     rf"(?:(?:updated|published|posted|last\s+(?:updated|modified)|originally\s+(?:published|posted|aired)"

@@ -246,7 +246,7 @@ def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
             try:
                 content, found = read_text_file(text_path, display)
                 problems.extend(found)
-                text = interview.parse(content, text_path.suffix, show.clean_patterns)
+                text = interview.parse(content, text_path.suffix, show.clean_patterns, language=show.language)
             except ProblemFound as exc:
                 problems.append(exc.problem)
 
@@ -257,7 +257,7 @@ def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
     if text is not None and text_path is not None:
         meta_display = rel(root, group.meta) if group.meta else f"{EPISODES_DIR}/{group.stem}.toml"
         text, found = interview.reread(text, text_path, rel(root, text_path), show.clean_patterns, meta,
-                                       meta_display, read_text_file)
+                                       meta_display, read_text_file, show.language)
         problems.extend(found)
 
     if audio is None or any(p.is_error for p in problems):

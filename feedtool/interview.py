@@ -20,11 +20,14 @@ TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 HATCHES = ("text_start", "text_end", "transcript")
 
 
-def parse(content: str, suffix: str, patterns: Sequence[str], **hatches: Any) -> TextInfo:
-    """Read CONTENT with the reader its file's SUFFIX calls for."""
+def parse(content: str, suffix: str, patterns: Sequence[str], *, language: str | None = None,
+          **hatches: Any) -> TextInfo:
+    """Read CONTENT with the reader its file's SUFFIX calls for; LANGUAGE is
+    the show's (podcast.toml), which the reader prefers when the text's own
+    words allow it."""
     suffix = suffix.lower()
     return text_mod.parse_text(content, extra_patterns=patterns, markdown=suffix == ".md",
-                      html=suffix in (".html", ".htm"), **hatches)
+                               html=suffix in (".html", ".htm"), language=language, **hatches)
 
 
 def doubts(text: TextInfo, display: str) -> list[Problem]:
@@ -40,6 +43,7 @@ def reread(
     meta: Mapping[str, Any],
     meta_display: str,
     read_file: Callable[[Path, str], tuple[str, list[Problem]]],
+    language: str | None = None,
 ) -> tuple[TextInfo | None, list[Problem]]:
     """TEXT as STEM.toml has it read: a transcript or not, and the story
     between text_start and text_end.
@@ -55,7 +59,7 @@ def reread(
         return text, doubts(text, display)
     try:
         content, _ = read_file(path, display)
-        again = parse(content, path.suffix, patterns, transcript=text.is_transcript, **hatches)
+        again = parse(content, path.suffix, patterns, language=language, transcript=text.is_transcript, **hatches)
     except ProblemFound as exc:
         return None, [exc.problem]
     except ValueError as exc:

@@ -31,6 +31,8 @@ _MIN_SHARE = 0.12
 # Enough words to tell the language; more only costs time.
 _SAMPLE_WORDS = 3000
 _FREQUENT = 150
+# The show's language is taken when it finds this share of the best list's words.
+_PRIOR_SHARE = 0.8
 
 
 def _stoplist_dir() -> Path | None:
@@ -74,12 +76,31 @@ def _scripts() -> dict[str, str]:
     }
 
 
-def detect(words: list[str]) -> str | None:
+@functools.cache
+def for_code(code: str) -> str | None:
+    """The stoplist for an ISO 639 language code ("en", "pt-BR", "nb"), or None."""
+    import pycountry  # feedtool's table of languages, loaded only when a show names one
+
+    base = code.split("-")[0].split("_")[0].lower()
+    found = pycountry.languages.get(alpha_2=base) if len(base) == 2 else pycountry.languages.get(alpha_3=base)
+    if found is None:
+        return None
+    # "Norwegian Bokmål" → Norwegian_Bokmal, "Greek, Modern (1453-)" → Greek.
+    name = found.name.split(" (")[0].split(",")[0]
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace(" ", "_")
+    for candidate in (name, name.split("_")[-1]):  # "Modern_Greek" → Greek
+        if candidate in stoplists():
+            return candidate
+    return None
+
+
+def detect(words: list[str], prior: str | None = None) -> str | None:
     """The language whose common words make up most of WORDS, or None.
 
     Only the lists in the text's own writing system compete: several lists
     made from Wikipedia carry English words too, and must not win an English
-    text on them.
+    text on them.  PRIOR, an ISO 639 code (the show's language), wins when
+    its list finds nearly as many common words as the best one.
     """
     sample = Counter(words[:_SAMPLE_WORDS])
     total = sum(sample.values())
@@ -97,6 +118,11 @@ def detect(words: list[str]) -> str | None:
         count = sum(sample[w] for w in common.intersection(frequent))
         if count > best_count:
             best, best_count = language, count
+    wanted = for_code(prior) if prior else None
+    if wanted is not None and wanted != best and scripts.get(wanted) == script:
+        count = sum(sample[w] for w in stoplists()[wanted].intersection(frequent))
+        if count >= _PRIOR_SHARE * best_count:
+            best, best_count = wanted, count
     return best if best_count / total >= _MIN_SHARE else None
 
 

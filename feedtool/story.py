@@ -445,14 +445,15 @@ def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
 
 
 def _boxed(paras: Sequence[Paragraph]) -> set[int]:
-    """The short lines glued under a "Related" or "Read more" box (one
-    source block, no blank line between): the box's list of titles."""
+    """The lines glued under a "Related" or "Read more" box (one source
+    block, no blank line between), short or near-prose: the box's list of
+    titles, perhaps with their blurbs."""
     out: set[int] = set()
     for i, p in enumerate(paras):
         if p.pattern != "box":
             continue
         j = i + 1
-        while j < len(paras) and j - i <= _BOX_LINES and paras[j].glued and paras[j].kind == "short":
+        while j < len(paras) and j - i <= _BOX_LINES and paras[j].glued and paras[j].kind in ("short", "near"):
             out.add(j)
             j += 1
     return out
@@ -478,11 +479,12 @@ class Line(NamedTuple):
     line: int  # its first line in the source, from 1
 
 
-def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]]) -> tuple[list[Paragraph], str | None, frozenset[str]]:
+def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]],
+                     prior: str | None) -> tuple[list[Paragraph], str | None, frozenset[str]]:
     all_words = [stoplists.words_of(line.text) for line in lines]
     # The language is the prose's: menus and lists of names are in any.
     prose = [w for ws in all_words if len(ws) >= _PROSE_WORDS for w in ws]
-    language = stoplists.detect(prose or [w for ws in all_words for w in ws])
+    language = stoplists.detect(prose or [w for ws in all_words for w in ws], prior)
     common = stoplists.stoplists().get(language, frozenset()) if language else frozenset()
     paras: list[Paragraph] = []
     for line, words in zip(lines, all_words):
@@ -496,15 +498,16 @@ def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]]) ->
 
 
 def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
-         bounds: tuple[int, int] | None = None) -> Reading:
+         bounds: tuple[int, int] | None = None, language: str | None = None) -> Reading:
     """Read the paragraphs of a copied page.
 
     BOUNDS, the first and one past the last paragraph of the story, is what
     the show said (``text_start`` and ``text_end`` in STEM.toml): the reader
     then only finds the headline above it and drops the chrome the patterns
-    know inside it.
+    know inside it.  LANGUAGE is the show's ISO 639 code, the likeliest
+    language of the text.
     """
-    paras, language, common = _read_paragraphs(lines, extra)
+    paras, language, common = _read_paragraphs(lines, extra, language)
     lenient = False
     if bounds is not None:
         start, end = bounds

@@ -364,18 +364,20 @@ def _sections(units: list[_Unit], is_heading: list[bool]) -> tuple[Section, ...]
     return tuple(sections)
 
 
-def _standfirst(sections: tuple[Section, ...]) -> str | None:
-    """The summary: the intro paragraphs before the first sub-head.
+def _standfirst(sections: tuple[Section, ...], lead: int = 0) -> str | None:
+    """The summary: the intro paragraphs before the first sub-head, from
+    paragraph LEAD on (what comes before it is a caption or a teaser line
+    the story was taken to begin with).
 
     Without any sub-head there is no standfirst to tell apart, so the lead
     paragraph stands in for it.  Paragraphs are added while they fit in the
     limit; the first one is always there, cut if it must be.
     """
-    paragraphs = [p for s in sections for p in s.paragraphs]
+    paragraphs = [p for s in sections for p in s.paragraphs][lead:]
     if not paragraphs:
         return None
     has_heading = any(s.heading is not None for s in sections)
-    intro = sections[0].paragraphs if sections and sections[0].heading is None else ()
+    intro = sections[0].paragraphs[lead:] if sections and sections[0].heading is None else ()
     if not has_heading or not intro:
         return truncate_bytes(paragraphs[0])
     summary = intro[0]
@@ -447,24 +449,39 @@ def _bounds(lines: Sequence[story.Line], text_start: str | None, text_end: str |
     return first, last + 1
 
 
-def read_copy(raw: str, extra_patterns: Sequence[str] = ()) -> story.Reading:
+def read_copy(raw: str, extra_patterns: Sequence[str] = (), language: str | None = None) -> story.Reading:
     """The reader's decision on every paragraph of a copied page, for
     `feedtool inspect`."""
-    return story.read(_paragraphs(_normalize_lines(raw)), compile_patterns(extra_patterns))
+    return story.read(_paragraphs(_normalize_lines(raw)), compile_patterns(extra_patterns), language=language)
+
+
+# A story's opening is its first paragraph of full prose, when one of the
+# first few is: a shorter one before it is likelier a caption or a teaser.
+_LEAD_REACH = 2
+
+
+def _lead(story_paragraphs: Sequence[story.Paragraph], sections: Sequence[Section]) -> int:
+    """How many of the story's first paragraphs the summary passes over."""
+    first = sections[0].paragraphs if sections and sections[0].heading is None else ()
+    kinds = [p.kind for p in story_paragraphs[: len(first)]]
+    good = next((i for i, k in enumerate(kinds[: _LEAD_REACH + 1]) if k == "good"), 0)
+    return good if all(k in ("near", "short") for k in kinds[:good]) else 0
 
 
 def _parse_plain(raw: str, extra: Sequence[re.Pattern[str]], text_start: str | None = None,
-                 text_end: str | None = None, transcript: bool | None = None) -> TextInfo:
+                 text_end: str | None = None, transcript: bool | None = None,
+                 language: str | None = None) -> TextInfo:
     lines = _paragraphs(_normalize_lines(raw))
-    reading = story.read(lines, extra, _bounds(lines, text_start, text_end))
+    reading = story.read(lines, extra, _bounds(lines, text_start, text_end), language)
     paragraphs = reading.paragraphs
     title = paragraphs[reading.headline].text if reading.headline >= 0 else None
     credit = next((_clean_credit(p.text) for p in paragraphs if p.role == "credit"), None)
-    body = [_Unit(p.text, p.single) for p in paragraphs if p.role == "story"]
+    story_paragraphs = [p for p in paragraphs if p.role == "story"]
+    body = [_Unit(p.text, p.single) for p in story_paragraphs]
     sections = _sections(body, _find_headings(body))
     return TextInfo(
         title=title,
-        summary=_standfirst(sections),
+        summary=_standfirst(sections, _lead(story_paragraphs, sections)),
         sections=sections,
         credit=credit,
         notes_html=_notes_html(sections, credit),
@@ -596,6 +613,7 @@ def parse_text(
     text_start: str | None = None,
     text_end: str | None = None,
     transcript: bool | None = None,
+    language: str | None = None,
 ) -> TextInfo:
     """Read an interview text into a `TextInfo`.
 
@@ -608,6 +626,8 @@ def parse_text(
     paragraphs) mark the story by hand in a copied page; ValueError when
     they are not in it.  ``transcript`` says whether the text is a
     transcript of the episode (None: decided from speaker turns).
+    ``language`` is the show's (an ISO 639 code such as "en" or "pt-BR"):
+    the reader takes it when the text's own common words allow it.
     """
     extra = compile_patterns(extra_patterns)
     if html:
@@ -617,6 +637,6 @@ def parse_text(
     elif markdown:
         info = _parse_markdown(raw, extra)
     else:
-        return _parse_plain(raw, extra, text_start, text_end, transcript)
+        return _parse_plain(raw, extra, text_start, text_end, transcript, language)
     found = is_transcript(info.sections) if transcript is None else transcript
     return replace(info, is_transcript=found) if found != info.is_transcript else info

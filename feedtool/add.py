@@ -118,17 +118,17 @@ def plan(root: Path, req: Request, *, today: dt.date | None = None) -> Plan:
     text: TextInfo | None = None
     if req.text is not None:
         if req.text.suffix.lower() not in TEXT_SUFFIXES:
-            raise FeedtoolError([error(str(req.text), None, "the interview text must be a .txt or .md file")])
+            raise FeedtoolError([error(str(req.text), None, "the interview text must be a .txt, .md or .html file")])
         if not req.text.is_file():
             raise FeedtoolError([error(str(req.text), None, "file not found")])
-        from feedtool.text import parse_text
+        from feedtool import interview
 
         try:
             content, found = episodes.read_text_file(req.text, str(req.text))
         except ProblemFound as exc:
             raise FeedtoolError([exc.problem]) from None
         problems += found
-        text = parse_text(content, extra_patterns=show.clean_patterns, markdown=req.text.suffix.lower() == ".md")
+        text = interview.parse(content, req.text.suffix, show.clean_patterns, language=show.language)
 
     meta: dict[str, Any] = {}
     sources: dict[str, str] = {}

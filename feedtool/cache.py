@@ -65,8 +65,9 @@ RACY_NS = 1_000_000_000
 
 # The modules whose code decides what a cached value holds, and the
 # libraries they call: a change to any of them empties the cache.
-_READER_MODULES = ("audio.py", "text.py", "model.py", "cache.py", "episodes.py", "decode.py", "safe_files.py")
-_READER_LIBRARIES = ("mutagen", "nh3", "markdown-it-py", "charset-normalizer")
+_READER_MODULES = ("audio.py", "text.py", "story.py", "chrome.py", "stoplists.py", "webpage.py", "interview.py",
+                   "model.py", "cache.py", "episodes.py", "decode.py", "safe_files.py")
+_READER_LIBRARIES = ("mutagen", "nh3", "markdown-it-py", "charset-normalizer", "trafilatura", "jusText")
 
 Signature = tuple[int, int, int]  # size, mtime_ns, inode
 TextResult = tuple[TextInfo | None, list[Problem]]
@@ -176,16 +177,18 @@ def read_audio(path: Path, display: str | None = None) -> AudioInfo:
     return read(path, display)
 
 
-def read_text(path: Path, display: str, patterns: Sequence[str], markdown: bool) -> TextResult:
+def read_text(path: Path, display: str, patterns: Sequence[str], markdown: bool, language: str = "") -> TextResult:
     """Read and clean one interview text; what `episodes.load_group` does without a cache."""
+    from feedtool import interview
     from feedtool.episodes import read_text_file
-    from feedtool.text import parse_text
 
     problems: list[Problem] = []
     try:
         content, found = read_text_file(path, display)
         problems.extend(found)
-        return parse_text(content, extra_patterns=patterns, markdown=markdown), problems
+        # The file's suffix picks the reader (MARKDOWN tells a .md apart
+        # in the cache's key, as it always has).
+        return interview.parse(content, path.suffix, patterns, language=language or None), problems
     except ProblemFound as exc:
         problems.append(exc.problem)
         return None, problems
@@ -198,6 +201,7 @@ class Job:
     display: str
     patterns: tuple[str, ...] = ()
     markdown: bool = False
+    language: str = ""  # the show's, which the text reader takes as a prior
 
 
 @dataclass(frozen=True)
@@ -248,7 +252,7 @@ def run_job(job: Job) -> Done:
             return Done(job, read_ns, audio=read_audio(job.path, job.display))
         except ProblemFound as exc:
             return Done(job, read_ns, problems=(exc.problem,))
-    text, problems = read_text(job.path, job.display, job.patterns, job.markdown)
+    text, problems = read_text(job.path, job.display, job.patterns, job.markdown, job.language)
     if text is not None and not any(p.is_error for p in problems):
         blobs: dict[str, bytes] = {}
         try:
@@ -495,9 +499,10 @@ class Cache:
     # -- texts ---------------------------------------------------------------------------
 
     @staticmethod
-    def variant(patterns: Sequence[str], markdown: bool) -> str:
-        """What else a cleaned text depends on: the show's patterns and the syntax."""
-        data = json.dumps([list(patterns), markdown])
+    def variant(patterns: Sequence[str], markdown: bool, language: str = "") -> str:
+        """What else a cleaned text depends on: the show's patterns, the
+        syntax and the show's language."""
+        data = json.dumps([list(patterns), markdown, language])
         digest = hashlib.sha256(data.encode()).hexdigest()[:16]
         _variants[digest] = data
         return digest
@@ -510,15 +515,15 @@ class Cache:
         if found is not None:
             return found
         markdown = path.suffix == ".md"  # as episodes.load_group decides
-        variant = self.variant(show.clean_patterns, markdown)
+        variant = self.variant(show.clean_patterns, markdown, show.language)
         try:
             st = os.stat(path)
         except OSError:
-            return read_text(path, display, show.clean_patterns, markdown)
+            return read_text(path, display, show.clean_patterns, markdown, show.language)
         cached = self._cached_text(key, signature(st), variant)
         if cached is not None:
             return cached
-        done = run_job(Job("text", path, display, tuple(show.clean_patterns), markdown))
+        done = run_job(Job("text", path, display, tuple(show.clean_patterns), markdown, show.language))
         if self._store_text(done, st, variant):
             cached = self._cached_text(key, signature(st), variant)
             if cached is not None:
@@ -615,10 +620,10 @@ class Cache:
                     st = os.stat(path)
                 except OSError:
                     continue
-                variant = self.variant(show.clean_patterns, markdown)
+                variant = self.variant(show.clean_patterns, markdown, show.language)
                 if self._db is not None and self._text_row(str(path), signature(st), variant, "1") is not None:
                     continue
-                jobs.append(Job("text", path, display(path), tuple(show.clean_patterns), markdown))
+                jobs.append(Job("text", path, display(path), tuple(show.clean_patterns), markdown, show.language))
                 stats.append(st)
         if not jobs:
             return
@@ -630,7 +635,7 @@ class Cache:
                     self._audio[key] = self._store(done, st)
                 # A file with a problem is read again in order, where its problem is reported.
             else:
-                if not self._store_text(done, st, self.variant(done.job.patterns, done.job.markdown)):
+                if not self._store_text(done, st, self.variant(done.job.patterns, done.job.markdown, done.job.language)):
                     # Stored ones are read back when needed, their big fields one at a time.
                     self._texts[key] = (done.text_info(), list(done.problems))
 
@@ -723,7 +728,7 @@ class _TextFields:
         if same:
             job = json.loads(_variants.get(variant, "null"))
             if job is not None:
-                text, _ = read_text(path, shown, job[0], job[1])
+                text, _ = read_text(path, shown, *job)
                 if text is not None:
                     return getattr(text, name)
         raise FeedtoolError([error(shown, None, "changed or vanished while the build was running; build again")])

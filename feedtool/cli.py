@@ -267,7 +267,8 @@ def check_command(
 
 @app.command()
 def inspect(
-    files: Annotated[list[Path], typer.Argument(help="Audio files or episode files (STEM.toml, STEM.txt).")],
+    files: Annotated[list[Path], typer.Argument(help="Audio files, episode files (STEM.toml), or interview "
+                                                "texts (.txt, .md, .html), in a show or not.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Show what feedtool reads from audio files and episodes, and where each field comes from.
@@ -277,6 +278,9 @@ def inspect(
         feedtool inspect episodes/her.mp3
 
         feedtool inspect episodes/*.mp3 --json
+
+        feedtool inspect ~/Downloads/interview.txt   (how feedtool reads a copied page: each line kept or
+        dropped, and why)
     """
     from feedtool import inspect as inspect_mod
 

@@ -119,6 +119,13 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("image", s.text, False, "episode artwork file, relative to this toml"),
     Key("link", s.url, False, "the episode's web page"),
     Key("keywords", s.string_list, False, "a list of keywords"),
+    # The interview text, read by hand where the reader went wrong (text.py).
+    Key("text_start", s.bounded(500, s.text), False, "words from the story's first paragraph in the text: "
+        "the story starts there"),
+    Key("text_end", s.bounded(500, s.text), False, "words from the story's last paragraph in the text: "
+        "the story ends there"),
+    Key("transcript", s.boolean, False, "true when the text is a transcript of the episode (published as "
+        "podcast:transcript); by default only a text with speaker turns is one"),
     # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
     Key("person", p20.person, False, "podcast:person: [[person]] tables (name, role, group, img, href); "
         "they replace the show's list for this episode"),

@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from feedtool import chapters as chapters_mod
-from feedtool import p20episode, safe_files, schema, transcripts
+from feedtool import interview, p20episode, safe_files, schema, transcripts
 from feedtool.audio import SUPPORTED, read_audio
 from feedtool.config import load_episode_meta, resolve_inside
 from feedtool.decode import decode
 from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo, replace, stored
 from feedtool.problems import Problem, ProblemFound, error, warning
-from feedtool.text import parse_text, strip_control_chars
+from feedtool.text import strip_control_chars
 
 EPISODES_DIR = "episodes"
-TEXT_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = interview.TEXT_SUFFIXES
 META_SUFFIX = ".toml"
 # Files that may sit beside episodes without being one: artwork referenced
 # from a toml, and feedtool's own lock file.
@@ -309,13 +309,18 @@ def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
             try:
                 content, found = read_text_file(text_path, display)
                 problems.extend(found)
-                text = parse_text(content, extra_patterns=show.clean_patterns, markdown=text_path.suffix == ".md")
+                text = interview.parse(content, text_path.suffix, show.clean_patterns, language=show.language)
             except ProblemFound as exc:
                 problems.append(exc.problem)
 
     meta: dict[str, Any] = {}
     if group.meta is not None:
         meta, found = load_episode_meta(group.meta, rel(root, group.meta), show.files)
+        problems.extend(found)
+    if text is not None and text_path is not None:
+        meta_display = rel(root, group.meta) if group.meta else f"{EPISODES_DIR}/{group.stem}.toml"
+        text, found = interview.reread(text, text_path, rel(root, text_path), show.clean_patterns, meta,
+                                       meta_display, read_text_file, show.language)
         problems.extend(found)
 
     if audio is None or any(p.is_error for p in problems):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from feedtool import config, episodes
+from feedtool import config, episodes, interview
+from feedtool import text as text_mod
 from feedtool.audio import SUPPORTED, read_audio
-from feedtool.model import Artwork, AudioInfo, Episode
+from feedtool.model import Artwork, AudioInfo, Episode, TextInfo
 from feedtool.problems import Problem, ProblemFound, error
 
 
@@ -56,10 +58,48 @@ def episode_report(ep: Episode) -> dict[str, Any]:
     }
 
 
+def text_report(path: Path, text: TextInfo, raw: str, patterns: Sequence[str]) -> dict[str, Any]:
+    """The interview text as the reader read it: headline, summary, and each
+    paragraph kept or dropped, and why (a copied page; a Markdown file or a
+    saved page has no line-by-line decision to show)."""
+    report: dict[str, Any] = {
+        "text": str(path), "title": text.title, "summary": text.summary, "credit": text.credit,
+        "transcript": text.is_transcript, "sections": [s.heading for s in text.sections],
+        "kept_paragraphs": sum(len(s.paragraphs) for s in text.sections), "removed": list(text.removed),
+        "doubts": [{"rule": d.rule, "line": d.line, "message": d.message} for d in text.doubts],
+        "paragraphs": None, "language": None,
+    }
+    if path.suffix.lower() == ".txt":
+        reading = text_mod.read_copy(raw, patterns)
+        report["language"] = reading.language
+        report["paragraphs"] = [{"line": p.line, "role": p.role, "kind": p.kind, "reason": p.reason, "text": p.text}
+                                for p in reading.paragraphs]
+    return report
+
+
+def _inspect_text(path: Path, root: Path | None) -> tuple[dict[str, Any] | None, list[Problem]]:
+    patterns: Sequence[str] = ()
+    problems: list[Problem] = []
+    if root is not None:
+        show, found = config.load_show(root)
+        if show is not None:
+            patterns = show.clean_patterns
+    try:
+        raw, found = episodes.read_text_file(path, str(path))
+    except ProblemFound as exc:
+        return None, [exc.problem]
+    problems += found
+    text = interview.parse(raw, path.suffix, patterns)
+    problems += interview.doubts(text, str(path))
+    return text_report(path, text, raw, patterns), problems
+
+
 def inspect_path(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     if not path.is_file():
         return None, [error(str(path), None, "file not found")]
     root = find_show_root(path)
+    if path.suffix.lower() in interview.TEXT_SUFFIXES:
+        return _inspect_text(path, root)
     if root is not None:
         show, problems = config.load_show(root)
         if show is not None:
@@ -85,7 +125,33 @@ def inspect_path(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
         return None, [exc.problem]
 
 
+def _clip(text: str | None, width: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_text_report(r: dict[str, Any]) -> str:
+    lines = [f"text {r['text']}" + (f" ({r['language']})" if r["language"] else "")]
+    lines.append(f"  title      {_clip(r['title']) or '(none found)'}")
+    lines.append(f"  summary    {_clip(r['summary']) or '(none)'}")
+    heads = [h for h in r["sections"] if h]
+    lines.append(f"  notes      {r['kept_paragraphs']} paragraph(s), {len(heads)} sub-head(s), "
+                 f"{len(r['removed'])} line(s) of chrome dropped; "
+                 + ("a transcript (speaker turns)" if r["transcript"] else "show notes, not a transcript"))
+    if r["credit"]:
+        lines.append(f"  credit     {_clip(r['credit'])}")
+    for p in r["paragraphs"] or ():
+        verdict = "kept   " if p["role"] in ("story", "headline") else "dropped"
+        why = p["role"] if p["role"] in ("story", "headline") else p["reason"]
+        if p["role"] == "story":
+            why = f"story: {p['reason']}"
+        lines.append(f"  {p['line']:>5}  {verdict}  {_clip(p['text'], 60):<60}  {why}")
+    return "\n".join(lines)
+
+
 def format_report(r: dict[str, Any]) -> str:
+    if "text" in r and "episode" not in r:
+        return format_text_report(r)
     lines: list[str] = []
     if "episode" in r:
         lines.append(f"episode {r['episode']}")

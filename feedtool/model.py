@@ -74,6 +74,16 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Doubt:
+    """Something the text reader is unsure of, for the build to warn about:
+    a rule id, the line of the text it is about, and what to do."""
+
+    rule: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
 class TextInfo:
     """An interview text, cleaned of the site's chrome."""
 
@@ -84,6 +94,10 @@ class TextInfo:
     notes_html: str
     transcript: str
     removed: tuple[str, ...] = ()  # the chrome lines dropped, for inspect
+    # Speaker turns ("HOST:", "NAME:") make the text a transcript of the
+    # episode, published as podcast:transcript; an article is show notes.
+    is_transcript: bool = False
+    doubts: tuple[Doubt, ...] = ()
 
 
 class Lazy:

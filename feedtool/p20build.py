@@ -69,7 +69,9 @@ def episode_outputs(show: Show, ep: Episode, files: dict[str, Content]) -> Links
             # closed captions (P20 docs/tags/transcript.md).
             found.append(podcast20.Transcript(urls.url_for(show, path), transcripts.TYPES[kind], show.language,
                                          "captions"))
-    if ep.text is not None:
+    if ep.text is not None and ep.text.is_transcript:
+        # An article is the show notes, not a transcript of the episode:
+        # only a text with speaker turns (or transcript = true) is one.
         # Made when written, and only when the episode changed (issue 7).
         path = urls.transcript_path(ep, ".html")
         transcripts.html_template()  # compiled before the writers fork

@@ -431,7 +431,7 @@ def _has_transcript(ep: Episode) -> bool:
     """Whether `transcript` has a paragraph, without loading it: a transcript
     kept in the read cache (a Lazy) is never empty, and text.py builds it
     from stripped, non-blank lines, so it is never blank either."""
-    if ep.text is None:
+    if ep.text is None or not ep.text.is_transcript:
         return False
     kept = stored(ep.text, "transcript")
     return isinstance(kept, Lazy) or bool(kept.strip())
@@ -442,7 +442,7 @@ def _notes_of(ep: Episode) -> Markup:
 
 
 def _transcript_of(ep: Episode) -> tuple[str, ...]:
-    return paragraphs(ep.text.transcript) if ep.text else ()
+    return paragraphs(ep.text.transcript) if ep.text and ep.text.is_transcript else ()
 
 
 def sanitized(notes_html: str) -> Markup:

@@ -1,31 +1,26 @@
-"""The interview-text cleaner: a copied web article (or a Markdown file) in,
-a `TextInfo` out.
+"""The interview text: a copied web article (or a Markdown file) in, a
+`TextInfo` out.
 
 People paste articles from news sites with the site's chrome still around
-them: "Filed Under:", share buttons, photo captions, bylines, the teasers and
-comment policy under the story.  The cleaner drops that chrome, keeps every
-paragraph of the story itself, finds the headline, the standfirst, the
-sub-heads and the copyright line, and renders show notes (sanitized HTML) and
-a plain-text transcript from the result.
-
-The guiding rule is *when in doubt, keep*: a line is chrome only when a
-pattern matches it whole and it is short; a paragraph that merely mentions
-"subscribe" stays.  The one place where text is dropped wholesale is the tail:
-after an end marker ("Leave a Comment", "Most Popular"…) or the copyright
-line, what follows belongs to the site, not to the story.
+them.  `story.py` finds where the story is and its headline; this module
+turns the story into sections with sub-heads, a summary (the story's
+opening), show notes (sanitised HTML), a plain-text transcript and the
+copyright credit.  Markdown is an author's own file: its headings and
+paragraphs are taken as written.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import nh3
 
+from feedtool import story
+from feedtool.chrome import DEFAULT_PATTERNS, classify, compile_patterns
 from feedtool.model import Section, TextInfo
 
 if TYPE_CHECKING:
@@ -35,180 +30,17 @@ __all__ = [
     "DEFAULT_PATTERNS",
     "SUMMARY_LIMIT",
     "compile_patterns",
+    "is_transcript",
     "parse_text",
+    "read_copy",
     "strip_control_chars",
+    "truncate_bytes",
 ]
 
-# Apple Podcasts cuts descriptions at 4000 characters; so do we, on purpose
-# and on a word boundary, rather than letting a directory cut mid-word.
+# Apple counts a description's 4,000 in bytes of UTF-8 (the feed check does
+# too): cut there on purpose, on a word boundary, rather than letting a
+# directory cut mid-word or the build's own check refuse the feed.
 SUMMARY_LIMIT = 4000
-
-# --- Building blocks for the patterns below --------------------------------
-# They are matched case-insensitively, so a capitalised name needs an inline
-# case-sensitive group; that is what keeps "By the end of the day" (body) apart
-# from "By Tomas Reyes" (byline).
-_NAME = r"(?-i:[A-Z][\w'’.-]*)"
-_NAME_RUN = rf"{_NAME}(?:\s+(?:{_NAME}|de|da|del|der|van|von|la|le|bin|ibn)){{0,4}}"
-# One sentence fragment: a period counts only when it ends a sentence, so
-# "$4.99", "npr.org" and "J. Scott" do not stop it.
-_FRAG = r"(?:[^.!?]|\.(?=\w))"
-# The same, for a call to action, which is one clause: a comma means someone
-# is talking ("Subscribe to nothing, she said, …").
-_CLAUSE = r"(?:[^.!?,;]|\.(?=\w))"
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DATE = (
-    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-)
-_TIME = (
-    r"(?:\d{1,2}:\d{2}(?:\s*[ap]\.?\s?m\.?)?|\d{1,2}\s*[ap]\.?\s?m\.?)"
-    r"(?:\s*(?:[ecmp][sd]?t|gmt|utc|bst|cet|cest))?"
-)
-_SEP = r"\s*(?:at|on|,|·|•|\||-|–|—)?\s*"
-_NETWORK = (
-    r"(?:facebook|twitter|x|linkedin|reddit|e-?mail|whatsapp|pinterest|flipboard"
-    r"|bluesky|threads|mastodon|tumblr|telegram)"
-)
-_SOCIAL_ITEM = rf"(?:{_NETWORK}|tweet|print|copy\s+link|pin\s+it|share)"
-_PHOTO_AGENCY = r"(?:getty\s+images|ap\s+photos?|ap\s+images|reuters|afp|shutterstock|istock(?:photo)?|alamy)"
-
-# All the chrome the cleaner knows, in one place.  Each pattern must match a
-# whole line (or a whole paragraph), stripped and with its inner whitespace
-# collapsed, case-insensitively; see `_classify`.  A line longer than
-# `_CHROME_MAX` never matches them: a long paragraph is body, whatever it
-# mentions.
-#
-# A pattern's role is told by a named group around the whole of it:
-#   (no group)      plain chrome: the line is dropped;
-#   (?P<box>…)      a "Related"/"Read more" box: the line and the few short
-#                   lines glued to it (no blank line between) are dropped;
-#   (?P<end>…)      an end marker: it and everything after it are dropped,
-#                   once the story has begun (before that only the line goes);
-#   (?P<credit>…)   the copyright line: it becomes `TextInfo.credit`, and what
-#                   follows it is dropped like after an end marker.
-# A show's own patterns (podcast.toml) may use the same groups.
-DEFAULT_PATTERNS: tuple[str, ...] = (
-    # Category labels above the headline ("Filed Under:", "Tags: …").
-    r"filed\s+under\b.{0,200}",
-    r"(?:tags?|topics?|categor(?:y|ies)|keywords|sections?)\s*:.{0,200}",
-    # Which programme aired the piece: "Heard on All Things Considered".
-    rf"heard\s+on\s+(?-i:[A-Z]){_FRAG}{{0,80}}",
-    # The audio player: "Play associated audio", "Listen · 7:32", "Download",
-    # "Embed <iframe …>", "Audio is not supported on your browser".
-    r"(?:listen|play|download|stream)"
-    r"(?:\s+(?:now|live|here|audio|associated\s+audio"
-    r"|(?:to\s+)?(?:this|the)\s+(?:story|episode|segment|interview|podcast|article|audio)))*"
-    r"(?:\s*[·•|:–—-]?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s+min(?:ute)?s?)?)?",
-    r"embed(?:\s+code)?(?:\s*<iframe\b.*)?",
-    r"<iframe\b.*",
-    r".{0,80}\baudio\s+is\s+not\s+supported\b.{0,80}",
-    # Advertising and the reading-flow interruptions around it.
-    r"(?:advertisement|advertising|ad|sponsor\s+message|paid\s+content"
-    r"|sponsored(?:\s+(?:content|message|links?))?"
-    r"|story\s+continues\s+below(?:\s+(?:this\s+)?(?:advertisement|ad))?"
-    r"|continue\s+reading(?:\s+(?:the\s+)?(?:main\s+)?(?:story|article|below))?"
-    r"|(?:skip|close)\s+(?:this\s+)?(?:ad(?:vertisement)?|to\s+(?:main\s+)?content|navigation))",
-    # Share buttons: "Share this", "Share on Facebook", a row of network names.
-    rf"share(?:\s+(?:this|the))?(?:\s+(?:article|story|page|post|episode|interview|link))?"
-    rf"(?:\s+(?:on|via|to|with)\s+{_NETWORK})?\s*:?",
-    rf"{_SOCIAL_ITEM}(?:\s*[|·•,/]?\s*{_SOCIAL_ITEM})*",
-    # Selling the site: "Subscribe…", newsletters, "Donate", log-in links.
-    rf"subscribe(?:\s+(?:now|today|here))?(?:\s+(?:to|for|on|and)\b{_CLAUSE}{{0,80}})?[.!]?",
-    rf"(?:sign\s*up|subscribe|register|get|join)\b{_CLAUSE}{{0,60}}\bnewsletters?\b{_CLAUSE}{{0,60}}[.!]?",
-    rf"(?:become\s+a\s+(?:member|subscriber|supporter)|already\s+a\s+subscriber\??){_CLAUSE}{{0,60}}[.!]?",
-    r"(?:donate|support\s+(?:us|our\s+journalism))(?:\s+(?:now|today))?",
-    r"(?:log|sign)\s*(?:in|out|up)",
-    # Navigation: "Skip to main content", "Menu", "Back to top", "Click here…",
-    # "Print this page", "Next story: …".
-    r"skip\s+to\s+(?:main\s+)?content|main\s+menu|menu|search|back\s+to\s+top|loading\.*",
-    r"print(?:\s+this(?:\s+(?:page|article|story))?)?|e-?mail\s+this(?:\s+(?:page|article|story))?",
-    r"(?:next|previous)\s+(?:story|article|post|episode)(?:\s*:.{0,120})?",
-    rf"click\s+here\b{_CLAUSE}{{0,80}}[.!]?",
-    # Bylines: "By Jane Doe", "By Jane Doe and John Roe | March 4", "Jane Doe,
-    # Staff Writer", "Interview by Jane Doe".
-    rf"(?:(?:written|reported|interview(?:ed)?|words|story|text)\s+)?by\s+{_NAME_RUN}"
-    rf"(?:\s*(?:,|and|&)\s*{_NAME_RUN}){{0,3}}(?:\s*[,|·•—–-]\s*{_FRAG}{{0,60}})?",
-    rf"{_NAME_RUN}\s*,\s*(?:(?:staff|senior|contributing|special|chief|guest|freelance)\s+)?"
-    r"(?:writer|reporter|correspondent|editor|contributor|critic|columnist|producer)"
-    rf"(?:\s+(?:at|for|of)\s+{_FRAG}{{0,40}})?",
-    # Photo captions and credits: "Photo: …", "(Photo credit …)", "Jane
-    # Doe/Getty Images", "AP Photo/J. Scott Applewhite", a caption ending in
-    # "(Getty Images)", NPR's "hide caption" and "Enlarge this image".
-    r"(?:photo(?:graph)?s?|image|illustration|video|caption)(?:\s+(?:credit|source|courtesy))?s?"
-    r"\s*(?::|by\b|courtesy\b).{0,250}",
-    r"image\s+(?:source|credit)s?",
-    r"[(\[]\s*(?:photo(?:graph)?|image)?\s*(?:credit|courtesy)\b[^)\]]{0,150}[)\]]\.?",
-    rf"[^!?]{{0,120}}\b{_PHOTO_AGENCY}\b[^!?]{{0,80}}(?<![.!?])",
-    rf".{{0,300}}[(\[][^()\[\]]*\b(?:{_PHOTO_AGENCY}|photo(?:graph)?\s+(?:by|credit))\b[^()\[\]]*[)\]]\.?",
-    r".{0,300}?\b(?:hide|toggle)\s+caption",
-    r"(?:enlarge|expand)\s+this\s+image",
-    # Dates and times: "Updated 3:05 PM ET", "December 17, 2013 · 4:03 PM
-    # ET", "Published March 4, 2024", "5 min read".
-    rf"(?:(?:updated|published|posted|last\s+(?:updated|modified)|originally\s+(?:published|posted|aired)"
-    rf"|aired|broadcast)\s*:?\s*(?:on\s+)?)?"
-    rf"(?:{_DATE}(?:{_SEP}{_TIME})?|{_TIME}(?:{_SEP}{_DATE})?)",
-    r"\d+\s*(?:-\s*)?min(?:ute)?s?\s+read",
-    # "Related"/"Read more"/"See also" boxes, with their links glued below.
-    r"(?P<box>(?:related|see\s+also|more\s+on\s+this(?:\s+story)?|further\s+reading|read\s+(?:more|next|also))"
-    r"(?:\s+(?:links?|topics?|reading|posts?|podcasts?|episodes?|videos?))?(?:\s*:\s*.{0,150})?)",
-    # End markers: comments, teaser lists, recommendation widgets.
-    r"(?P<end>leave\s+a\s+(?:comment|reply)|(?:\d+\s+)?comments?\s*(?:\(\d+\))?"
-    r"|(?:show|view|read|load|see|hide|add)\s+(?:all\s+)?(?:\d+\s+)?comments?"
-    r"|(?:join|start)\s+the\s+(?:conversation|discussion)|comments\s+are\s+closed\.?"
-    r"|related\s+(?:stories|articles|coverage|content|news)"
-    r"|more\s+(?:stories|articles|news|headlines|podcasts|episodes)(?:\s+(?:from|on|in|like\s+this)\b.{0,40})?"
-    r"|you\s+(?:may|might)\s+also\s+(?:like|enjoy)|what\s+to\s+read\s+next"
-    r"|most\s+(?:popular|read|viewed|shared|emailed)|popular\s+(?:now|stories)|trending(?:\s+now)?"
-    r"|recommended(?:\s+(?:for\s+you|stories|reading|articles))?"
-    r"|(?:promoted|sponsored|partner)\s+(?:stories|content|links)|around\s+the\s+web)",
-    # The copyright line: "Copyright 2013 NPR. To see more, visit", "© 2024
-    # Lantern", "… All rights reserved."  A bare "Copyright" needs a year, so
-    # that a sentence about copyright law is not mistaken for it.
-    r"(?P<credit>©.{0,250}|(?:copyright|\(c\))\s*©?\s*(?:1[89]|20)\d{2}\b.{0,250}"
-    r"|.{0,120}\ball\s+rights\s+reserved\b.{0,150})",
-)
-
-# Default patterns never match longer lines: a paragraph of this size is body
-# even if it quotes a share button.
-_CHROME_MAX = 300
-
-Role = Literal["body", "chrome", "box", "end", "credit"]
-_ROLE_GROUPS: tuple[Literal["box", "end", "credit"], ...] = ("end", "credit", "box")
-
-
-def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
-    """Compile chrome patterns, case-insensitively.
-
-    Raises ValueError naming the bad pattern and what is wrong with it, so
-    that config.py can report it against podcast.toml.  A pattern that
-    matches the empty string (``""``, ``".*"``) is refused too: it would match
-    every line and silently empty the text.
-    """
-    compiled: list[re.Pattern[str]] = []
-    for pattern in patterns:
-        if not isinstance(pattern, str):
-            raise ValueError(f"pattern {pattern!r}: expected a string")
-        try:
-            rx = re.compile(pattern, re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"pattern {pattern!r}: {exc}") from exc
-        if rx.fullmatch(""):
-            raise ValueError(f"pattern {pattern!r}: matches an empty line, so it would match every line")
-        compiled.append(rx)
-    return compiled
-
-
-# The patterns as one alternation: fullmatch tries the alternatives in
-# order, as a loop over them would, so the first pattern that matches
-# decides the role; one call instead of thirty per short line.
-@functools.cache
-def _default_any() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in DEFAULT_PATTERNS), re.IGNORECASE)
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 up, except the
 # surrogates and U+FFFE/U+FFFF.  Lone surrogates also break nh3 (Rust strings).
@@ -258,50 +90,33 @@ def _normalize_lines(raw: str) -> list[str]:
     return lines
 
 
-def _blocks(lines: list[str]) -> list[list[str]]:
-    """Group lines into blocks separated by blank lines."""
-    blocks: list[list[str]] = []
+def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Group lines into blocks separated by blank lines, each with the
+    number of its first line (from 1)."""
+    blocks: list[tuple[int, list[str]]] = []
     current: list[str] = []
-    for line in lines:
+    first = 0
+    for number, line in enumerate(lines, 1):
         if line:
+            if not current:
+                first = number
             current.append(line)
         elif current:
-            blocks.append(current)
+            blocks.append((first, current))
             current = []
     if current:
-        blocks.append(current)
+        blocks.append((first, current))
     return blocks
 
 
 # --- Classifying lines --------------------------------------------------------
 
 
-def _classify(text: str, extra: Sequence[re.Pattern[str]]) -> Role:
-    # The show's own patterns come first and apply at any length: a show may
-    # well want to drop its own long disclaimer paragraph.
-    for rx in extra:
-        m = rx.fullmatch(text)
-        if m:
-            return _role_of(m)
-    if len(text) > _CHROME_MAX:
-        return "body"
-    m = _default_any().fullmatch(text)
-    return _role_of(m) if m else "body"
-
-
-def _role_of(m: re.Match[str]) -> Role:
-    for name in _ROLE_GROUPS:
-        if name in m.re.groupindex and m.group(name) is not None:
-            return name
-    return "chrome"
-
-
 @dataclass
 class _Unit:
-    """A line or a paragraph of the raw text, with what the cleaner made of it."""
+    """A paragraph of the story, as the sub-head finder sees it."""
 
     text: str
-    role: Role
     single: bool = True  # one source line (only those can be headings)
 
 
@@ -311,41 +126,31 @@ class _Unit:
 _WRAP_MAX = 100
 _WRAP_MIN = 40
 _WRAP_SHORT = 0.6
-# A "Related" box eats at most this many short lines glued below it.
-_BOX_LINES = 5
-_BOX_LINE_MAX = 120
+# Most lines of wrapped prose (all but a paragraph's last) fill the width.
+_WRAP_FULL = 0.75
+_WRAP_FULL_SHARE = 0.6
 _SENTENCE_END = ".!?…\"”’)]"
 
 
 def _is_wrapped(block: list[str]) -> bool:
     """Whether a block is one or more hard-wrapped paragraphs.
 
-    A list of teaser titles has the same shape, so the block must also read
-    as prose: it ends a sentence, or a line runs on into a lower-case word.
+    Most of its lines fill the width (a menu, a byline and a teaser list
+    come in every length), and it reads as prose: it ends a sentence, or a
+    line runs on into a lower-case word.
     """
     if len(block) < 2 or any(len(line) > _WRAP_MAX for line in block):
         return False
-    if max(len(line) for line in block) < _WRAP_MIN:
+    width = max(len(line) for line in block)
+    if width < _WRAP_MIN:
+        return False
+    full = sum(len(line) >= _WRAP_FULL * width for line in block)
+    if full < _WRAP_FULL_SHARE * (len(block) - 1):
         return False
     runs_on = any(
         line[-1] not in _SENTENCE_END and nxt[:1].islower() for line, nxt in zip(block, block[1:])
     )
     return runs_on or block[-1][-1] in _SENTENCE_END
-
-
-def _standalone(block: list[str], i: int, width: int) -> bool:
-    """Whether line i of a wrapped block could be a line of its own.
-
-    Only such lines are matched against the patterns: a line from the middle
-    of a paragraph is a fragment, and a fragment can look like anything
-    ("… reported by AFP" is not a photo credit).
-    """
-
-    def ends_unit(line: str) -> bool:
-        return len(line) < _WRAP_SHORT * width or line[-1] in _SENTENCE_END
-
-    starts = i == 0 or ends_unit(block[i - 1])
-    return starts and (i == len(block) - 1 or ends_unit(block[i]))
 
 
 def _join_wrapped(lines: list[str]) -> str:
@@ -359,54 +164,27 @@ def _join_wrapped(lines: list[str]) -> str:
     return out
 
 
-def _body_units(lines: list[str], width: int | None, extra: Sequence[re.Pattern[str]]) -> list[_Unit]:
-    """Turn a run of body lines of one block into paragraph units.
+def _paragraphs(lines: list[str]) -> list[story.Line]:
+    """The copy's paragraphs, each with whether it was a single line and
+    whether it was glued to the one above (no blank line between).
 
-    ``width`` is the block's wrap width, or None when every line is a unit.
+    A line is a paragraph, as a browser's copy gives it, except in a block of
+    hard-wrapped prose, where a line much shorter than the block's widest
+    (or ending a sentence) ends one.
     """
-    if width is None:
-        return [_Unit(line, "body") for line in lines]
-    units: list[_Unit] = []
-    para: list[str] = []
-    for i, line in enumerate(lines):
-        para.append(line)
-        if i == len(lines) - 1 or len(line) < _WRAP_SHORT * width:
-            text = _join_wrapped(para)
-            # A paragraph made of several lines gets its own look: a show's
-            # pattern may be written for its disclaimer as a whole.
-            role = _classify(text, extra) if len(para) > 1 else "body"
-            units.append(_Unit(text, role, single=len(para) == 1))
-            para = []
-    return units
-
-
-def _units(lines: list[str], extra: Sequence[re.Pattern[str]]) -> list[_Unit]:
-    units: list[_Unit] = []
-    for block in _blocks(lines):
-        width = max(len(line) for line in block) if _is_wrapped(block) else None
-        body: list[str] = []
-        box_left = 0
+    out: list[story.Line] = []
+    for first, block in _blocks(lines):
+        if not _is_wrapped(block):
+            out.extend(story.Line(line, True, k > 0, first + k) for k, line in enumerate(block))
+            continue
+        width = max(len(line) for line in block)
+        para: list[str] = []
         for i, line in enumerate(block):
-            role: Role = "body"
-            if width is None or _standalone(block, i, width):
-                role = _classify(line, extra)
-            # In running text a box can only drop itself: what is glued
-            # below it may be the next paragraph.
-            if role == "body" and box_left and width is None and len(line) <= _BOX_LINE_MAX:
-                box_left -= 1
-                role = "chrome"
-            else:
-                box_left = _BOX_LINES if role == "box" else 0
-            if role == "body":
-                body.append(line)
-                continue
-            if body:
-                units.extend(_body_units(body, width, extra))
-                body = []
-            units.append(_Unit(line, role))
-        if body:
-            units.extend(_body_units(body, width, extra))
-    return units
+            para.append(line)
+            if i == len(block) - 1 or len(line) < _WRAP_SHORT * width:
+                out.append(story.Line(_join_wrapped(para), len(para) == 1, i + 1 > len(para), first + i + 1 - len(para)))
+                para = []
+    return out
 
 
 # --- Titles, headings, credit ---------------------------------------------------
@@ -431,17 +209,6 @@ def _first_letter_upper(text: str) -> bool:
         if ch.isalpha():
             return not ch.islower()
     return False
-
-
-def _title_like(unit: _Unit) -> bool:
-    text = unit.text
-    return (
-        unit.single
-        and len(text) <= 150
-        and _first_letter_upper(text)
-        and not _parenthetical(text)
-        and _core_end(text) not in ".,;:"
-    )
 
 
 _HEADING_MAX = 90
@@ -550,14 +317,20 @@ def _sanitize(fragment: str) -> str:
     return strip_control_chars(cleaned)[0]
 
 
-def _truncate(text: str, limit: int = SUMMARY_LIMIT) -> str:
-    if len(text) <= limit:
+def truncate_bytes(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """TEXT cut to at most LIMIT bytes of UTF-8, on a word boundary where
+    there is one in the second half (scripts without spaces are cut on a
+    character), with an ellipsis."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
         return text
-    cut = text[: limit - 1]
+    ellipsis = "…"
+    # errors="ignore" drops a character the byte cut split in two.
+    cut = data[: limit - len(ellipsis.encode())].decode("utf-8", errors="ignore")
     space = max(cut.rfind(" "), cut.rfind("\n"))
-    if space > limit // 2:
+    if space > len(cut) // 2:
         cut = cut[:space]
-    return cut.rstrip(" \n,;:–—-") + "…"
+    return cut.rstrip(" \n,;:–—-") + ellipsis
 
 
 def _credit_html(credit: str | None) -> str:
@@ -591,26 +364,28 @@ def _sections(units: list[_Unit], is_heading: list[bool]) -> tuple[Section, ...]
     return tuple(sections)
 
 
-def _standfirst(sections: tuple[Section, ...]) -> str | None:
-    """The summary: the intro paragraphs before the first sub-head.
+def _standfirst(sections: tuple[Section, ...], lead: int = 0) -> str | None:
+    """The summary: the intro paragraphs before the first sub-head, from
+    paragraph LEAD on (what comes before it is a caption or a teaser line
+    the story was taken to begin with).
 
     Without any sub-head there is no standfirst to tell apart, so the lead
     paragraph stands in for it.  Paragraphs are added while they fit in the
     limit; the first one is always there, cut if it must be.
     """
-    paragraphs = [p for s in sections for p in s.paragraphs]
+    paragraphs = [p for s in sections for p in s.paragraphs][lead:]
     if not paragraphs:
         return None
     has_heading = any(s.heading is not None for s in sections)
-    intro = sections[0].paragraphs if sections and sections[0].heading is None else ()
+    intro = sections[0].paragraphs[lead:] if sections and sections[0].heading is None else ()
     if not has_heading or not intro:
-        return _truncate(paragraphs[0])
+        return truncate_bytes(paragraphs[0])
     summary = intro[0]
     for paragraph in intro[1:]:
-        if len(summary) + 2 + len(paragraph) > SUMMARY_LIMIT:
+        if len(summary.encode()) + 2 + len(paragraph.encode()) > SUMMARY_LIMIT:
             break
         summary += "\n\n" + paragraph
-    return _truncate(summary)
+    return truncate_bytes(summary)
 
 
 def _notes_html(sections: tuple[Section, ...], credit: str | None) -> str:
@@ -620,53 +395,100 @@ def _notes_html(sections: tuple[Section, ...], credit: str | None) -> str:
             level = 2 if _is_highlights(section.heading) else 3
             parts.append(f"<h{level}>{html.escape(section.heading, quote=False)}</h{level}>")
         parts.extend(f"<p>{html.escape(p, quote=False)}</p>" for p in section.paragraphs)
-    parts.append(_credit_html(credit))
     return _sanitize("\n".join(p for p in parts if p))
 
 
 # --- Plain text ---------------------------------------------------------------------
 
 
-def _parse_plain(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
-    credit: str | None = None
-    removed: list[str] = []
-    body: list[_Unit] = []
-    # The tail can only begin once the story has: an end marker or a credit
-    # above the first real paragraph is page furniture, not the end.
-    story_started = False
-    in_tail = False
-    for unit in _units(_normalize_lines(raw), extra):
-        if unit.role == "credit" and credit is None:
-            # Footers often put the © line at the very bottom, below the
-            # teasers: it is still the credit, even from the tail.
-            credit = _clean_credit(unit.text)
-            in_tail = in_tail or story_started
-            continue
-        if in_tail or unit.role != "body":
-            removed.append(unit.text)
-            if unit.role == "end" and story_started:
-                in_tail = True
-            continue
-        body.append(unit)
-        story_started = story_started or not _title_like(unit)
+# A speaker's turn: "AUDIE CORNISH, HOST: …", "JONZE: …", "Q: …", "Ruth
+# Callow: …".  A name of up to four words, then a colon and the words said.
+_TURN = re.compile(
+    r"(?:[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,3}(?:, [A-Z][A-Z ]+)?"  # SPEAKER, ROLE
+    r"|[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3}"  # Title Case Name
+    r"|Q|A):\s+\S"
+)
+# Turns by at least two speakers, in this share of the story's paragraphs.
+_TURN_SHARE = 0.3
+_TURN_MIN = 3
 
-    title: str | None = None
-    if body and _title_like(body[0]):
-        # A one- or two-word line above a longer headline is the section
-        # label ("Culture", "Music Interviews"), not the title.
-        if len(body) > 1 and _title_like(body[1]) and len(body[0].text.split()) <= 2 < len(body[1].text.split()):
-            removed.append(body.pop(0).text)
-        title = body.pop(0).text
 
+def is_transcript(sections: Sequence[Section]) -> bool:
+    """Whether a text reads as a transcript: speaker turns by two or more
+    speakers in a good share of its paragraphs."""
+    paragraphs = [p for s in sections for p in s.paragraphs]
+    turns = [m.group(0).split(":", 1)[0] for p in paragraphs if (m := _TURN.match(p))]
+    return len(turns) >= _TURN_MIN and len(set(turns)) >= 2 and len(turns) >= _TURN_SHARE * len(paragraphs)
+
+
+def _find(lines: Sequence[story.Line], needle: str) -> int | None:
+    """The index of the first paragraph that contains NEEDLE, compared
+    case-insensitively with whitespace collapsed."""
+    want = " ".join(needle.split()).casefold()
+    for i, line in enumerate(lines):
+        if want in " ".join(line.text.split()).casefold():
+            return i
+    return None
+
+
+def _bounds(lines: Sequence[story.Line], text_start: str | None, text_end: str | None) -> tuple[int, int] | None:
+    """The story as the show marked it: from the paragraph holding TEXT_START
+    through the one holding TEXT_END.  Raises ValueError when either is not
+    in the text."""
+    if not text_start and not text_end:
+        return None
+    first = _find(lines, text_start) if text_start else 0
+    if first is None:
+        raise ValueError(f"text_start: {text_start!r} is not in the text")
+    last = len(lines) - 1
+    if text_end:
+        found = _find(lines[first:], text_end)
+        if found is None:
+            raise ValueError(f"text_end: {text_end!r} is not in the text after text_start")
+        last = first + found
+    return first, last + 1
+
+
+def read_copy(raw: str, extra_patterns: Sequence[str] = (), language: str | None = None) -> story.Reading:
+    """The reader's decision on every paragraph of a copied page, for
+    `feedtool inspect`."""
+    return story.read(_paragraphs(_normalize_lines(raw)), compile_patterns(extra_patterns), language=language)
+
+
+# A story's opening is its first paragraph of full prose, when one of the
+# first few is: a shorter one before it is likelier a caption or a teaser.
+_LEAD_REACH = 2
+
+
+def _lead(story_paragraphs: Sequence[story.Paragraph], sections: Sequence[Section]) -> int:
+    """How many of the story's first paragraphs the summary passes over."""
+    first = sections[0].paragraphs if sections and sections[0].heading is None else ()
+    kinds = [p.kind for p in story_paragraphs[: len(first)]]
+    good = next((i for i, k in enumerate(kinds[: _LEAD_REACH + 1]) if k == "good"), 0)
+    return good if all(k in ("near", "short") for k in kinds[:good]) else 0
+
+
+def _parse_plain(raw: str, extra: Sequence[re.Pattern[str]], text_start: str | None = None,
+                 text_end: str | None = None, transcript: bool | None = None,
+                 language: str | None = None) -> TextInfo:
+    lines = _paragraphs(_normalize_lines(raw))
+    reading = story.read(lines, extra, _bounds(lines, text_start, text_end), language)
+    paragraphs = reading.paragraphs
+    title = paragraphs[reading.headline].text if reading.headline >= 0 else None
+    credit = next((_clean_credit(p.text) for p in paragraphs if p.role == "credit"), None)
+    story_paragraphs = [p for p in paragraphs if p.role == "story"]
+    body = [_Unit(p.text, p.single) for p in story_paragraphs]
     sections = _sections(body, _find_headings(body))
     return TextInfo(
         title=title,
-        summary=_standfirst(sections),
+        summary=_standfirst(sections, _lead(story_paragraphs, sections)),
         sections=sections,
         credit=credit,
         notes_html=_notes_html(sections, credit),
         transcript=_transcript(title, sections, credit),
-        removed=tuple(removed),
+        removed=tuple(p.text for p in paragraphs if p.role == "chrome"),
+        is_transcript=is_transcript(sections) if transcript is None else transcript,
+        doubts=reading.doubts,
     )
 
 
@@ -742,7 +564,7 @@ def _parse_markdown(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
         first = block[0]
         if first.type in ("heading_open", "paragraph_open"):
             plain = _inline_text(block[1])
-            role = _classify(plain, extra) if plain else "chrome"
+            role = classify(plain, extra) if plain else "chrome"
             if role == "credit" and credit is None:
                 credit = _clean_credit(plain)
                 continue
@@ -762,7 +584,7 @@ def _parse_markdown(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
             else:
                 paragraphs.append(plain)
                 if summary is None:
-                    summary = _truncate(plain)
+                    summary = truncate_bytes(plain)
         else:
             paragraphs.extend(_block_texts(block))
         kept.extend(block)
@@ -782,16 +604,39 @@ def _parse_markdown(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
     )
 
 
-def parse_text(raw: str, *, extra_patterns: Sequence[str] = (), markdown: bool = False) -> TextInfo:
-    """Clean an interview text into a `TextInfo`.
+def parse_text(
+    raw: str,
+    *,
+    extra_patterns: Sequence[str] = (),
+    markdown: bool = False,
+    html: bool = False,
+    text_start: str | None = None,
+    text_end: str | None = None,
+    transcript: bool | None = None,
+    language: str | None = None,
+) -> TextInfo:
+    """Read an interview text into a `TextInfo`.
 
     ``extra_patterns`` are the show's own chrome patterns (``clean_patterns``
     in podcast.toml), with the same rules as `DEFAULT_PATTERNS`; an invalid
     one raises ValueError.  ``markdown=True`` reads the text as CommonMark
     (raw HTML disabled): the first ``#`` heading is the title, the first
-    paragraph the summary.
+    paragraph the summary.  ``html=True`` reads a saved web page.
+    ``text_start`` and ``text_end`` (words from the story's first and last
+    paragraphs) mark the story by hand in a copied page; ValueError when
+    they are not in it.  ``transcript`` says whether the text is a
+    transcript of the episode (None: decided from speaker turns).
+    ``language`` is the show's (an ISO 639 code such as "en" or "pt-BR"):
+    the reader takes it when the text's own common words allow it.
     """
     extra = compile_patterns(extra_patterns)
-    if markdown:
-        return _parse_markdown(raw, extra)
-    return _parse_plain(raw, extra)
+    if html:
+        from feedtool.webpage import parse_html  # only shows with saved pages pay for trafilatura
+
+        info = parse_html(raw, extra_patterns=extra_patterns)
+    elif markdown:
+        info = _parse_markdown(raw, extra)
+    else:
+        return _parse_plain(raw, extra, text_start, text_end, transcript, language)
+    found = is_transcript(info.sections) if transcript is None else transcript
+    return replace(info, is_transcript=found) if found != info.is_transcript else info

@@ -113,8 +113,10 @@ def mark_audio(path: Path, mark: str) -> None:
 
 def default_episodes() -> dict[str, dict[str, str]]:
     return {
+        # An article, published as a transcript on purpose (the STEM.toml
+        # hatch), so that the transcript files are made and checked too.
         "first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
-                  "toml": 'date = 2013-12-18T16:00:00Z\nseason = 1\nepisode = 1\n'},
+                  "toml": 'date = 2013-12-18T16:00:00Z\nseason = 1\nepisode = 1\ntranscript = true\n'},
         "second": {"audio": "tagged.m4a", "toml": 'date = 2014-01-08\ntitle = "Second Episode"\n'},
     }
 

@@ -343,9 +343,10 @@ def test_an_edited_interview_text_is_patched_and_reported_so(show, cli):
     after = snapshot(show / "public")
     changed = sorted(k for k in before.keys() & after.keys() if before[k] != after[k] and k != MANIFEST)
     assert sorted(report["changed"]) == changed
-    assert f"transcripts/{stem(i)}.txt" in changed and page(i) in changed
-    transcript = show / "public" / "transcripts" / f"{stem(i)}.txt"
-    assert b"A paragraph added to the interview." in transcript.read_bytes()
+    assert page(i) in changed
+    # An article is show notes (on the page and in the feed), not a transcript.
+    assert f"transcripts/{stem(i)}.txt" not in after
+    assert b"A paragraph added to the interview." in (show / "public" / page(i)).read_bytes()
     assert_same_as_full(show, problems=report["problems"], episodes=report["episodes"])
     assert report["archives"] == [f"feed-archive-{k}.xml" for k in range(6, 0, -1)]
 

@@ -44,7 +44,7 @@ def plans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 def show(make_show: Callable[..., Path]) -> Path:
     root = make_show({
         "first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
-                  "toml": "date = 2013-12-18T16:00:00Z\n"},
+                  "toml": "date = 2013-12-18T16:00:00Z\ntranscript = true\n"},
         "second": {"audio": "tagged.m4a", "toml": 'date = 2014-01-08\ntitle = "Second"\n'},
     })
     build(root)  # writes the GUID lock

@@ -16,7 +16,7 @@ from feedtool.build import build
 
 def many(make_show, n: int = 9):
     return make_show({f"ep{i:02d}": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
-                                     "toml": f'date = 2014-01-{i:02d}\ntitle = "Episode {i}"\n'}
+                                     "toml": f'date = 2014-01-{i:02d}\ntitle = "Episode {i}"\ntranscript = true\n'}
                       for i in range(1, n + 1)})
 
 

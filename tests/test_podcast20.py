@@ -101,7 +101,7 @@ bitrate = 16000
 
 def full_show(make_show):
     root = make_show({"first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
-                                "toml": P20_EPISODE}}, show_toml=P20_SHOW)
+                                "toml": "transcript = true\n" + P20_EPISODE}}, show_toml=P20_SHOW)
     shutil.copy(AUDIO / "tagged.ogg", root / "episodes" / "first-low.ogg")
     return root
 

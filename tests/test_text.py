@@ -142,13 +142,13 @@ def test_seed_notes_structure(seed: TextInfo) -> None:
     assert [el.tag for el in root] == [
         "p", "p", "p", "h2",
         "h3", "p", "p", "h3", "p", "h3", "p", "h3", "p", "p", "h3", "p",
-        "p",
     ]  # fmt: skip
     assert root[3].text == "Interview Highlights"
     assert [h.text for h in root.iter("h3")] == [s.heading for s in seed.sections[2:]]
-    credit = root[-1]
-    assert [child.tag for child in credit] == ["small"]
-    assert credit[0].text == "Copyright 2013 NPR."
+    # The site's copyright line is the credit (the transcript ends with it),
+    # not part of the show notes.
+    assert seed.credit == "Copyright 2013 NPR."
+    assert "Copyright" not in seed.notes_html
     assert "Spike Jonze Opens" not in seed.notes_html  # the title is the episode's, not the notes'
     assert_safe(seed.notes_html)
 
@@ -195,7 +195,7 @@ def test_magazine_qa() -> None:
     assert '"Why would anyone record ice?"' in paragraphs
     assert "And then... nothing?" in paragraphs
     assert "Where did it start for you?" in paragraphs
-    assert len(paragraphs) == 2 + 6 + 6 + 1
+    assert len(paragraphs) == 2 + 6 + 6  # the credit is not a paragraph of the notes
     assert_safe(info.notes_html)
 
 
@@ -312,8 +312,9 @@ def test_wrapped_lines_are_not_matched_as_fragments() -> None:
     titles = ["A Composer Who Writes For Empty Churches", "Inside the Archive of Lost Radio Jingles"]
     info = parse_text("A Headline\n\n" + para + "\n\n" + "\n".join(titles))
     assert info.sections[0].paragraphs[0] == para.replace("\n", " ")
-    # A list of titles is not prose: each line stays a line of its own.
-    assert info.transcript.split("\n\n")[2:] == titles
+    # A list of titles is not prose: each line stays a line of its own, and
+    # under the story, with nothing after them, they are teasers.
+    assert all(title in info.removed for title in titles)
 
 
 def test_end_marker_cuts_the_tail_once_the_story_has_begun() -> None:
@@ -522,9 +523,16 @@ def test_parse_text_never_raises_and_emits_no_forbidden_chars(raw: str, markdown
         assert_safe(info.notes_html)
 
 
-word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)
-sentence = st.lists(word, min_size=8, max_size=14).map(lambda ws: " ".join(ws).capitalize() + ".")
-paragraph = st.lists(sentence, min_size=1, max_size=3).map(" ".join)
+# Prose as the reader knows it: every other word a common English one.
+common_word = st.sampled_from(["the", "of", "and", "to", "in", "that", "it", "was", "for", "on", "with", "as",
+                               "we", "she", "they"])
+content_word = st.sampled_from(["lake", "recording", "winter", "studio", "microphone", "island", "river",
+                                "morning", "voice", "listened", "carried", "quiet", "ice", "cracked", "north",
+                                "harbour", "tape", "years"])
+sentence = st.lists(st.tuples(common_word, content_word), min_size=5, max_size=10).map(
+    lambda pairs: " ".join(f"{a} {b}" for a, b in pairs).capitalize() + "."
+)
+paragraph = st.lists(sentence, min_size=2, max_size=4).map(" ".join)
 top_chrome = st.lists(
     st.sampled_from(["Filed Under:", "Play associated audio", "Share this", "Advertisement", "By Jane Doe",
                      "Updated 3:05 PM ET", "Listen · 7:32", "Photo: Jane Doe/Getty Images"]),
@@ -563,7 +571,7 @@ def test_every_body_paragraph_survives(
         if chrome:
             blocks.append(chrome)
     blocks += tail
-    info = parse_text("\n\n".join(blocks))
+    info = parse_text("\n\n".join(blocks), language="en")  # the show's language, as a build passes it
     kept = [p for s in info.sections for p in s.paragraphs]
     for text, _ in body:
         assert text in kept

@@ -28,8 +28,8 @@ def transcripts(it: etree._Element) -> list[dict[str, str]]:
     return [dict(e.attrib) for e in it.findall("podcast:transcript", NS)]
 
 
-def show_with(make_show, *files: str, text: str | None = None) -> Path:
-    episode = {"audio": "tagged.mp3", "toml": TOML}
+def show_with(make_show, *files: str, text: str | None = None, toml: str = "") -> Path:
+    episode = {"audio": "tagged.mp3", "toml": TOML + toml}
     if text is not None:
         episode["text"] = text
     root = make_show({"first": episode})
@@ -66,7 +66,8 @@ class Balance(HTMLParser):
 
 
 def test_interview_text_becomes_html_and_plain_text(make_show, cli):
-    root = show_with(make_show, text=(TEXTS / "seed_her.txt").read_text())
+    # An article published as a transcript on purpose (transcript = true).
+    root = show_with(make_show, text=(TEXTS / "seed_her.txt").read_text(), toml="transcript = true\n")
     assert cli("build", root).exit_code == 0
     assert transcripts(item(root)) == [
         {"url": "https://example.com/show/transcripts/first.html", "type": "text/html", "language": "en"},
@@ -89,7 +90,8 @@ def test_interview_text_becomes_html_and_plain_text(make_show, cli):
 
 
 def test_html_transcript_escapes_the_text(make_show, cli):
-    root = show_with(make_show, text="A <script>alert(1)</script> & friends\n\nSecond paragraph.\n")
+    root = show_with(make_show, text="A <script>alert(1)</script> & friends\n\nSecond paragraph.\n",
+                     toml="transcript = true\n")
     assert cli("build", root).exit_code == 0
     page = (root / "public" / "transcripts" / "first.html").read_text("utf-8")
     assert "<script>" not in page
@@ -104,7 +106,7 @@ def test_timed_files_are_episode_files_not_strays(make_show):
 
 
 def test_vtt_is_published_and_converted_to_srt(make_show, cli):
-    root = show_with(make_show, "first.vtt", text=(TEXTS / "seed_her.txt").read_text())
+    root = show_with(make_show, "first.vtt", text=(TEXTS / "radio_transcript.txt").read_text())
     assert cli("build", root).exit_code == 0
     assert transcripts(item(root)) == [
         {"url": "https://example.com/show/transcripts/first.vtt", "type": "text/vtt", "language": "en",

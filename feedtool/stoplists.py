@@ -1,0 +1,135 @@
+"""Common words of about a hundred languages, and which of them a text is in.
+
+How many of a paragraph's words are common words ("the", "und", "что") is
+the best single sign of running prose that a plain copy of a web page still
+carries: menus, buttons, bylines and teasers are mostly names and nouns.
+jusText measured this on thousands of pages and publishes its stoplists for
+100 languages (Pomikálek, "Removing Boilerplate and Duplicate Content from
+Web Corpora", 2011); feedtool reads them from the installed `justext`
+package, which trafilatura brings along.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+# Unicode word characters, as `\w+` counts them: the unit of every measure
+# here.  Scripts written without spaces (Chinese, Japanese, Thai) give few,
+# long "words", which `Words.size` makes up for.
+WORD = re.compile(r"\w+")
+# Text in scripts written without spaces between words.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+
+# A language is chosen only when enough of the text's words are in its list;
+# a text in a language with no stoplist (Japanese, say) then has none.
+_MIN_SHARE = 0.12
+# Enough words to tell the language; more only costs time.
+_SAMPLE_WORDS = 3000
+_FREQUENT = 150
+# The show's language is taken when it finds this share of the best list's words.
+_PRIOR_SHARE = 0.8
+
+
+def _stoplist_dir() -> Path | None:
+    # find_spec does not import jusText (whose import pulls in lxml's HTML
+    # cleaner): only its data files are needed.
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+    return folder if folder.is_dir() else None
+
+
+@functools.cache
+def stoplists() -> dict[str, frozenset[str]]:
+    """Every stoplist jusText ships, by language name ("English", "German")."""
+    folder = _stoplist_dir()
+    if folder is None:
+        return {}
+    lists: dict[str, frozenset[str]] = {}
+    for path in sorted(folder.glob("*.txt")):
+        words = path.read_text(encoding="utf-8").split()
+        lists[path.stem] = frozenset(w.casefold() for w in words)
+    return lists
+
+
+def _script(word: str) -> str:
+    """The writing system of a word's first letter ("LATIN", "CYRILLIC", "HANGUL")."""
+    for ch in word:
+        if ch.isalpha():
+            return unicodedata.name(ch, "?").split(" ")[0]
+    return "?"
+
+
+@functools.cache
+def _scripts() -> dict[str, str]:
+    """Each stoplist's writing system: the one most of its words are in."""
+    return {
+        language: Counter(_script(w) for w in words).most_common(1)[0][0]
+        for language, words in stoplists().items()
+        if words
+    }
+
+
+@functools.cache
+def for_code(code: str) -> str | None:
+    """The stoplist for an ISO 639 language code ("en", "pt-BR", "nb"), or None."""
+    import pycountry  # feedtool's table of languages, loaded only when a show names one
+
+    base = code.split("-")[0].split("_")[0].lower()
+    found = pycountry.languages.get(alpha_2=base) if len(base) == 2 else pycountry.languages.get(alpha_3=base)
+    if found is None:
+        return None
+    # "Norwegian Bokmål" → Norwegian_Bokmal, "Greek, Modern (1453-)" → Greek.
+    name = found.name.split(" (")[0].split(",")[0]
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace(" ", "_")
+    for candidate in (name, name.split("_")[-1]):  # "Modern_Greek" → Greek
+        if candidate in stoplists():
+            return candidate
+    return None
+
+
+def detect(words: list[str], prior: str | None = None) -> str | None:
+    """The language whose common words make up most of WORDS, or None.
+
+    Only the lists in the text's own writing system compete: several lists
+    made from Wikipedia carry English words too, and must not win an English
+    text on them.  PRIOR, an ISO 639 code (the show's language), wins when
+    its list finds nearly as many common words as the best one.
+    """
+    sample = Counter(words[:_SAMPLE_WORDS])
+    total = sum(sample.values())
+    if not total:
+        return None
+    script = Counter(_script(w) for w in sample.elements()).most_common(1)[0][0]
+    # Common words are a text's most frequent ones: the rest cannot decide.
+    frequent = {w for w, _ in sample.most_common(_FREQUENT)}
+    best, best_count = None, 0
+    # Sorted, so that a tie goes to the same language every time.
+    scripts = _scripts()
+    for language, common in sorted(stoplists().items()):
+        if scripts.get(language) != script:
+            continue
+        count = sum(sample[w] for w in common.intersection(frequent))
+        if count > best_count:
+            best, best_count = language, count
+    wanted = for_code(prior) if prior else None
+    if wanted is not None and wanted != best and scripts.get(wanted) == script:
+        count = sum(sample[w] for w in stoplists()[wanted].intersection(frequent))
+        if count >= _PRIOR_SHARE * best_count:
+            best, best_count = wanted, count
+    return best if best_count / total >= _MIN_SHARE else None
+
+
+def words_of(text: str) -> list[str]:
+    return WORD.findall(text.casefold())
+
+
+def unspaced_chars(text: str) -> int:
+    """How many characters of TEXT belong to scripts written without spaces."""
+    return len(_UNSPACED.findall(text))

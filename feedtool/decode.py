@@ -156,4 +156,4 @@ _LABELS = {f"cp{n}": f"Windows-{n}" for n in range(1250, 1259)} | {
 
 def _binary(display: str, evidence: str) -> ProblemFound:
     return ProblemFound(error(display, None, f"is not a text file ({evidence}); an interview text must "
-                              "be plain text (.txt) or Markdown (.md)", rule="TEXT-BINARY"))
+                              "be plain text (.txt), Markdown (.md) or a saved web page (.html)", rule="TEXT-BINARY"))

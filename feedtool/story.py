@@ -78,7 +78,7 @@ _UPPER_MARGIN = 0.4
 # Below this, no line is taken for the headline.
 _HEADLINE_MIN_SCORE = 0.3
 # A headline below this score, or this near the next best line, is reported as a doubt.
-_HEADLINE_SURE = 0.75
+_HEADLINE_SURE = 0.6
 _HEADLINE_MARGIN = 0.15
 
 _SENTENCE_END = ".!?…。！？\"”’»)]"

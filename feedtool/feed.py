@@ -83,19 +83,30 @@ def duration_text(seconds: float) -> str:
     return str(max(1, round(seconds)))
 
 
+def _escape(text: str) -> str:
+    """< and > always; & only when some & in TEXT would begin a character
+    reference ("&amp;", "&#38;", "&copy"), which is the only way an HTML
+    parser reads a bare & as anything but itself (HTML Standard, 13.2.5.72
+    "Character reference state"). "AT&T" and "Q & A" stay as written, so
+    apps that show the field as plain text (and directories that index it)
+    see the same words."""
+    amp = "&" in text and html.unescape(text) != text
+    return html.escape(text, quote=False) if amp else text.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def html_text(text: str, limit: int = DESCRIPTION_BYTES) -> str:
     """Plain TEXT as HTML that shows it verbatim, at most LIMIT UTF-8 bytes.
 
-    Only &, < and > are escaped: quotes need no escaping outside attributes,
-    and apps that show the field as plain text then differ only where the
-    text had one of those three. Escaping can lengthen a text that fitted
-    (each & becomes &amp;), so a text over LIMIT is cut on a word boundary
-    with an ellipsis, never inside an entity.
+    Only <, > and, where it could be read as a reference, & are escaped:
+    quotes need no escaping outside attributes, and apps that show the
+    field as plain text then differ only where the text had one of those.
+    Escaping can lengthen a text that fitted, so a text over LIMIT is cut on
+    a word boundary with an ellipsis, never inside an entity.
     """
-    escaped = html.escape(text, quote=False)
+    escaped = _escape(text)
     if len(escaped.encode("utf-8")) <= limit:
         return escaped
-    return html.escape(_cut(text, limit - len(ELLIPSIS.encode("utf-8"))), quote=False) + ELLIPSIS
+    return _escape(_cut(text, limit - len(ELLIPSIS.encode("utf-8")))) + ELLIPSIS
 
 
 def _cut(text: str, budget: int) -> str:

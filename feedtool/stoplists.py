@@ -106,7 +106,10 @@ def detect(words: list[str], prior: str | None = None) -> str | None:
     total = sum(sample.values())
     if not total:
         return None
-    script = Counter(_script(w) for w in sample.elements()).most_common(1)[0][0]
+    scripts_seen: Counter[str] = Counter()
+    for word, n in sample.items():  # each distinct word once
+        scripts_seen[_script(word)] += n
+    script = scripts_seen.most_common(1)[0][0]
     # Common words are a text's most frequent ones: the rest cannot decide.
     frequent = {w for w, _ in sample.most_common(_FREQUENT)}
     best, best_count = None, 0

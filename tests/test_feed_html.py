@@ -175,18 +175,26 @@ def test_site_pages_run_only_the_sites_own_script(built: Path) -> None:
 
 
 def test_html_text_escapes_only_what_html_needs() -> None:
-    assert html_text("Q&A: <b>\"bold\"</b> isn't") == "Q&amp;A: &lt;b&gt;\"bold\"&lt;/b&gt; isn't"
+    # A bare & that no HTML parser reads as a reference stays as written...
+    assert html_text("Q&A: <b>\"bold\"</b> isn't") == "Q&A: &lt;b&gt;\"bold\"&lt;/b&gt; isn't"
+    assert html_text("AT&T and Q & A") == "AT&T and Q & A"
+    # ... and once one & could begin a reference, every & is escaped.
+    assert html_text("Tom &amp; Jerry & co") == "Tom &amp;amp; Jerry &amp; co"
+    assert html_text("&copy 2024, &#169;") == "&amp;copy 2024, &amp;#169;"
     assert html_text("nothing to escape") == "nothing to escape"
+    for text in ("AT&T", "Tom &amp; Jerry", "&copy <b>", "a&lt;b", "x & y &z;"):
+        assert html.unescape(html_text(text)) == text  # what an app shows is the text
 
 
 def test_html_text_counts_the_limit_on_escaped_bytes() -> None:
-    text = "Fish & chips " * 300  # 3,900 characters, 5,100 bytes once escaped
+    text = "Fish &amp; chips " * 230  # 3,910 characters, 4,830 bytes once escaped
     assert len(text) < DESCRIPTION_BYTES
     out = html_text(text)
     assert len(out.encode("utf-8")) <= DESCRIPTION_BYTES
     assert out.endswith(ELLIPSIS) and not out.endswith(" " + ELLIPSIS)
     kept = html.unescape(out[: -len(ELLIPSIS)])
-    assert text.startswith(kept) and kept.endswith("chips")  # cut on a word, never inside &amp;
+    # Cut between words, never inside an entity.
+    assert text.startswith(kept) and kept.split()[-1] in ("Fish", "&amp;", "chips")
 
 
 def test_html_text_cuts_multibyte_text_to_bytes() -> None:
@@ -197,7 +205,7 @@ def test_html_text_cuts_multibyte_text_to_bytes() -> None:
 
 
 def test_built_description_fits_apple_limit(make_show: Callable[..., Path], cli: Callable[..., object]) -> None:
-    summary = "Tips & tricks & more " * 190  # 3,990 characters: within the toml's limit, over 4,000 bytes escaped
+    summary = "R&amp;D and more " * 235  # 3,995 characters: within the toml's limit, over 4,000 bytes escaped
     root = make_show({"long": {"audio": "tagged.mp3",
                                "toml": f"date = 2024-01-02T09:00:00Z\nsummary = '''{summary.strip()}'''\n"}})
     result = cli("build", root)

@@ -69,12 +69,15 @@ _PROSE_WORDS = 12
 _TITLE_MAX_CHARS = 300
 _TITLE_MAX_WORDS = 40
 _TITLE_SENTENCE_WORDS = 15
+_TITLE_LETTERS = 0.6
 # The headline may be this many paragraphs inside the run of most story.
 _HEADLINE_INSIDE = 3
 # A line above the best headline candidate that shares this much with the
 # story and scores within the margin is the headline, the best its standfirst.
 _HEADLINE_SHARED = 0.5
 _UPPER_MARGIN = 0.4
+_UPPER_WORDS = 5
+_DEK_WORDS = 15
 # Below this, no line is taken for the headline.
 _HEADLINE_MIN_SCORE = 0.3
 # A headline below this score, or this near the next best line, is reported as a doubt.
@@ -239,8 +242,12 @@ def _title_shaped(p: Paragraph) -> bool:
         return False
     if text.rstrip()[-1:] in ":,;" or not any(c.isalpha() for c in text):
         return False
-    if _BYLINE.match(text) or _NOT_TITLE.search(text):
-        return False
+    letters = sum(c.isalpha() for c in text)
+    if letters < _TITLE_LETTERS * sum(not c.isspace() for c in text):
+        return False  # a row of a table of figures
+
+    if _BYLINE.match(text) or _NOT_TITLE.search(text) or _NAVIGATION.search(text):
+        return False  # a byline, a timestamp, a breadcrumb trail or an address
     if text.rstrip()[-1:] in ".。" and (p.words > _TITLE_SENTENCE_WORDS or _capitalised_share(text) < 0.5):
         return False  # a sentence of the story, or its standfirst; headlines that end so are Title Case
     return 2 <= p.words <= _TITLE_MAX_WORDS or (p.words >= 1 and stoplists.unspaced_chars(text) >= 4)
@@ -289,7 +296,9 @@ _THREAD_SHARE = 0.5
 _LOOSE_LINES = 3
 _ABRUPT_REACH = 3
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
+_ANCHOR_SHARED = 0.6
 _NAME_WORDS = 8
+_NAME_CAPITALS = 0.85
 _STEM = 6
 _FIRST_LINE_WORDS = 2
 _QUOTES = "\"'“‘«„"
@@ -342,7 +351,7 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
     # and authors' names are short, the standfirst under it and the story's
     # own sentences share as many words with the story.
     if words <= 3 and not stoplists.unspaced_chars(p.text):
-        score -= 0.8
+        score -= 0.8  # menus are made of such lines
     elif words <= 20:
         score += 0.2
     elif words > 25:
@@ -354,10 +363,8 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
     capitalised = _capitalised_share(p.text)
     if capitalised >= 0.6:
         score += 0.15  # Title Case, as many sites set headlines
-    if capitalised == 1 and words <= _NAME_WORDS and (p.stop or 0) <= 0.15:
+    if capitalised >= _NAME_CAPITALS and words <= _NAME_WORDS and (p.stop or 0) <= 0.15:
         score -= 0.3  # only names: an author, a place, a publication
-    if _NAVIGATION.search(p.text):
-        score -= 0.5
     if _listed(paras, i):
         score -= 0.3
     if _quotation(p.text):
@@ -367,7 +374,9 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
     # likelier.
     anchor = next((j - i for j in range(i + 1, min(start, i + 1 + _ANCHOR_REACH)) if _is_dateline(paras[j])), None)
     if anchor is not None:
-        score += _ANCHOR_BONUS.get(anchor, 0.25)
+        # A line that shares nothing with the story is not made a headline
+        # by the date under it (a breadcrumb above the byline).
+        score += _ANCHOR_BONUS.get(anchor, 0.25) * min(1.0, 0.5 + shared / _ANCHOR_SHARED)
     else:
         score -= (start - 1 - i) / 40
     return score
@@ -400,14 +409,17 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
             scores[i] = _headline_score(paras, i, shares[i], max(start, i + 1))
     if not scores:
         return -1, False
-    best = max(scores, key=lambda i: (scores[i], -i))
+    best = max(scores, key=lambda i: (scores[i], i))  # of equals, the nearer the story
     # A headline comes first and its standfirst under it, sharing as many
     # words with the story: of two such lines, the upper one.
     upper = best - 1
     if (
         upper in shares
         and shares[upper] >= _HEADLINE_SHARED
-        and scores[upper] > scores[best] - _UPPER_MARGIN
+        and paras[upper].words >= _UPPER_WORDS  # not a kicker ("GROWING A BUSINESS") above it
+        and (scores[upper] > scores[best] - _UPPER_MARGIN
+             # a standfirst is longer than its headline
+             or (paras[best].words >= _DEK_WORDS and paras[upper].words < paras[best].words))
         and _key(paras[best].text) not in _key(paras[upper].text)  # a breadcrumb trail ending in it
     ):
         best = upper

@@ -292,6 +292,9 @@ _BOX_LINES = 5
 # A thread: at least this many dated lines, one to every other post or more.
 _THREAD_DATES = 2
 _THREAD_SHARE = 0.5
+# A listing: at least this many dated lines, with up to this many lines (title, name) above each date.
+_LISTING_DATES = 3
+_LISTING_HEAD = 2
 # Doubts: this many loose short lines in the notes; prose this near below the story's end.
 _LOOSE_LINES = 3
 _ABRUPT_REACH = 3
@@ -456,6 +459,26 @@ def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
     return end
 
 
+def _before_listing(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """END, or where a listing of dated items begins inside the run of most
+    story: teasers for other stories (title, author, date, blurb) or posts
+    (name, date, text), which a story does not carry a date line every
+    paragraph or two; the title and name lines above the first date go with it."""
+    first_prose = next((i for i in range(max(start, 0), end) if paras[i].kind == "good"), end)
+    dated = [i for i in range(first_prose + 1, end)
+             if paras[i].kind != "good" and paras[i].words <= _HEADER_LINE_WORDS and _DATELINE.search(paras[i].text)]
+    if len(dated) < _LISTING_DATES:
+        return end
+    posts = sum(1 for p in paras[dated[0] + 1 : end] if p.kind in ("good", "near"))
+    if len(dated) < _THREAD_SHARE * posts:
+        return end
+    cut = dated[0]
+    while cut - 1 > first_prose and cut - dated[0] > -_LISTING_HEAD and paras[cut - 1].kind in ("short", "near") \
+            and paras[cut - 1].text.rstrip()[-1:] not in ".!?。":
+        cut -= 1
+    return cut
+
+
 def _boxed(paras: Sequence[Paragraph]) -> set[int]:
     """The lines glued under a "Related" or "Read more" box (one source
     block, no blank line between), short or near-prose: the box's list of
@@ -536,6 +559,7 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
     if own_end is not None:
         end = own_end
     end = _before_thread(paras, start, end)
+    end = _before_listing(paras, start, end)
     headline, confident = _headline(paras, start, end, common)
     if headline >= start >= 0:
         start = headline + 1  # what came before the headline is the page's

@@ -82,7 +82,7 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     r".{0,80}\baudio\s+is\s+not\s+supported\b.{0,80}",
     # Advertising and the reading-flow interruptions around it.
     # The ad label in the languages of the pages feedtool is tried on.
-    r"(?:advertisements?|advertising|ads?|sponsor\s+message|paid\s+content|anzeige|werbung"
+    r"(?:advertisements?|advertising|adverts?|ads?|sponsor\s+message|paid\s+content|anzeige|werbung"
     r"|publicit[éeà]|publicidad|publicidade|pubblicit[àa]|reclame|advertentie|реклама|広告|광고|\[광고\]"
     r"|sponsored(?:\s+(?:content|message|links?))?"
     r"|story\s+continues\s+below(?:\s+(?:this\s+)?(?:advertisement|ad))?"
@@ -122,6 +122,9 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     rf".{{0,300}}[(\[][^()\[\]]*\b(?:{_PHOTO_AGENCY}|photo(?:graph)?\s+(?:by|credit))\b[^()\[\]]*[)\]]\.?",
     r".{0,300}?\b(?:hide|toggle)\s+caption",
     r"(?:enlarge|expand)\s+this\s+image",
+    # A gallery's controls: "Image 1 of 8", "Caption", "Close", "1 / 12".
+    r"(?:image|photo|picture|slide|foto|bild)\s*\d*\s*(?:of|/|von|de|di)\s*/?\s*\d*|\d+\s*/\s*\d+"
+    r"|caption|close|this\s+slideshow\s+requires\s+javascript\.?",
     # A caption that ends with its photographer: "… the morning show. / Lucía
     # Ferrandis", "… en novembre 2026. CLÉMENCE ANDRIEU / LE MONDE".
     r".{10,300}?[.!?]\s*/\s*(?-i:[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){0,3})",

@@ -295,6 +295,8 @@ _THREAD_SHARE = 0.5
 # A listing: at least this many dated lines, with up to this many lines (title, name) above each date.
 _LISTING_DATES = 3
 _LISTING_HEAD = 2
+# A paragraph this long that the page shows outside the story too is a caption or a teaser.
+_REPEAT_WORDS = 8
 # Doubts: this many loose short lines in the notes; prose this near below the story's end.
 _LOOSE_LINES = 3
 _ABRUPT_REACH = 3
@@ -566,6 +568,7 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
     if bounds is None:
         start = _after_header(paras, start, end)
     boxed = _boxed(paras)
+    elsewhere = {_key(p.text) for i, p in enumerate(paras) if not start <= i < end}
     for i, p in enumerate(paras):
         if i == headline:
             p.role, p.reason = "headline", "title-like, shares words with the story, nearest above it"
@@ -576,6 +579,8 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
                 p.role, p.reason = "chrome", "a title listed under a 'Related' box"
             elif p.pattern != "body":
                 p.role, p.reason = "chrome", f"inside the story, but a chrome phrase ({p.pattern})"
+            elif p.words >= _REPEAT_WORDS and _key(p.text) in elsewhere and not lenient:
+                p.role, p.reason = "chrome", "inside the story, but the page shows it again outside the story (a caption or a teaser)"
             elif p.kind == "bad" and not lenient and not _sentences(p.text):
                 p.role, p.reason = "chrome", f"inside the story, but {p.reason}, and no sentence"
             else:

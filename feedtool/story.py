@@ -303,6 +303,7 @@ _ABRUPT_REACH = 3
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
 _ANCHOR_SHARED = 0.6
 _NAME_WORDS = 8
+_REPEATED_TITLE_WORDS = 6
 _NAME_CAPITALS = 0.85
 _STEM = 6
 _FIRST_LINE_WORDS = 2
@@ -404,9 +405,11 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
     first_prose = next((j for j in range(start, end) if paras[j].kind == "good"), start)
     for i in range(max(0, start - _HEADLINE_REACH), min(first_prose, start + _HEADLINE_INSIDE) + 1):
         p = paras[i]
-        # A line the page repeats three times or more is a menu item or the
-        # site's name; the headline itself may appear twice.
-        if not _title_shaped(p) or counts[_key(p.text)] > 2 or (i >= start and p.kind == "good"):
+        # A short line the page repeats three times or more is a menu item or
+        # the site's name; the headline itself may appear several times (the
+        # page's title, a share button's label, its own teaser).
+        repeated = counts[_key(p.text)] > 2 and p.words < _REPEATED_TITLE_WORDS
+        if not _title_shaped(p) or repeated or (i >= start and p.kind == "good"):
             continue
         words = _content_words(p.text, common)
         if words:

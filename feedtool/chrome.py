@@ -122,6 +122,12 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     rf".{{0,300}}[(\[][^()\[\]]*\b(?:{_PHOTO_AGENCY}|photo(?:graph)?\s+(?:by|credit))\b[^()\[\]]*[)\]]\.?",
     r".{0,300}?\b(?:hide|toggle)\s+caption",
     r"(?:enlarge|expand)\s+this\s+image",
+    # A photo caption tells who is where in the picture: "(left)", ", right,",
+    # "(pictured)", "In this 2006 file photo", or starts with the gallery's
+    # counter ("1of4Grass Valley's …").
+    r"(?=.{0,300}$).{0,250}(?:\((?:left|right|center|centre|pictured|top|bottom|l|r|from\s+left)\)"
+    r"|,\s(?:left|right|center|centre|from\s+left),|\bfile\s+(?:photo|image)\b).{0,250}",
+    r"\d+\s*of\s*\d+(?=\S).{10,300}",
     # A gallery's controls: "Image 1 of 8", "Caption", "Close", "1 / 12".
     r"(?:image|photo|picture|slide|foto|bild)\s*\d*\s*(?:of|/|von|de|di)\s*/?\s*\d*|\d+\s*/\s*\d+"
     r"|caption|close|this\s+slideshow\s+requires\s+javascript\.?",

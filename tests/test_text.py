@@ -598,3 +598,27 @@ def test_normalizing_only_some_runs_of_space_is_collapsing_them_all(raw: str) ->
     if not plain or plain.endswith(text._LINE_ENDS):
         expected.append("")
     assert text._normalize_lines(raw) == expected
+
+
+def test_photo_captions_are_not_the_story_nor_its_summary() -> None:
+    story = [
+        "The ferry left the harbour at six, as it has every morning for forty years, and the woman who "
+        "runs the ticket office was already counting the cars in the queue when the first gulls arrived.",
+        "She has seen the crossing change from a working boat to a tourist trip and back again, and she "
+        "says the regulars can tell the weather from the way the ramp creaks when the first lorry drives on.",
+    ]
+    raw = "\n\n".join([
+        "Harbour Lives",
+        "By Ana Reis",
+        "March 4, 2024",
+        "Marta Sousa (left) and a deckhand on the ramp of the morning ferry. Reuters",
+        story[0],
+        "In this 2019 file photo, the ferry leaves the harbour in a storm.",
+        story[1],
+        "1of3The ticket office at dawn, with the first cars queueing outside.",
+    ])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert kept == story
+    assert info.summary == story[0]
+    assert info.title == "Harbour Lives"

@@ -44,7 +44,7 @@ _TIME = (
 )
 _SEP = r"\s*(?:at|on|,|·|•|\||-|–|—)?\s*"
 _NETWORK = (
-    r"(?:facebook|twitter|x|linkedin|reddit|e-?mail|whatsapp|pinterest|flipboard"
+    r"(?:facebook|twitter|x|linkedin|reddit|e-?mail|whatsapp|pinterest|flipboard|buffer|pocket|pin|sms"
     r"|bluesky|threads|mastodon|tumblr|telegram)"
 )
 _SOCIAL_ITEM = rf"(?:{_NETWORK}|tweet|print|copy\s+link|pin\s+it|share)"
@@ -88,7 +88,9 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     r"|story\s+continues\s+below(?:\s+(?:this\s+)?(?:advertisement|ad))?"
     r"|continue\s+reading(?:\s+(?:the\s+)?(?:main\s+)?(?:story|article|below))?"
     r"|(?:skip|close)\s+(?:this\s+)?(?:ad(?:vertisement)?|to\s+(?:main\s+)?content|navigation))",
-    # Share buttons: "Share this", "Share on Facebook", a row of network names.
+    # Share buttons: "Share this", "Share on Facebook", a row of network
+    # names, a count of shares ("258 Shares").
+    r"[\d.,]+[km]?\s+(?:shares?|likes?)",
     rf"share(?:\s+(?:this|the))?(?:\s+(?:article|story|page|post|episode|interview|link))?"
     rf"(?:\s+(?:on|via|to|with)\s+{_NETWORK})?\s*:?",
     rf"{_SOCIAL_ITEM}(?:\s*[|·•,/]?\s*{_SOCIAL_ITEM})*",
@@ -169,7 +171,8 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     r"|(?:show|view|read|load|see|hide|add)\s+(?:all\s+)?(?:\d+\s+)?comments?"
     r"|(?:join|start)\s+the\s+(?:conversation|discussion)|comments\s+are\s+closed\.?"
     r"|related\s+(?:stories|articles|coverage|content|news)"
-    r"|more\s+(?:stories|articles|news|headlines|podcasts|episodes)(?:\s+(?:from|on|in|like\s+this)\b.{0,40})?"
+    r"|more\s+(?:\S+\s+){0,3}?(?:stories|articles|news|headlines|podcasts|episodes|reads)(?:\s+(?:from|on|in|like\s+this)\b.{0,40})?"
+    r"|more\s+(?:in|from)\s+[^.!?]{1,40}"
     r"|you\s+(?:may|might)\s+also\s+(?:like|enjoy)|what\s+to\s+read\s+next"
     r"|most\s+(?:popular|read|viewed|shared|emailed)|popular\s+(?:now|stories)|trending(?:\s+now)?"
     r"|recommended(?:\s+(?:for\s+you|stories|reading|articles))?"

@@ -321,6 +321,18 @@ def _quotation(text: str) -> bool:
 _SENTENCE_BREAK = re.compile(r"[.!?。]\s+(?=\w)")
 
 
+# The date of a post or a teaser: a year, a numeric date, "5 hours ago",
+# a CJK date; not a bare time code ("[00:12:31]" in a transcript).
+_POSTDATE = re.compile(
+    r"\b(?:19|20)\d\d\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|(?:19|20)\d\d\s*[年년]|\d{1,2}\s*[月월]\s*\d{1,2}"
+    r"|\b\d+\s*(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s+ago\b|\d+\s*(?:時間|分|日)前",
+    re.IGNORECASE,
+)
+
+
+_TIMECODE = re.compile(r"[\[(]?\d{1,2}(?::\d\d){1,2}(?:[.,]\d+)?[\])]?")
+
+
 def _is_dateline(p: Paragraph) -> bool:
     return p.words <= _DATELINE_MAX_WORDS and bool(_DATELINE.search(p.text) or _BYLINE.match(p.text))
 
@@ -457,7 +469,7 @@ def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
     for i in range(max(start, 0), end):
         if paras[i].pattern != "end":
             continue
-        dated = sum(1 for p in paras[i + 1 : end] if p.kind != "good" and _DATELINE.search(p.text))
+        dated = sum(1 for p in paras[i + 1 : end] if p.kind != "good" and _POSTDATE.search(p.text))
         posts = sum(1 for p in paras[i + 1 : end] if p.kind in ("good", "near"))
         if dated >= _THREAD_DATES and dated >= posts * _THREAD_SHARE:
             return i
@@ -471,7 +483,7 @@ def _before_listing(paras: Sequence[Paragraph], start: int, end: int) -> int:
     paragraph or two; the title and name lines above the first date go with it."""
     first_prose = next((i for i in range(max(start, 0), end) if paras[i].kind == "good"), end)
     dated = [i for i in range(first_prose + 1, end)
-             if paras[i].kind != "good" and paras[i].words <= _HEADER_LINE_WORDS and _DATELINE.search(paras[i].text)]
+             if paras[i].kind != "good" and paras[i].words <= _HEADER_LINE_WORDS and _POSTDATE.search(paras[i].text)]
     if len(dated) < _LISTING_DATES:
         return end
     posts = sum(1 for p in paras[dated[0] + 1 : end] if p.kind in ("good", "near"))
@@ -501,9 +513,20 @@ def _boxed(paras: Sequence[Paragraph]) -> set[int]:
 
 def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
     """Where the story begins once the head of the article is left out: the
-    standfirst, byline and date that the run of most story may open with."""
+    standfirst, byline and date that the run of most story may open with.
+    The head ends at the first paragraph of full prose, and a transcript's
+    time codes ("[00:12:31]") are not a date line."""
     if start < 0:
         return start
+    found = start
+    for i in range(start, min(end - 1, start + 2 * _HEADER_REACH)):
+        p = paras[i]
+        if p.kind == "good" or i >= found + _HEADER_REACH:
+            break
+        if p.words <= _HEADER_LINE_WORDS and not _TIMECODE.fullmatch(p.text) and (
+                _DATELINE.search(p.text) or _BYLINE.match(p.text)):
+            found = i + 1
+    return found
     for i in range(start, min(end - 1, start + _HEADER_REACH)):
         if paras[i].words <= _HEADER_LINE_WORDS and _is_dateline(paras[i]):
             return _after_header(paras, i + 1, end)

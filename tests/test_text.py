@@ -622,3 +622,19 @@ def test_photo_captions_are_not_the_story_nor_its_summary() -> None:
     assert kept == story
     assert info.summary == story[0]
     assert info.title == "Harbour Lives"
+
+
+def test_a_transcript_with_time_codes_is_read_whole() -> None:
+    """Time codes every other line are a transcript's, not a listing of
+    dated posts, nor a header to skip."""
+    turns = []
+    for i in range(8):
+        turns.append(f"[00:{i:02d}:15]")
+        speaker = "HOST" if i % 2 == 0 else "GUEST"
+        turns.append(f"{speaker}: We talked for a while about the harbour and the boats that come in every "
+                     f"morning, and about the people who wait for them on the quay, year after year ({i}).")
+    info = parse_text("The Harbour Hour, Episode 12\n\n" + "\n\n".join(turns), language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert [t for t in turns if ":" in t and t[0] != "["] == [p for p in kept if p[0] != "["]
+    assert info.title == "The Harbour Hour, Episode 12"
+    assert info.is_transcript

@@ -58,8 +58,8 @@ def test_any_text_makes_a_well_formed_feed(raw: str) -> None:
 # Prose the reader can tell from chrome: every other word a common one, the
 # others any letters and digits (all scripts reach the feed's escaping).
 COMMON = st.sampled_from(["the", "and", "of", "to", "in", "that", "was", "with", "for", "she", "they", "it"])
-OTHER = st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=12)
-PARAGRAPH = st.lists(st.tuples(COMMON, OTHER), min_size=10, max_size=20).map(
+OTHER = st.text(alphabet=st.characters(categories=("L", "N")), min_size=3, max_size=12)
+PARAGRAPH = st.lists(st.tuples(COMMON, OTHER), min_size=12, max_size=20).map(
     lambda pairs: " ".join(f"{a} {b}" for a, b in pairs).capitalize() + "."
 )
 

@@ -19,8 +19,8 @@ import typer
 from rich.console import Console
 
 from feedtool import __version__
-from feedtool.build import build as run_build
-from feedtool.build import out_refused
+from feedtool.engine.run import build as run_build
+from feedtool.engine.run import out_refused
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, Severity
 
 app = typer.Typer(
@@ -232,7 +232,7 @@ def check_command(
     """
     from rich.text import Text
 
-    from feedtool.check import NotAFeed, check_feed
+    from feedtool.check.feed import NotAFeed, check_feed
 
     source = "<stdin>" if feed == "-" else feed
     try:
@@ -282,7 +282,7 @@ def inspect(
         feedtool inspect ~/Downloads/interview.txt   (how feedtool reads a copied page: each line kept or
         dropped, and why)
     """
-    from feedtool import inspect as inspect_mod
+    from feedtool.authoring import inspect_file as inspect_mod
 
     reports = []
     problems: list[Problem] = []
@@ -316,9 +316,9 @@ def remove(
 
         feedtool remove 2021/old-episode
     """
-    from feedtool import guids
-    from feedtool.episodes import EPISODES_DIR
-    from feedtool.write import write_file
+    from feedtool.engine import guids
+    from feedtool.sources.episodes import EPISODES_DIR
+    from feedtool.engine.write import write_file
 
     lock, problems = guids.read_lock(show)
     if problems:
@@ -383,14 +383,14 @@ def require_show(show: Path) -> None:
 
 
 def complete_category(incomplete: str) -> list[str]:
-    from feedtool.scaffold import category_choices
+    from feedtool.authoring.scaffold import category_choices
 
     return [c for c in category_choices() if c.lower().startswith(incomplete.lower())]
 
 
 def ask(key: str, label: str, default: str | None = None) -> Any:
     """Prompt until the answer passes podcast.toml's own check for KEY."""
-    from feedtool.scaffold import check_answer
+    from feedtool.authoring.scaffold import check_answer
 
     while True:
         raw = typer.prompt(label, default=default, err=True)
@@ -402,8 +402,8 @@ def ask(key: str, label: str, default: str | None = None) -> Any:
 
 def ask_category() -> str:
     """Apple's categories as a numbered choice: the category, then a subcategory."""
-    from feedtool.config import apple_categories
-    from feedtool.scaffold import check_answer
+    from feedtool.config.load import apple_categories
+    from feedtool.authoring.scaffold import check_answer
 
     tops = list(apple_categories())
     for n, name in enumerate(tops, 1):
@@ -457,7 +457,7 @@ def init(
 
         feedtool init my-show --yes --title "My Show" --author "Ann Example" --email ann@example.com --base-url https://example.com/podcast/ --language en --category "Society & Culture"
     """
-    from feedtool import scaffold
+    from feedtool.authoring import scaffold
 
     conflicts = scaffold.conflicts(directory)
     if conflicts:
@@ -521,7 +521,7 @@ def add(
 
         feedtool add take3.m4a --title "Three Takes" --date 2024-05-01 --season 2 --move
     """
-    from feedtool import add as add_mod
+    from feedtool.authoring import add as add_mod
 
     require_show(show)
     if not audio.is_file():
@@ -572,7 +572,7 @@ def tag(
 
         feedtool tag 2024/interview
     """
-    from feedtool import tagging
+    from feedtool.authoring import tagging
 
     require_show(show)
     stems = None if target == "all" else [target.removeprefix("episodes/")]
@@ -630,7 +630,7 @@ def serve(
 
         feedtool serve my-show --host 0.0.0.0   # subscribe from a phone on the same Wi-Fi
     """
-    from feedtool import serve as serve_mod
+    from feedtool.authoring import serve as serve_mod
 
     require_show(directory)
 
@@ -671,7 +671,7 @@ def list_episodes(
     """
     from rich.table import Table
 
-    from feedtool import listing
+    from feedtool.authoring import listing
 
     require_show(show)
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TPE1, TRCK, CTOCFlags
 
-from feedtool.text import parse_text
+from feedtool.sources.text import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 STEM = ROOT / "episodes" / "spike-jonze-her"

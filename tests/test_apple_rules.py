@@ -13,8 +13,8 @@ from lxml import etree
 from mutagen.id3 import COMM, ID3, TIT2
 from PIL import Image
 
-from feedtool.build import plan
-from feedtool.check import check_feed
+from feedtool.engine.run import plan
+from feedtool.check.feed import check_feed
 from feedtool.problems import FeedtoolError, Severity
 
 TOML = "date = 2013-12-18T16:00:00Z\n"

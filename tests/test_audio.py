@@ -1,6 +1,6 @@
 # mutagen ships py.typed but leaves most of its API untyped.
 # mypy: disable-error-code="no-untyped-call"
-"""Tests for feedtool.audio against the real files in tests/fixtures/audio.
+"""Tests for feedtool.sources.audio against the real files in tests/fixtures/audio.
 
 The fixtures are made by tests/fixtures/make_fixtures.py: 3.0 s of audio
 each. Lossy encoders add priming and padding (LAME ~0.056 s at 22 kHz,
@@ -21,7 +21,7 @@ from mutagen.mp3 import MP3
 from mutagen.oggvorbis import OggVorbis
 from PIL import Image
 
-from feedtool.audio import SUPPORTED, read_audio
+from feedtool.sources.audio import SUPPORTED, read_audio
 from feedtool.model import AudioInfo
 from feedtool.problems import ProblemFound
 

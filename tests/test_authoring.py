@@ -24,8 +24,10 @@ from mutagen.id3 import ID3
 from PIL import Image
 from test_serve import start
 
-from feedtool import add, build, config, scaffold, tagging
-from feedtool.audio import read_audio
+from feedtool.authoring import add, scaffold, tagging
+from feedtool.engine import run as build
+from feedtool.config import load as config
+from feedtool.sources.audio import read_audio
 
 INIT_FLAGS = ("--yes", "--title", "Night Owls", "--author", "Ann Example", "--email", "ann@example.com",
               "--base-url", "https://example.com/night-owls", "--language", "en",

@@ -13,7 +13,7 @@ import podcastparser
 from lxml import etree
 
 from conftest import NS, snapshot
-from feedtool.build import build
+from feedtool.engine.run import build
 
 
 def channel(root: Path) -> etree._Element:
@@ -155,7 +155,7 @@ def test_episode_number_and_title_fall_back_to_tags(make_show, cli):
     assert cli("build", root).exit_code == 0
     item = channel(root).find("item")
     # No toml and no text: title, date and number come from the ID3 tags.
-    from feedtool.audio import read_audio
+    from feedtool.sources.audio import read_audio
     info = read_audio(root / "episodes" / "tagged.mp3")
     assert item.findtext("title") == info.title
     assert item.findtext("itunes:episode", namespaces=NS) == str(info.track)
@@ -180,7 +180,7 @@ def test_removed_episode_files_are_deleted_but_user_files_kept(make_show, cli):
     root = make_show()
     assert cli("build", root).exit_code == 0
     (root / "public" / "CNAME").write_text("podcast.example.com\n")
-    from feedtool import guids
+    from feedtool.engine import guids
 
     lock, _ = guids.read_lock(root)
     (root / guids.LOCK_NAME).write_bytes(guids.remove(lock, "second").to_bytes())

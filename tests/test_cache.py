@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import AUDIO, TEXTS, snapshot
 
-import feedtool.text
-from feedtool import cache
-from feedtool.build import build, plan
-from feedtool.cache import CACHE_DIR, CACHE_FILE
-from feedtool.write import Deferred
+import feedtool.sources.text
+from feedtool.engine import cache
+from feedtool.engine.run import build, plan
+from feedtool.engine.cache import CACHE_DIR, CACHE_FILE
+from feedtool.engine.write import Deferred
 
 HOUR_AGO = time.time() - 3600
 
@@ -43,7 +43,7 @@ class Reads:
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.audio: list[str] = []
         self.texts: int = 0
-        real_read, real_parse = cache.read_audio, feedtool.text.parse_text
+        real_read, real_parse = cache.read_audio, feedtool.sources.text.parse_text
 
         def read_audio(path: Path, display: str | None = None) -> object:
             self.audio.append(Path(path).name)
@@ -54,7 +54,7 @@ class Reads:
             return real_parse(*args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(cache, "read_audio", read_audio)
-        monkeypatch.setattr(feedtool.text, "parse_text", parse_text)
+        monkeypatch.setattr(feedtool.sources.text, "parse_text", parse_text)
 
     def reset(self) -> None:
         self.audio, self.texts = [], 0

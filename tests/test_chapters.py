@@ -12,7 +12,7 @@ import pytest
 from conftest import NS, REPO
 from lxml import etree
 
-from feedtool.build import plan
+from feedtool.engine.run import plan
 from feedtool.problems import FeedtoolError
 
 # JSON chapters 1.2 as the namespace describes it (podcast-namespace

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 import pytest
 from lxml import etree
 
-from feedtool.check import check_feed, html_hazards
+from feedtool.check.feed import check_feed, html_hazards
 from feedtool.problems import Severity
 
 from conftest import NS

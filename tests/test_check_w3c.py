@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from feedtool.check import check_feed
+from feedtool.check.feed import check_feed
 
 HERE = Path(__file__).parent
 VALID = (HERE / "feeds" / "valid.xml").read_text("utf-8")

@@ -14,7 +14,7 @@ from lxml import etree
 from PIL import Image
 
 from conftest import snapshot
-from feedtool.decode import decode
+from feedtool.sources.decode import decode
 from feedtool.problems import ProblemFound
 
 HEADLINE = "Spike Jonze Opens His Heart For 'Her'"

@@ -20,8 +20,8 @@ import pytest
 from lxml import etree
 
 from conftest import AUDIO, NS, SHOW_TOML
-from feedtool.check import check_feed
-from feedtool.feed import DESCRIPTION_BYTES, ELLIPSIS, html_text
+from feedtool.check.feed import check_feed
+from feedtool.render.feed import DESCRIPTION_BYTES, ELLIPSIS, html_text
 from feedtool.problems import Severity
 
 SCRIPT = "<script>alert('text')</script>"

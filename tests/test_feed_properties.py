@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import AUDIO, NS
-from feedtool import feed
-from feedtool.audio import read_audio
+from feedtool.render import feed
+from feedtool.sources.audio import read_audio
 from feedtool.model import Category, Episode, Show
-from feedtool.text import parse_text, strip_control_chars
+from feedtool.sources.text import parse_text, strip_control_chars
 
 AUDIO_INFO = read_audio(AUDIO / "tagged.mp3")
 SHOW = Show(

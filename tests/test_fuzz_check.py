@@ -27,8 +27,8 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from conftest import AUDIO, NS, SHOW_TOML
-from feedtool import rules
-from feedtool.check import NotAFeed, check_feed, html_hazards
+from feedtool.check import rules
+from feedtool.check.feed import NotAFeed, check_feed, html_hazards
 from feedtool.cli import app
 from feedtool.problems import Problem
 
@@ -237,7 +237,7 @@ PLAIN_PIECES = ["<p>", "</p>", "<h2>", "</h2>", "<ul>", "<li>", "</li>", "</ul>"
 @FAST
 @given(st.lists(st.sampled_from(PLAIN_PIECES) | st.sampled_from(HOSTILE), max_size=12).map("".join))
 def test_the_plain_notes_fast_path_agrees_with_the_parse(markup: str) -> None:
-    import feedtool.check as check
+    import feedtool.check.feed as check
 
     fast = html_hazards(markup)
     saved = check._PLAIN_TAG

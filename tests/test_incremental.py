@@ -26,12 +26,13 @@ from pathlib import Path
 import pytest
 from conftest import AUDIO, SHOW_TOML, TEXTS, copy_audio, snapshot
 
-import feedtool.audio
-from feedtool import cache, guids, site
-from feedtool.build import Result, build
+import feedtool.sources.audio
+from feedtool.engine import cache, guids
+from feedtool.render import site
+from feedtool.engine.run import Result, build
 from feedtool.cli import episode_json
 from feedtool.problems import FeedtoolError
-from feedtool.write import MANIFEST
+from feedtool.engine.write import MANIFEST
 
 N = 130
 FEED_LIMIT = 20
@@ -134,13 +135,13 @@ class AudioReads:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.names: list[str] = []
-        real = feedtool.audio._read_open_file
+        real = feedtool.sources.audio._read_open_file
 
         def counting(fh: object, path: Path, *args: object) -> object:
             self.names.append(Path(path).name)
             return real(fh, path, *args)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(feedtool.audio, "_read_open_file", counting)
+        monkeypatch.setattr(feedtool.sources.audio, "_read_open_file", counting)
         # Keep every read in this process, where it is counted.
         monkeypatch.setattr(cache, "POOL_THRESHOLD", 10**9)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import TEXTS, snapshot
 
-from feedtool import build as build_mod
-from feedtool import fingerprint, memo
-from feedtool.build import build
+from feedtool.engine import run as build_mod
+from feedtool.engine import fingerprint, memo
+from feedtool.engine.run import build
 
 HOUR_AGO = time.time() - 3600
 

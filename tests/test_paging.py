@@ -12,9 +12,9 @@ import podcastparser
 from conftest import NS, SHOW_TOML, TEXTS, copy_audio
 from lxml import etree
 
-from feedtool import paging
-from feedtool.build import build, plan
-from feedtool.check import check_feed
+from feedtool.render import paging
+from feedtool.engine.run import build, plan
+from feedtool.check.feed import check_feed
 
 BASE = "https://example.com/show/"
 

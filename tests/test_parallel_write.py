@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import TEXTS, snapshot
 
-from feedtool import write
-from feedtool.build import build
+from feedtool.engine import write
+from feedtool.engine.run import build
 
 
 def many(make_show, n: int = 9):
@@ -100,8 +100,9 @@ def test_copies_get_runs_of_about_chunk_episodes_an_index_page_counting_its_card
 def test_the_templates_are_compiled_before_the_copies_fork(make_show):
     """Each forked copy would otherwise compile the page and transcript
     templates again (CPU and memory a copy, ~90 copies at 10,000 episodes)."""
-    from feedtool import site, transcripts
-    from feedtool.build import plan
+    from feedtool.render import site
+    from feedtool.sources import transcripts
+    from feedtool.engine.run import plan
 
     transcripts.html_template.cache_clear()
     p = plan(many(make_show, 3))

@@ -17,11 +17,11 @@ from conftest import AUDIO, NS, SHOW_TOML, TEXTS
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from feedtool import config
-from feedtool.build import plan
-from feedtool.check import check_feed
+from feedtool.config import load as config
+from feedtool.engine.run import plan
+from feedtool.check.feed import check_feed
 from feedtool.model import Funding, Person
-from feedtool.podcast20 import (
+from feedtool.render.podcast20 import (
     PODCAST_NS,
     PSC_NS,
     Podcast20EntryExtension,
@@ -363,9 +363,9 @@ def test_alternate_file_outside_the_show_is_refused(make_show, tmp_path):
 def test_config_docs_match_the_schemas():
     from conftest import REPO
 
-    from feedtool.configdoc import markdown
+    from feedtool.config.doc import markdown
 
     committed = (REPO / "docs" / "config.md").read_text("utf-8")
-    assert committed == markdown(), "run: python -m feedtool.configdoc > docs/config.md"
+    assert committed == markdown(), "run: python -m feedtool.config.doc > docs/config.md"
     for key in [*config.SHOW_KEYS, *config.EPISODE_KEYS]:
         assert f"| `{key}` |" in committed

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import AUDIO, REPO, snapshot
-from feedtool import safe_files, schema
+from feedtool import safe_files
+from feedtool.config import schema
 from feedtool.problems import ProblemFound
 
 
@@ -215,7 +216,7 @@ def test_deeply_nested_toml_is_a_problem_not_a_crash():
                                                                     HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=300))
 def test_the_show_loader_gives_a_show_or_problems_for_any_bytes(tmp_path, raw):
-    from feedtool import config
+    from feedtool.config import load as config
 
     (tmp_path / "podcast.toml").write_bytes(raw)
     show, problems = config.load_show(tmp_path)
@@ -226,7 +227,7 @@ def test_the_show_loader_gives_a_show_or_problems_for_any_bytes(tmp_path, raw):
 def test_serve_reads_through_the_same_door(make_show, tmp_path):
     """The preview is built as `build` builds: a link out of the show is an
     error unless `serve --allow-outside` names its folder."""
-    from feedtool import serve
+    from feedtool.authoring import serve
 
     root = make_show()
     archive = tmp_path / "archive"

@@ -13,8 +13,8 @@ import pytest
 from lxml import etree
 
 from conftest import REPO, snapshot
-from feedtool import write
-from feedtool.build import build
+from feedtool.engine import write
+from feedtool.engine.run import build
 
 
 def many_episodes(n: int) -> dict[str, dict[str, str]]:
@@ -38,7 +38,7 @@ def test_an_interrupted_write_leaves_public_exactly_as_it_was(make_show, monkeyp
     retitle_all(root, "v2")
     for p in (root / "episodes").glob("ep000.*"):
         p.unlink()
-    from feedtool import guids
+    from feedtool.engine import guids
 
     lock, _ = guids.read_lock(root)
     (root / guids.LOCK_NAME).write_bytes(guids.remove(lock, "ep000").to_bytes())
@@ -122,7 +122,7 @@ def test_removed_episode_files_go_only_after_the_new_feed(make_show, monkeypatch
         order.append(f"unlink {self.name}")
         real_unlink(self, missing_ok=missing_ok)
 
-    from feedtool import guids
+    from feedtool.engine import guids
 
     lock, _ = guids.read_lock(root)
     (root / guids.LOCK_NAME).write_bytes(guids.remove(lock, "second").to_bytes())

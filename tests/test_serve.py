@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO, snapshot
 from lxml import etree
 
-from feedtool.serve import content_type, parse_range
+from feedtool.authoring.serve import content_type, parse_range
 
 
 def free_port() -> int:

@@ -19,8 +19,9 @@ from mutagen.id3 import APIC, ID3, PictureType
 from PIL import Image
 from test_audio import CHAPTER_STARTS, CHAPTER_TITLES
 
-from feedtool import build, site
-from feedtool.feed import EpisodeLinks
+from feedtool.render import site
+from feedtool.engine import run as build
+from feedtool.render.feed import EpisodeLinks
 
 FEED_URL = "https://example.com/show/feed.xml"
 

@@ -1,4 +1,4 @@
-"""Tests for the interview-text cleaner (feedtool.text).
+"""Tests for the interview-text cleaner (feedtool.sources.text).
 
 The texts under tests/texts/ are copies of web pages with their chrome:
 seed_her.txt is the seed interview (an NPR page), magazine_qa.txt a magazine
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feedtool.model import Section, TextInfo
-from feedtool.text import (
+from feedtool.sources.text import (
     DEFAULT_PATTERNS,
     SUMMARY_LIMIT,
     compile_patterns,
@@ -590,7 +590,7 @@ def test_normalizing_only_some_runs_of_space_is_collapsing_them_all(raw: str) ->
     """_normalize_lines skips the search when no space needs fixing and
     matches only the runs that change: the same lines as collapsing every
     run of any kind of space to one " " and dropping invisible characters."""
-    from feedtool import text
+    from feedtool.sources import text
 
     cleaned, _ = text.strip_control_chars(raw)
     plain = text._SPACES.sub(" ", text._INVISIBLE.sub("", cleaned))

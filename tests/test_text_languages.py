@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from feedtool.model import TextInfo
-from feedtool.text import SUMMARY_LIMIT, parse_text
+from feedtool.sources.text import SUMMARY_LIMIT, parse_text
 
 LANG = Path(__file__).parent / "texts" / "lang"
 LANGUAGES = ["de", "fr", "es", "pt", "ko", "ru", "ja", "en"]
@@ -92,7 +92,7 @@ def opening(text: str, lang: str) -> str:
 def decisions(raw: str, around: str | None = None, reach: int = 4) -> str:
     """The reader's verdict on each paragraph (or on those near AROUND), for
     failure messages."""
-    from feedtool import story, text
+    from feedtool.sources import story, text
 
     reading = story.read(text._paragraphs(text._normalize_lines(raw)))
     paras = reading.paragraphs

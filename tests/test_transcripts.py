@@ -12,8 +12,8 @@ import pytest
 from conftest import NS, TEXTS
 from lxml import etree
 
-from feedtool.build import plan
-from feedtool.episodes import discover
+from feedtool.engine.run import plan
+from feedtool.sources.episodes import discover
 from feedtool.problems import FeedtoolError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcripts"

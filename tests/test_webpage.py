@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedtool import webpage
+from feedtool.sources import webpage
 from feedtool.model import TextInfo
-from feedtool.text import SUMMARY_LIMIT, parse_text
-from feedtool.webpage import parse_html
+from feedtool.sources.text import SUMMARY_LIMIT, parse_text
+from feedtool.sources.webpage import parse_html
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -323,7 +323,7 @@ def test_reading_is_deterministic_whatever_the_clock_says(monkeypatch: pytest.Mo
 
 
 def test_importing_the_readers_does_not_import_trafilatura() -> None:
-    code = "import sys, feedtool.text, feedtool.webpage; print('trafilatura' in sys.modules)"
+    code = "import sys, feedtool.sources.text, feedtool.sources.webpage; print('trafilatura' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -1,0 +1,1 @@
+"""Commands that help write a show: init, add, tag, serve, list, inspect."""

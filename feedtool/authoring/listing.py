@@ -1,0 +1,71 @@
+"""`feedtool episodes`: the show's episodes as the next build sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from feedtool.sources import episodes
+from feedtool.config import load as config
+from feedtool.model import Episode
+from feedtool.problems import FeedtoolError, Problem
+
+
+@dataclass(frozen=True)
+class Row:
+    stem: str
+    season: int | None
+    number: int | None
+    date: str  # ISO 8601
+    title: str
+    duration: float
+    format: str
+    size: int
+    warnings: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stem": self.stem, "season": self.season, "episode": self.number, "date": self.date,
+            "title": self.title, "duration": round(self.duration, 3), "format": self.format,
+            "size": self.size, "warnings": list(self.warnings),
+        }
+
+
+def _belongs(problem: Problem, ep: Episode) -> bool:
+    """Is PROBLEM about one of EP's files? (paths are 'episodes/STEM.ext' or 'episodes/STEM')."""
+    prefix = f"{episodes.EPISODES_DIR}/{ep.stem}"
+    path = problem.path
+    return path == prefix or (path.startswith(prefix + ".") and "/" not in path[len(prefix):])
+
+
+def rows(root: Path) -> tuple[list[Row], list[Problem]]:
+    """One row per episode that loads, oldest first (the order people number
+    episodes in), and every problem found (each row also carries its own
+    warnings; the others are episodes that do not load, stray files, the show's).
+
+    The build's plan is made (in memory, nothing written) so that the rows
+    carry every warning a build would print, the artwork rules included; if
+    the show has errors, the episodes that load are listed with the errors.
+    """
+    from feedtool.engine import run as build
+
+    show, problems = config.load_show(root)
+    if show is None:
+        raise FeedtoolError(problems)
+    eps: list[Episode]
+    try:
+        plan = build.plan(root)
+        eps, problems = list(plan.episodes), list(plan.problems)
+    except FeedtoolError as exc:
+        loaded = episodes.load(show)
+        eps, problems = loaded.episodes, list(exc.problems)
+    out = []
+    for ep in sorted(eps, key=lambda e: (e.date, e.stem)):
+        mine = [p for p in problems if _belongs(p, ep) and not p.is_error]
+        out.append(Row(
+            stem=ep.stem, season=ep.season, number=ep.number, date=ep.date.isoformat(), title=ep.title,
+            duration=ep.audio.duration, format=ep.audio.format, size=ep.audio.size,
+            warnings=tuple(p.message if not p.field else f"{p.field}: {p.message}" for p in mine),
+        ))
+    return out, problems

@@ -1,0 +1,1 @@
+"""Checking any podcast feed: the rule catalog and the checks."""

@@ -1,0 +1,302 @@
+"""An incremental build: when only some episodes' own files changed since
+the last build (a retitled STEM.toml, an edited interview text), read those
+episodes again and make only the outputs they appear in (issue 7).
+
+The last full build recorded (memo.remember) every input file with its
+size, mtime and inode, and for each episode, in feed order: its date, the
+files it was made from (its stem's files and any file its toml names) and
+the output files it owns (its page, media, art, transcripts, chapters).
+When the files below the show folder are the same names, the code and
+settings the same, public/ as that build left it, and every changed file
+belongs to recorded episodes, an episode that changed can only change:
+
+* its own outputs, and its neighbours' pages (they name it in their
+  "previous" and "next" links);
+* the feed or archive feed it is in, and the index page that lists it.
+
+Those are made again from the changed episodes and the episodes that share
+a feed page or an index page with them, all read through the read cache;
+every other output is kept as it is. The problems are the recorded ones
+with those of the re-read episodes and of the re-made feed replaced.
+
+Anything else falls back to the full build, which is always right: a date
+that changed (the episode moves in the order), a file added or removed, a
+changed podcast.toml, lock or template, a file in public/ edited, a GUID or
+enclosure that no longer matches the lock, any error. tests/test_incremental.py
+checks that the result is, byte for byte, what a full build makes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from feedtool import model, safe_files
+from feedtool.engine import cache, guids, memo, validate
+from feedtool.render import paging, site, urls
+from feedtool.config import load as config
+from feedtool.sources.audio import SUPPORTED
+from feedtool.engine.run import Plan, episode_files, source_date_epoch
+from feedtool.sources.episodes import Group
+from feedtool.model import Episode, Show
+from feedtool.problems import Problem, has_errors, ordered
+from feedtool.engine.write import MANIFEST, Content
+
+# Above this share of the show changed, the full build is as quick.
+MAX_SHARE = 0.25
+
+
+@dataclass
+class Patched:
+    plan: Plan  # its files are the outputs made again; the feed is always among them
+    keep: frozenset[str]  # the outputs left as they are
+    last: memo.Last  # the last build's record
+    episodes: dict[int, memo.EpisodeRecord]  # the records of the episodes read again, by position
+    why: str  # what changed, for `build --verbose`
+
+
+def record(plan: Plan, given: memo.Inputs) -> list[memo.EpisodeRecord]:
+    """What an incremental build needs to know of PLAN's episodes."""
+    from feedtool.sources import episodes as episodes_mod
+
+    root = plan.show.root
+    groups = episodes_mod.groups_of(root, (name for name, _ in given.files))
+    return [memo.EpisodeRecord(ep.stem, ep.date.isoformat(), ep.guid, urls.enclosure_url(plan.show, ep),
+                               _files_of(groups[ep.stem], ep, plan.show), list(plan.owned.get(ep.stem, ())))
+            for ep in plan.episodes]
+
+
+class Fallback(Exception):
+    """Only a full build will do; the message says why (`build --verbose`)."""
+
+
+def attempt(root: Path, out: Path, given: memo.Inputs) -> Patched | str:
+    """The incremental build of ROOT into OUT, or why only a full build will do."""
+    last = memo.last_build(root, out)
+    if last is None:
+        return "no record of the last build"
+    if last.context != given.context:
+        return "feedtool, its settings or the output folder changed"
+    try:
+        return _attempt(root, out, given, last)
+    except Fallback as exc:
+        return str(exc)
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError, sqlite3.Error) as exc:
+        # A record of another shape, or a slip here: the full build is always right.
+        return f"the record of the last build could not be used ({type(exc).__name__}: {exc})"
+
+
+def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patched:
+    report = last.report
+    if report["valid_until"] is not None and time.time() >= report["valid_until"]:
+        raise Fallback("an episode dated in the future is out now")
+    old = last.inputs
+    new = dict(given.files)
+    if old.keys() != new.keys():
+        raise Fallback("files were added or removed")
+    changed = [name for name, stat in new.items() if old[name][0] != stat]
+    count = report["episodes"]
+    if not changed or not count:
+        raise Fallback("no episode file changed")
+    audio = next((name for name in changed if Path(name).suffix.lower() in SUPPORTED), None)
+    if audio is not None:
+        raise Fallback(f"{audio} changed: a full build checks an audio file against every other")
+    touched: set[int] = set()
+    for name in changed:
+        owners = old[name][1]
+        if not owners:  # podcast.toml, the lock, a template, a cover...
+            raise Fallback(f"{name} changed")
+        touched.update(int(position) for position in owners.split())
+    if len(touched) > max(1, count * MAX_SHARE):
+        raise Fallback(f"{len(touched)} episodes changed")
+    names = list(last.outputs)
+    # Is public/ as the last build left it? 45,000 stat calls at 10,000
+    # episodes, made on the other core while this one reads and renders;
+    # nothing is written before the answer.
+    untouched = memo.outputs_unchanged(out, last.outputs)
+    try:
+        patched = _patch(root, out, given, last, report, count, touched, names)
+    finally:
+        same = untouched()
+    if not same:
+        raise Fallback(f"files in {out.name}/ were changed since the last build")
+    return patched
+
+
+def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: dict[str, Any], count: int,
+           touched: set[int], names: list[str]) -> Patched:
+    show, found = config.load_show(root)
+    if show is None or has_errors(found):
+        raise Fallback("podcast.toml has errors")
+    # podcast.toml and the GUID lock are as the last build read them (else
+    # they would have changed): its GUIDs are the lock's.
+    if not report.get("podcast_guid"):
+        raise Fallback("the show's podcast:guid is not in the lock yet")
+    show = dataclasses.replace(show, extra={**show.extra, "guid": report["podcast_guid"]})
+
+    # What the changed episodes appear in, and who else appears there.
+    slots = paging.layout(show, count)  # the feed, then archive K … 1
+    slots = [slots[0], *reversed(slots[1:])]  # by number: the feed, then archive 1 … K
+    feed_pages = {paging.page_of(i, count, show.feed_limit) for i in touched}
+    index_pages = {paging.page_of(i, count, site.INDEX_PAGE_SIZE) for i in touched}
+    index_spans = paging.ranges(count, site.INDEX_PAGE_SIZE)
+    page_positions = {j for i in touched for j in (i - 1, i, i + 1) if 0 <= j < count}
+    # A page names the episodes on either side of it: those of i±1 are i±2.
+    needed = {j for i in touched for j in range(i - 2, i + 3) if 0 <= j < count}
+    for number in feed_pages:
+        needed.update(slots[number].positions)
+    for number in index_pages:
+        needed.update(index_spans[number])
+    recorded = last.episodes(needed | {0})
+
+    loaded, problems_read = _load(show, given, {recorded[i].stem: i for i in needed}, recorded)
+    sparse: list[Episode | None] = [None] * count
+    for position, ep in loaded.items():
+        sparse[position] = ep
+
+    # The recorded problems, less those of the episodes read again.
+    again = {name for i in needed for name in recorded[i].files} | {f"episodes/{recorded[i].stem}" for i in needed}
+    problems = [Problem.from_dict(p) for p in report["problems"] if p["path"] not in again]
+    problems += problems_read
+    problems += validate.show_rules(show, [loaded[i] for i in sorted(loaded)])
+
+    files: dict[str, Content] = {}
+    cover_url, cover_bytes = None, b""
+    if show.image is not None:
+        cover_bytes = safe_files.read_bytes(show.image, config.SHOW_FILE, "image", show.files)
+        name = urls.image_path("cover", show.image, cover_bytes)
+        files[name] = show.image
+        cover_url = urls.url_for(show, name)
+    links = {}
+    old_owned = {name for i in needed for name in recorded[i].owned}
+    records = {}
+    for position in sorted(loaded):
+        ep = loaded[position]
+        before = len(files)
+        links[ep.stem] = episode_files(show, ep, files, problems, cover_bytes)
+        records[position] = dataclasses.replace(recorded[position], owned=list(files)[before:])
+    if has_errors(problems):
+        raise Fallback("an episode has errors")
+
+    feed_name = show.feed_name
+    for number in sorted(feed_pages):
+        slot = slots[number]
+        page = paging.Page(slot.name, tuple(loaded[i] for i in slot.positions), slot.links)
+        if number == 0:
+            last_build = source_date_epoch() or dt.datetime.fromisoformat(recorded[0].date)
+            files[feed_name] = data = paging.render(show, page, cover_url, links, last_build)
+            problems = [p for p in problems if p.path != feed_name and p.rule != "FEED-SIZE"]
+            problems += validate.feed_rules(data, source=feed_name, covered=problems)
+            problems = paging.size_advice(show, problems, len(data))
+        else:
+            dated = source_date_epoch() or max(e.date for e in page.episodes)
+            files[slot.name] = paging.archive(show, page, cover_url, links, dated, problems)
+    if has_errors(problems):
+        raise Fallback("the feed has errors")
+    if feed_name not in files:  # as the last build wrote it (its stats were just checked)
+        files[feed_name] = (out / feed_name).read_bytes()
+    files.update(site.render_site(show, sparse, links, cover_url, deferred=True,  # type: ignore[arg-type]
+                                  selection=site.Selection(frozenset(page_positions), frozenset(index_pages))))
+
+    # Every output a re-read episode owned is made again, or removed.
+    keep = frozenset(name for name in names if name != MANIFEST and name not in files and name not in old_owned)
+    plan = Plan(show, _later_episodes(root, count), files,  # type: ignore[arg-type]
+                (root / guids.LOCK_NAME).read_bytes(), ordered(problems),
+                tuple(slot.name for slot in reversed(slots[1:])))
+    changed_stems = sorted(recorded[i].stem for i in touched)
+    why = (f"{len(changed_stems)} episode{'s' if len(changed_stems) != 1 else ''} changed "
+           f"({', '.join(changed_stems[:3])}{', …' if len(changed_stems) > 3 else ''}); "
+           f"read {len(loaded)} of {count} episodes again")
+    return Patched(plan, keep, last, records, why)
+
+
+def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: Mapping[int, memo.EpisodeRecord],
+          ) -> tuple[dict[int, Episode], list[Problem]]:
+    """The episodes WANTED (stem → position), read as a full build reads
+    them, with their problems; Fallback if one is not what the record says."""
+    from feedtool.sources import episodes as episodes_mod
+    from feedtool.sources import podcast20 as p20episode
+
+    own_files = {name for i in wanted.values() for name in recorded[i].files}
+    groups = episodes_mod.groups_of(show.root, (name for name, _ in given.files if name in own_files))
+    if any(stem not in groups for stem in wanted):
+        raise Fallback("an episode's files are not where they were")
+    chosen = p20episode.without_alternates(show.root, [groups[stem] for stem in sorted(wanted)])
+    loaded: dict[int, Episode] = {}
+    problems: list[Problem] = []
+    reader = cache.Cache(show.root)
+    try:
+        for group in chosen:
+            ep, found = episodes_mod.load_group(show, group, reader)
+            if ep is None or has_errors(found) or ep.stem not in wanted:
+                raise Fallback(f"episodes/{group.stem} has errors")
+            position = wanted[ep.stem]
+            rec = recorded[position]
+            if ep.date.isoformat() != rec.date:
+                raise Fallback(f"the date of episodes/{rec.stem} changed")
+            if ep.guid not in ("", rec.guid) or urls.enclosure_url(show, ep) != rec.enclosure:
+                raise Fallback(f"the GUID or enclosure of episodes/{rec.stem} changed")
+            if _files_of(group, ep, show) != rec.files:
+                raise Fallback(f"episodes/{rec.stem} names other files than before")
+            loaded[position] = model.replace(
+                ep, guid=rec.guid, sources={**ep.sources, "guid": "toml" if ep.guid else "lock"})
+            problems += found
+    finally:
+        # Not pruned: the cache keeps the files this build had no need to read.
+        reader.close(prune=False)
+    if len(loaded) != len(wanted):
+        raise Fallback("an episode's files are not where they were")
+    return loaded, problems
+
+
+def _files_of(group: Group, ep: Episode, show: Show) -> list[str]:
+    """Every input file EP was made from: its stem's files and the files its
+    toml names, less the show's own (a toml may name the show's cover as the
+    episode's art: a new cover is every page's and feed's, not one episode's)."""
+    paths: set[Path] = {*group.audio, *group.text, *group.captions}
+    paths.update(p for p in (group.meta, group.chapters, ep.audio.path, ep.text_path, ep.toml_path) if p)
+    if isinstance(ep.image, Path):
+        paths.add(ep.image)
+    paths.update(_paths_in(ep.extra))
+    shows = {config.SHOW_FILE} | ({_rel(show.root, show.image)} if show.image is not None else set())
+    return sorted({_rel(show.root, p) for p in paths} - shows)
+
+
+def _paths_in(value: Any) -> Iterable[Path]:
+    if isinstance(value, Path):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _paths_in(item)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _paths_in(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _paths_in(getattr(value, f.name))
+
+
+def _rel(root: Path, path: Path) -> str:
+    name, base = str(path), str(root) + os.sep
+    if name.startswith(base):  # as Path.relative_to, by string: 50,000 paths at 10,000 episodes
+        return name[len(base):].replace(os.sep, "/")
+    for other in (root, root.resolve()):
+        try:
+            return path.relative_to(other).as_posix()
+        except ValueError:
+            continue
+    return name
+
+
+def _later_episodes(root: Path, count: int) -> Sequence[Episode]:
+    """All the episodes, counted at once and read only if someone asks."""
+    from feedtool.engine.run import plan
+
+    return memo.LaterEpisodes(count, memo.Later(lambda: plan(root)))

@@ -1,0 +1,314 @@
+"""The build: read everything, check everything, render everything in
+memory, and only then write. Nothing here touches the terminal."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from feedtool import safe_files
+from feedtool.engine import cache, guids, memo
+from feedtool.render import urls
+from feedtool.config import load as config
+from feedtool.model import Artwork, Episode, Show
+from feedtool.problems import FeedtoolError, Problem, ProblemFound, has_errors
+from feedtool.problems import ordered as problems_ordered
+from feedtool.engine.write import Changes, Content, commit, compare, feed_diff, write_file
+
+if TYPE_CHECKING:
+    from feedtool.engine import patch
+    from feedtool.render import feed
+    from feedtool.sources import episodes
+
+# The modules that read and render (mutagen, lxml, feedgen, Jinja2, Pillow...)
+# are imported by the functions that use them: a build that finds nothing
+# changed (memo.py) is over in the time these imports would take.
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Plan:
+    """Everything a build would write, before anything is written."""
+
+    show: Show
+    episodes: tuple[Episode, ...]  # newest first, as in the feed
+    files: dict[str, Content]
+    lock: bytes
+    problems: list[Problem] = field(default_factory=list)
+    archives: tuple[str, ...] = ()  # the archive feeds (feed_limit), newest first
+    # The files each episode owns (media, art, transcripts, chapters; its
+    # page is the site's), by stem: for patch.py.
+    owned: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def feed_bytes(self) -> bytes:
+        data = self.files[self.show.feed_name]
+        assert isinstance(data, bytes)
+        return data
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed clock."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise FeedtoolError([Problem("SOURCE_DATE_EPOCH", None,
+                                     f"expected a Unix timestamp in whole seconds, got {raw!r}")]) from None
+
+
+def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache: bool = True,
+         allowed: Sequence[Path] = ()) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
+    """Read the show and its episodes; raise FeedtoolError on any error.
+    ALLOWED: folders outside the show its files may point into (safe_files)."""
+    show, problems = config.load_show(root, allowed)
+    if show is None:
+        raise FeedtoolError(problems)
+    from feedtool.sources import episodes
+
+    # The read cache (.feedtool-cache/): tags and cleaned texts of files
+    # that have not changed since the last build are not read again.
+    with cache.Cache(show.root, enabled=use_cache) as reader:
+        loaded = episodes.load(show, reader=reader, progress=progress)
+    problems += loaded.problems
+    lock, found = guids.read_lock(show.root)
+    problems += found
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    assignment = guids.assign(show, loaded.episodes, lock)
+    problems += assignment.problems
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    published = [e for e in loaded.episodes if e.stem not in assignment.unpublished]
+    from feedtool.engine import validate
+
+    problems += validate.duplicate_audio(show, published)
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    eps = episodes.with_guids(published, assignment.guids)
+    # podcast:guid is made once and kept in the lock, like episode GUIDs.
+    podcast_guid, lock, found = guids.podcast_guid(show, assignment.lock, show.extra.get("guid"))
+    problems += found
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    show = dataclasses.replace(show, extra={**show.extra, "guid": podcast_guid})
+    return show, eps, lock, problems
+
+
+def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProgress | None = None,
+         use_cache: bool = True, allowed: Sequence[Path] = ()) -> Plan:
+    """Everything that `build` would write. BASE_URL overrides the show's
+    (used by `serve`), and the lock then stays as it was."""
+    from feedtool.engine import validate
+    from feedtool.render import paging, site
+
+    show, eps, lock, problems = load(root, progress, use_cache=use_cache, allowed=allowed)
+    if base_url is not None:
+        show = dataclasses.replace(show, base_url=base_url, link=base_url)
+    ordered = tuple(sorted(eps, key=lambda e: (e.date, e.stem), reverse=True))
+    files: dict[str, Content] = {}
+    problems += validate.show_rules(show, ordered)
+
+    cover_url = None
+    cover_bytes = b""
+    if show.image is not None:
+        data = cover_bytes = safe_files.read_bytes(show.image, config.SHOW_FILE, "image", show.files)
+        found = validate.image_problems(data, config.SHOW_FILE, "image", show.image.suffix)
+        problems += found
+        if not found:
+            name = urls.image_path("cover", show.image, data)
+            files[name] = show.image
+            cover_url = urls.url_for(show, name)
+
+    links: dict[str, feed.EpisodeLinks] = {}
+    spans = []
+    for ep in ordered:
+        before = len(files)
+        links[ep.stem] = episode_files(show, ep, files, problems, cover_bytes)
+        spans.append((ep, before, len(files)))
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    names = list(files)
+    owned = {ep.stem: tuple(names[start:end]) for ep, start, end in spans}
+
+    last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
+    # feed_limit: the newest episodes in the feed, the rest in archive feeds.
+    pages = paging.split(show, ordered)
+    files[show.feed_name] = feed_bytes = paging.render(show, pages[0], cover_url, links, last_build)
+    problems += validate.feed_rules(feed_bytes, source=show.feed_name, covered=problems)
+    problems = paging.size_advice(show, problems, len(feed_bytes))
+    if has_errors(problems):
+        raise FeedtoolError(problems)
+    for page in pages[1:]:
+        # An archive's own newest episode dates it, so it stays byte for byte
+        # the same while newer episodes arrive (RFC 5005 §4).
+        dated = source_date_epoch() or max(e.date for e in page.episodes)
+        files[page.name] = paging.archive(show, page, cover_url, links, dated, problems)
+    files.update(site.render_site(show, ordered, links, cover_url, deferred=True))
+    return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems),
+                tuple(page.name for page in pages[1:]), owned)
+
+
+def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem],
+                  cover: bytes) -> feed.EpisodeLinks:
+    from feedtool.engine import validate
+    from feedtool.render import feed
+    from feedtool.render import sidecars as p20build
+
+    if not show.media_base_url:
+        files[urls.media_path(ep)] = ep.audio.path
+    image_url = None
+    data = b""
+    if ep.image is not None:
+        try:
+            data = ep.image.data if isinstance(ep.image, Artwork) else safe_files.read_bytes(
+                ep.image, f"episodes/{ep.stem}.toml", "image", show.files)
+        except ProblemFound as exc:
+            problems.append(exc.problem)
+            return feed.EpisodeLinks(enclosure="")  # the build stops on the error
+    if ep.image is not None and data != cover:  # the show's own art needs no second copy
+        display = (ep.toml_path.relative_to(show.root).as_posix() if ep.toml_path and not isinstance(ep.image, Artwork)
+                   else f"episodes/{ep.stem}{ep.audio.path.suffix}")
+        # Apple's artwork rules: an image the toml names must meet them; a
+        # cover that merely came with the audio is left out, with a warning.
+        found = (validate.embedded_image_problems(data, display, ep.image.extension)
+                 if isinstance(ep.image, Artwork)
+                 else validate.image_problems(data, display, "image", ep.image.suffix))
+        problems += found
+        if not found:
+            name = urls.image_path(f"images/{ep.slug}", ep.image, data)
+            files[name] = data if isinstance(ep.image, Artwork) else ep.image
+            image_url = urls.url_for(show, name)
+    extras = p20build.episode_outputs(show, ep, files)  # transcripts, chapters, alternate files
+    return feed.EpisodeLinks(
+        enclosure=urls.enclosure_url(show, ep),
+        page=urls.page_url(show, ep),  # written by site.render_site
+        image=image_url,
+        transcripts=extras.transcripts,
+        chapters=extras.chapters,
+        alternates=extras.alternates,
+    )
+
+
+@dataclass
+class Result:
+    plan: Plan
+    out: Path
+    changes: Changes
+    diff: str = ""
+    written: bool = False
+    # How it was made: "full", "reused" (nothing had changed: memo.py) or
+    # "patched" (only some episodes had: patch.py).
+    mode: str = "full"
+    why: str = ""  # why a full build was needed, or what an incremental one read again
+
+
+# The show's own folders that a build reads from: public/ inside one of
+# them would be read back as the show's files (or overwrite them).
+SOURCE_FOLDERS = ("episodes", "templates")
+
+
+def out_refused(root: Path, out: Path) -> str | None:
+    """Why OUT may not be ROOT's output folder, or None: not the show folder
+    or one it is in, and not inside a folder the build reads (episodes/,
+    templates/), where its pages would become the show's files."""
+    show, target = root.resolve(), out.resolve()
+    if target == show:
+        return "is the show folder itself; the site would be written among the show's own files"
+    if show.is_relative_to(target):
+        return f"contains the show folder {root}; the site would be written among the show's own files"
+    for name in SOURCE_FOLDERS:
+        if target.is_relative_to(show / name):
+            return (f"is inside the show's {name}/ folder, which the build reads; "
+                    "choose a folder outside it, such as public/")
+    return None
+
+
+def build(root: Path, out: Path | None = None, *, check: bool = False,
+          progress: episodes.LoadProgress | None = None, use_cache: bool = True,
+          allowed: Sequence[Path] = ()) -> Result:
+    """Build ROOT into OUT (default ROOT/public). With CHECK, write nothing
+    and report what would change. Without USE_CACHE, read every file, make
+    every output and compare it, as on a first build. ALLOWED are the
+    folders outside the show that `--allow-outside` names: such a build is
+    always a full one (the record of the last build knows nothing of them)."""
+    out = out or root / "public"
+    refused = out_refused(root, out)
+    if refused is not None:
+        raise ValueError(f"--out {out}: {refused}")
+    why = "--no-cache" if not use_cache else "--check" if check else "--allow-outside" if allowed else ""
+    given = memo.inputs(root, out) if use_cache and not allowed else None
+    if given is not None:
+        reused = memo.reuse(root, out, given)
+        if reused is not None:  # the last build read exactly this and public/ is as it left it
+            return _reused(root, out, reused, check, progress)
+        if not check:
+            from feedtool.engine import patch
+
+            patched = patch.attempt(root, out, given)
+            if not isinstance(patched, str):  # only some episodes' own files changed
+                return _patched(root, out, given, patched)
+            why = patched
+    p = plan(root, progress=progress, use_cache=use_cache, allowed=allowed)
+    lock_path = p.show.root / guids.LOCK_NAME
+    lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock
+    stamps = cache.read_stamps(p.show.root, out) if use_cache else {}
+    if check:
+        changes = compare(out, p.files, stamps)
+        if lock_changed:
+            changes.changed.append(guids.LOCK_NAME)
+        diff = feed_diff(out, p.show.feed_name, p.feed_bytes) if p.show.feed_name in changes.changed else ""
+        return Result(p, out, changes, diff, why=why)
+    changes = commit(out, p.files, p.show.feed_name, stamps)
+    if use_cache:
+        cache.write_stamps(p.show.root, out, changes.stamps, stamps)
+    if lock_changed:
+        write_file(lock_path, p.lock)
+    elif given is not None:
+        from feedtool.engine import patch
+
+        memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
+                      files=list(p.files), archives=p.archives, feed_name=p.show.feed_name,
+                      episodes=patch.record(p, given), podcast_guid=p.show.extra.get("guid"))
+    return Result(p, out, changes, written=True, why=why)
+
+
+def _patched(root: Path, out: Path, given: memo.Inputs, patched: patch.Patched) -> Result:
+    """Write what an incremental build made again; everything else stays."""
+    p = patched.plan
+    stamps = cache.read_stamps(root, out, names=p.files.keys())
+    changes = commit(out, p.files, p.show.feed_name, stamps, keep=patched.keep)
+    cache.write_stamps(root, out, changes.stamps, stamps, only=p.files.keys())
+    memo.remember_patch(root, out, given, patched.last, problems=p.problems, archives=p.archives,
+                        feed_name=p.show.feed_name, written=[*changes.added, *changes.changed],
+                        removed=changes.removed, episodes=patched.episodes)
+    return Result(p, out, changes, written=True, mode="patched", why=patched.why)
+
+
+def _reused(root: Path, out: Path, reused: memo.Reused, check: bool,
+            progress: episodes.LoadProgress | None) -> Result:
+    """The result of a build that would do nothing: the recorded report and
+    the show; its episodes and files are made only if read (memo.Later)."""
+    show, _ = config.load_show(root)
+    assert show is not None  # it built with these very inputs
+    lock, _ = guids.read_lock(show.root)
+    podcast_guid, _, _ = guids.podcast_guid(show, lock, show.extra.get("guid"))
+    show = dataclasses.replace(show, extra={**show.extra, "guid": podcast_guid})
+    later = memo.Later(lambda: plan(root, progress=progress))
+    p = Plan(show, memo.LaterEpisodes(reused.episodes, later),  # type: ignore[arg-type]
+             memo.LaterFiles(show.feed_name, out, later),  # type: ignore[arg-type]
+             (show.root / guids.LOCK_NAME).read_bytes(), reused.problems, reused.archives)
+    return Result(p, out, Changes(unchanged=reused.files), written=not check, mode="reused",
+                  why="the last build read these very files and public/ is as it left it")
+
+
+def summaries(episodes: Sequence[Episode]) -> list[str]:
+    return [f"{e.date:%Y-%m-%d}  {e.title}" for e in episodes]

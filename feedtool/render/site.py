@@ -1,0 +1,533 @@
+"""The show model → a small static web site: index.html, one page per
+episode, one stylesheet and one small script.
+
+The site is for a listener who follows a link rather than a podcast app:
+it plays every episode, shows the notes, chapters and transcript, and helps
+the listener subscribe. It works without JavaScript; site.js only seeks the
+player when a chapter is clicked and copies the feed URL.
+
+Templates are Jinja2 with autoescaping on. A show can override any of them
+(and style.css or site.js) by putting a file of the same name in its own
+templates/ folder: that folder is searched first.
+
+Like the feed, the output is bytes in memory, made from the model alone:
+no clock, everything in a fixed order, so a rebuild repeats byte for byte.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+import nh3
+from jinja2.loaders import split_template_path
+from markupsafe import Markup
+
+from feedtool import __version__, safe_files
+from feedtool.engine import fingerprint
+from feedtool.render import urls
+from feedtool.render.feed import EpisodeLinks
+from feedtool.model import Episode, Lazy, Show, deferrable_fields, stored
+from feedtool.render.paging import ranges
+from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
+from feedtool.engine.write import Content
+
+TEMPLATES_DIR = "templates"
+STYLESHEET = "style.css"
+SCRIPT = "site.js"
+# Open Graph and <meta name="description"> are shown as one or two lines in
+# link previews; longer text is cut there anyway, mid-word.
+PREVIEW_LIMIT = 300
+MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+          "August", "September", "October", "November", "December")
+FILE_LABELS = {
+    "text/html": "Transcript (web page)",
+    "text/vtt": "Captions (WebVTT)",
+    "application/x-subrip": "Captions (SubRip)",
+    "text/plain": "Transcript (plain text)",
+    "application/json": "Transcript (JSON)",
+}
+
+
+@dataclass(frozen=True)
+class AppLink:
+    name: str
+    href: str
+
+
+@dataclass(frozen=True)
+class FileLink:
+    label: str
+    href: str
+    type: str
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    start: float
+    clock: str  # "1:05", what the listener reads
+    seconds: str  # "65.173", for data-start and the media fragment
+    title: str
+    href: str  # the enclosure at this time: the link without JavaScript
+
+
+@dataclass(frozen=True)
+class EpisodeView:
+    """One episode as the templates see it: every string ready to print.
+
+    Paths (``page``, ``image``, ``files``) are relative to the page being
+    rendered; URLs meant for other sites (``url``, ``enclosure``,
+    ``og_image``) are absolute.
+    """
+
+    title: str
+    slug: str
+    page: str
+    url: str
+    date_iso: str
+    date_text: str
+    duration_iso: str
+    duration_text: str
+    label: str  # "Season 1, episode 1" or ""
+    episode_type: str
+    explicit: bool
+    summary: tuple[str, ...]  # paragraphs
+    summary_text: str  # one line, for <meta> previews
+    notes: Markup
+    transcript: tuple[str, ...]
+    enclosure: str
+    mime: str
+    format: str
+    size_text: str
+    image: str | None
+    og_image: str | None
+    chapters: tuple[ChapterView, ...]
+    files: tuple[FileLink, ...]
+    has_transcript: bool = False  # without making the transcript's paragraphs
+
+
+deferrable_fields(EpisodeView, "notes", "transcript")
+
+
+@dataclass(frozen=True)
+class Nav:
+    title: str
+    page: str
+
+
+# The index shows the newest episodes; older ones are on pages of this many,
+# counted from the oldest (paging.ranges), so a new episode changes the index
+# and the newest page only. One page of 10,000 episode cards is 20 MB of
+# HTML that no browser wants and every change would remake (issue 7).
+INDEX_PAGE_SIZE = 50
+
+
+def index_name(number: int) -> str:
+    """The file of index page NUMBER: 0 is index.html, k is page/k/."""
+    return "index.html" if number == 0 else f"page/{number}/index.html"
+
+
+def index_href(number: int, depth: int) -> str:
+    return "../" * depth + ("" if number == 0 else f"page/{number}/")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The part of the site an incremental build makes again (patch.py):
+    the pages of the episodes at PAGES and the index pages numbered INDEX.
+    Positions are in feed order; only those are read from EPISODES."""
+
+    pages: frozenset[int]
+    index: frozenset[int]
+
+
+def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, EpisodeLinks],
+                cover_url: str | None, *, deferred: bool = False,
+                selection: Selection | None = None) -> dict[str, Content]:
+    """Every file of the site, by path below public/, or those SELECTION names.
+
+    EPISODES must be in feed order (newest first); LINKS are the URLs of the
+    files written for each episode, by stem, as the feed got them. DEFERRED
+    gives the pages as write.Deferred, made when written and only when what
+    they show changed (issue 7: 10,000 pages are neither made nor held
+    in memory on every build).
+    """
+    env = environment(show)
+    css = raw_asset(env, show, STYLESHEET)
+    js = raw_asset(env, show, SCRIPT)
+    # A changed stylesheet gets a new URL, so browsers that cached the old
+    # one for a long time still see the new design.
+    assets = {"css": f"{STYLESHEET}?v={urls.fingerprint(css)}", "js": f"{SCRIPT}?v={urls.fingerprint(js)}"}
+    common = {
+        "show": show,
+        "feed_url": show.feed_url,
+        "description": paragraphs(show.description),
+        "description_text": preview(show.description),
+        "apps": subscribe_links(show),
+        "generator": f"feedtool {__version__}",
+    }
+    files: dict[str, Content] = {STYLESHEET: css, SCRIPT: js}
+    # What every page depends on besides its episode: the show, the assets,
+    # and the show's own templates (feedtool's are in fingerprint.code()).
+    site = ("site", show, cover_url, assets, fingerprint.folder(show.root / TEMPLATES_DIR))
+
+    def make(render_page: functools.partial[bytes], *inputs: object, weight: int = 1) -> Content:
+        return fingerprint.deferred(render_page, *site, *inputs, weight=weight) if deferred else render_page()
+
+    if deferred:
+        _compile(env, PAGE_TEMPLATES)
+
+    spans = ranges(len(episodes), INDEX_PAGE_SIZE)
+    last = len(spans) - 1
+    for number, span in enumerate(spans):
+        if selection is not None and number not in selection.index:
+            continue
+        shown = [episodes[i] for i in span]
+        pager = Pager(
+            number=number,
+            pages=last,
+            # Older is the next page down: the index leads to the newest page.
+            older=None if number == 1 or last == 0 else index_href(last if number == 0 else number - 1,
+                                                                   0 if number == 0 else 2),
+            newer=None if number == 0 else index_href(0 if number == last else number + 1, 2),
+        )
+        files[index_name(number)] = make(
+            functools.partial(_index, env, show, common, assets, shown, links, cover_url, pager),
+            "index", pager, [(ep, links[ep.stem]) for ep in shown], weight=len(shown))
+    for i in range(len(episodes)) if selection is None else sorted(selection.pages):
+        ep = episodes[i]
+        newer = episodes[i - 1] if i > 0 else None
+        older = episodes[i + 1] if i + 1 < len(episodes) else None
+        older_nav = Nav(older.title, "../../" + page_href(older)) if older else None
+        newer_nav = Nav(newer.title, "../../" + page_href(newer)) if newer else None
+        files[urls.page_path(ep)] = make(
+            functools.partial(_episode_page, env, show, common, assets, ep, links[ep.stem], cover_url,
+                              older_nav, newer_nav),
+            "page", ep, links[ep.stem], older_nav, newer_nav)
+    return dict(sorted(files.items()))
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int  # 0 for index.html
+    pages: int  # how many older pages there are
+    older: str | None  # relative links to the neighbouring index pages
+    newer: str | None
+
+
+def _index(env: jinja2.Environment, show: Show, common: dict[str, object], assets: dict[str, str],
+           episodes: Sequence[Episode], links: Mapping[str, EpisodeLinks], cover_url: str | None,
+           pager: Pager) -> bytes:
+    depth = 0 if pager.number == 0 else 2
+    root_views = [episode_view(show, ep, links[ep.stem], cover_url, depth=depth) for ep in episodes]
+    return render(env, show, "index.html", {
+        **common,
+        "root": "../" * depth,
+        "assets": assets,
+        "cover": relative(show, cover_url, depth) if cover_url else None,
+        "og_image": cover_url,
+        "url": show.base_url + index_href(pager.number, 0),
+        "episodes": root_views,
+        "pager": pager,
+    })
+
+
+def _episode_page(env: jinja2.Environment, show: Show, common: dict[str, object], assets: dict[str, str],
+                  ep: Episode, links: EpisodeLinks, cover_url: str | None, older: Nav | None,
+                  newer: Nav | None) -> bytes:
+    view = episode_view(show, ep, links, cover_url, depth=2)
+    return render(env, show, "episode.html", {
+        **common,
+        "root": "../../",
+        "assets": assets,
+        "cover": relative(show, cover_url, 2) if cover_url else None,
+        "og_image": view.og_image,
+        "url": view.url,
+        "episode": view,
+        "older": older,
+        "newer": newer,
+    })
+
+
+# --- Templates ----------------------------------------------------------------
+
+
+class ShowTemplates(jinja2.FileSystemLoader):
+    """The show's own templates/, read through the guarded door
+    (safe_files): a template that links out of the show, or is no regular
+    file, stops the build with an error naming it."""
+
+    def __init__(self, show: Show) -> None:
+        super().__init__(str(show.root / TEMPLATES_DIR))
+        self.show = show
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        path = self.show.root / TEMPLATES_DIR / Path(*pieces)
+        if not path.exists() and not path.is_symlink():
+            raise jinja2.TemplateNotFound(template)
+        display = "/".join((TEMPLATES_DIR, *pieces))
+        try:
+            source = safe_files.read_bytes(path, display, scope=self.show.files).decode("utf-8")
+        except ProblemFound as exc:
+            raise FeedtoolError([exc.problem]) from None
+        except UnicodeDecodeError:
+            raise FeedtoolError([error(display, None, "is not UTF-8 text (templates must be UTF-8)")]) from None
+        mtime = os.path.getmtime(path)
+        return source, str(path), lambda: os.path.getmtime(path) == mtime
+
+
+def environment(show: Show) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    own = show.root / TEMPLATES_DIR
+    if own.is_dir():
+        loaders.append(ShowTemplates(show))
+    loaders.append(jinja2.PackageLoader("feedtool", TEMPLATES_DIR))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        # Every template is HTML: escape everything that is not Markup.
+        autoescape=True,
+        # A misspelt variable in a show's own template is a mistake to
+        # report, not an empty string to publish.
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+# The templates a page is made from (episode.html and index.html extend
+# base.html and include meta.html).
+PAGE_TEMPLATES = ("base.html", "meta.html", "index.html", "episode.html")
+
+
+def _compile(env: jinja2.Environment, names: Sequence[str]) -> None:
+    """Compile NAMES now, so that the forked copies that make the pages
+    (write._stage_forked) share them instead of each compiling them again.
+    A template that fails is left for `render`, which reports it."""
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass
+
+
+def own_template(show: Show, name: str) -> Path | None:
+    path = show.root / TEMPLATES_DIR / name
+    return path if path.is_file() else None
+
+
+def raw_asset(env: jinja2.Environment, show: Show, name: str) -> bytes:
+    """The stylesheet and script are copied as they are, not rendered: CSS
+    braces and Jinja's would only get in each other's way."""
+    own = own_template(show, name)
+    if own is not None:
+        try:
+            return safe_files.read_bytes(own, f"{TEMPLATES_DIR}/{name}", scope=show.files)
+        except ProblemFound as exc:
+            raise FeedtoolError([exc.problem]) from None
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    return source.encode("utf-8")
+
+
+def render(env: jinja2.Environment, show: Show, name: str, context: dict[str, object]) -> bytes:
+    """Render one page; a mistake in the show's own templates becomes a
+    Problem naming the file and line, never a traceback."""
+    try:
+        return env.get_template(name).render(context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        problem = template_problem(show, exc.name or name, exc.message or str(exc), exc.lineno)
+        if problem is None:
+            raise
+        raise FeedtoolError([problem]) from None
+    except jinja2.TemplateError as exc:
+        # Runtime errors (an undefined variable, a bad filter) carry their
+        # template line only in the traceback Jinja rewrote for them.
+        where = template_frame(show, exc)
+        if where is None:
+            raise
+        problem = template_problem(show, where[0], exc.message or str(exc), where[1])
+        assert problem is not None
+        raise FeedtoolError([problem]) from None
+
+
+def template_problem(show: Show, name: str, message: str, line: int | None) -> Problem | None:
+    if own_template(show, name) is None:
+        return None  # feedtool's own template: a bug, let it show as one
+    return error(f"{TEMPLATES_DIR}/{name}", None, message, line=line)
+
+
+def template_frame(show: Show, exc: BaseException) -> tuple[str, int | None] | None:
+    own = (show.root / TEMPLATES_DIR).resolve()
+    found: tuple[str, int | None] | None = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename).resolve()
+        if path.parent == own:
+            found = (path.name, frame.lineno)
+    return found
+
+
+# --- The model as the templates see it -----------------------------------------------
+
+
+def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | None, depth: int) -> EpisodeView:
+    image = links.image or cover_url
+    files = tuple(
+        FileLink(FILE_LABELS.get(t.type, f"Transcript ({t.type})"), relative(show, t.url, depth), t.type)
+        for t in links.transcripts
+    )
+    if links.chapters:
+        files += (FileLink("Chapters (JSON)", relative(show, links.chapters, depth), "application/json+chapters"),)
+    number = []
+    if ep.season is not None:
+        number.append(f"Season {ep.season}")
+    if ep.number is not None:
+        number.append(f"episode {ep.number}" if number else f"Episode {ep.number}")
+    return EpisodeView(
+        title=ep.title,
+        slug=ep.slug,
+        page="../" * depth + page_href(ep),
+        url=show.base_url + page_href(ep),
+        date_iso=ep.date.isoformat(),
+        date_text=f"{MONTHS[ep.date.month - 1]} {ep.date.day}, {ep.date.year}",
+        duration_iso=iso_duration(ep.audio.duration),
+        duration_text=clock(ep.audio.duration),
+        label=", ".join(number),
+        episode_type=ep.episode_type,
+        explicit=ep.explicit,
+        summary=paragraphs(ep.summary),
+        summary_text=preview(ep.summary),
+        # Made when a template reads them: the index of 10,000 episodes
+        # shows neither (issue 7).
+        # (model.deferrable_fields: a Lazy stands in for the value it makes.)
+        notes=Lazy(functools.partial(_notes_of, ep), None),  # type: ignore[arg-type]
+        transcript=Lazy(functools.partial(_transcript_of, ep), None),  # type: ignore[arg-type]
+        has_transcript=_has_transcript(ep),
+        enclosure=links.enclosure,
+        mime=ep.audio.mime,
+        format=ep.audio.format.upper(),
+        size_text=human_size(ep.audio.size),
+        image=relative(show, links.image, depth) if links.image else None,
+        og_image=image,
+        chapters=tuple(chapter_view(links.enclosure, c.start, c.title) for c in ep.chapters),
+        files=files,
+    )
+
+
+def chapter_view(enclosure: str, start: float, title: str) -> ChapterView:
+    seconds = f"{start:.3f}".rstrip("0").rstrip(".") or "0"
+    # W3C Media Fragments URI 1.0, §4.2.1 (temporal dimension, npt seconds):
+    # browsers open a media URL ending in #t=65.2 playing from 65.2 s, so a
+    # chapter still works as a link when the page's script does not run.
+    return ChapterView(start, clock(start), seconds, title, f"{enclosure.split('#', 1)[0]}#t={seconds}")
+
+
+def _has_transcript(ep: Episode) -> bool:
+    """Whether `transcript` has a paragraph, without loading it: a transcript
+    kept in the read cache (a Lazy) is never empty, and text.py builds it
+    from stripped, non-blank lines, so it is never blank either."""
+    if ep.text is None or not ep.text.is_transcript:
+        return False
+    kept = stored(ep.text, "transcript")
+    return isinstance(kept, Lazy) or bool(kept.strip())
+
+
+def _notes_of(ep: Episode) -> Markup:
+    return sanitized(ep.notes_html)
+
+
+def _transcript_of(ep: Episode) -> tuple[str, ...]:
+    return paragraphs(ep.text.transcript) if ep.text and ep.text.is_transcript else ()
+
+
+def sanitized(notes_html: str) -> Markup:
+    """The show notes are sanitized by text.py already; they are cleaned once
+    more right here, where they are marked safe, so that nothing unsanitized
+    can reach a page whichever way an Episode was made."""
+    return Markup(nh3.clean(notes_html, link_rel="noopener noreferrer", strip_comments=True))
+
+
+def subscribe_links(show: Show) -> tuple[AppLink, ...]:
+    feed = show.feed_url
+    bare = feed.split("://", 1)[1] if "://" in feed else feed
+    return (
+        # Apple Podcasts registers podcasts:// (pcast:// is the older alias,
+        # kept for iTunes): the feed URL with its scheme swapped opens the show.
+        AppLink("Apple Podcasts", "podcasts://" + bare),
+        # Overcast's x-callback-url "add" action takes the whole feed URL,
+        # percent-encoded, in its url parameter.
+        AppLink("Overcast", "overcast://x-callback-url/add?url=" + quote(feed, safe="")),
+        # Pocket Casts: pktc://subscribe/ followed by the feed URL without its
+        # leading http(s)://.
+        AppLink("Pocket Casts", "pktc://subscribe/" + bare),
+        # AntennaPod's documented subscribe link (antennapod.org, "Add your
+        # podcast on AntennaPod": deeplink/subscribe?url=…&title=…, both
+        # percent-encoded). It opens the app where it is installed and a page
+        # explaining it elsewhere; the antennapod-subscribe:// scheme breaks
+        # on https feeds because browsers take "https" for its host.
+        AppLink("AntennaPod", "https://antennapod.org/deeplink/subscribe?url=" + quote(feed, safe="")
+                + "&title=" + quote(show.title, safe="")),
+    )
+
+
+# --- Small formatting helpers ---------------------------------------------------
+
+
+def page_href(ep: Episode) -> str:
+    """The episode page, relative to the site root."""
+    return quote(urls.page_folder(ep))
+
+
+def relative(show: Show, url: str, depth: int) -> str:
+    """A URL of a file in the site, made relative to a page DEPTH folders
+    below the root, so the site works wherever it is served; URLs of files
+    hosted elsewhere stay absolute."""
+    if url.startswith(show.base_url):
+        return "../" * depth + url[len(show.base_url):]
+    return url
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    parts = (" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n"))
+    return tuple(p for p in parts if p)
+
+
+def preview(text: str, limit: int = PREVIEW_LIMIT) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def clock(seconds: float) -> str:
+    s = round(seconds)
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def iso_duration(seconds: float) -> str:
+    """An HTML valid duration string (HTML §2.3.5.10), for <time datetime>."""
+    s = max(0, round(seconds))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return "PT" + (f"{h}H" if h else "") + (f"{m}M" if m else "") + f"{sec}S"
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{n} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} bytes"

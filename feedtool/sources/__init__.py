@@ -1,0 +1,1 @@
+"""Reading a show's episodes: discovery, guarded decoding, audio, texts, captions and chapters."""

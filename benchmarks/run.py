@@ -12,6 +12,9 @@ machine hits every scenario alike:
               aside and deleted at the end: see set_aside)
   no change   feedtool build again, nothing changed
   one toml    feedtool build after one episode's STEM.toml changed
+  ci clone    the show copied to a new folder with its .feedtool-cache/ and
+              public/ (new inodes, new mtimes, as a clone with a restored CI
+              cache has), one STEM.toml changed there, then built (issue 14)
 
 Each run is its own process. Memory is given twice: the build process's
 own peak (ru_maxrss from wait4), and the peak of all its processes at once
@@ -43,9 +46,9 @@ from pathlib import Path
 import synth
 
 HERE = Path(__file__).resolve().parent
-SCENARIOS = ("baseline", "cold", "no change", "one toml")
-# Issue 7, at 10,000 episodes: each scenario's median over the baseline's.
-TARGETS = {"cold": 1.0, "no change": 0.1, "one toml": 0.15}
+SCENARIOS = ("baseline", "cold", "no change", "one toml", "ci clone")
+# Issues 7 and 14, at 10,000 episodes: each scenario's median over the baseline's.
+TARGETS = {"cold": 1.0, "no change": 0.1, "one toml": 0.15, "ci clone": 0.20}
 GROWTH_TARGET = 11.0  # time at 10,000 over time at 1,000
 MEMORY_TARGET_MB = 300
 
@@ -183,6 +186,20 @@ def touch_one_toml(show: Path, round_no: int) -> None:
     target.write_text(f'title = "Retitled in round {round_no}"\n' + "\n".join(lines) + "\n")
 
 
+def ci_clone(show: Path, round_no: int) -> Path:
+    """A copy of SHOW as a CI run sees it (not timed): a new folder, so new
+    inodes, every file with a new mtime, the cache and public/ restored
+    beside it; then one STEM.toml changed, as the push being built did."""
+    where = trash(show.parent) / f"ci-{show.name}-{round_no}"
+    shutil.copytree(show, where, symlinks=True)
+    when = time.time() - 60
+    for folder, _dirs, files in os.walk(where):
+        for name in files:
+            os.utime(os.path.join(folder, name), (when, when), follow_symlinks=False)
+    touch_one_toml(where, round_no)
+    return where
+
+
 def trash(work: Path) -> Path:
     return work / ".trash"
 
@@ -212,6 +229,7 @@ def measure(show: Path, rounds: int) -> dict[str, list[dict[str, float]]]:
     baseline = [sys.executable, str(HERE / "baseline.py"), str(show), str(baseline_out(show))]
     for r in range(1, rounds + 1):
         for scenario in SCENARIOS:
+            where = show
             if scenario == "baseline":
                 cmd = baseline
             else:
@@ -219,8 +237,10 @@ def measure(show: Path, rounds: int) -> dict[str, list[dict[str, float]]]:
                     set_aside(show, r)
                 elif scenario == "one toml":
                     touch_one_toml(show, r)
-                cmd = feedtool_cmd(show)
-            seconds, rss, tree = run(cmd, show)
+                elif scenario == "ci clone":
+                    where = ci_clone(show, r)
+                cmd = feedtool_cmd(where)
+            seconds, rss, tree = run(cmd, where)
             out[scenario].append({"seconds": seconds, "rss_mb": rss, "tree_rss_mb": tree})
             print(f"  round {r} {scenario:>9}: {seconds:7.2f} s  {rss:6.0f} MB  {tree:6.0f} MB all", flush=True)
     return out

@@ -169,6 +169,12 @@ def test_the_workflow_written_by_init_is_the_repositorys_own(tmp_path: Path, cli
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
     assert runs == ["python -m pip install feedtool", "feedtool build", "feedtool check public/feed.xml"]
+    # The read cache is kept between runs (issue 14): restored before the build, saved after it.
+    cached = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cached["with"]["path"] == ".feedtool-cache"
+    assert cached["with"]["key"].startswith("feedtool-${{ runner.os }}-${{ hashFiles('episodes/**'")
+    assert cached["with"]["restore-keys"].strip() == "feedtool-${{ runner.os }}-"
+    assert steps.index(cached) < next(i for i, s in enumerate(steps) if s.get("run") == "feedtool build")
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "public"
     assert flow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}

@@ -23,7 +23,7 @@ def test_a_tiny_benchmark_runs_and_reports_every_scenario(tmp_path):
     results = json.loads((out / "results.json").read_text())["results"]
     assert [r["episodes"] for r in results] == [12]
     scenarios = results[0]["scenarios"]
-    assert set(scenarios) == {"baseline", "cold", "no change", "one toml"}
+    assert set(scenarios) == {"baseline", "cold", "no change", "one toml", "ci clone"}
     for name, figures in scenarios.items():
         assert len(figures["runs"]) == 2, name  # two rounds
         assert figures["max_s"] >= figures["median_s"] >= figures["min_s"] > 0, name

@@ -66,6 +66,20 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
 
 
 @pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files whose content key was worked out in this process."""
+    names: list[str] = []
+    real = cache.content_key
+
+    def content_key(path: Path, kind: str) -> str | None:
+        names.append(Path(path).name)
+        return real(path, kind)
+
+    monkeypatch.setattr(cache, "content_key", content_key)
+    return names
+
+
+@pytest.fixture
 def show(make_show: Callable[..., Path]) -> Path:
     root = make_show({
         "first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
@@ -106,16 +120,18 @@ def test_cached_build_equals_uncached_build(show, reads):
     assert cached.episodes == fresh.episodes
 
 
-def test_a_touched_file_is_read_again(show, reads):
+def test_a_touched_file_is_known_by_its_content_and_not_read_again(show, reads, hashed):
     build(show)
     reads.reset()
+    hashed.clear()
     later = HOUR_AGO + 60
     os.utime(show / "episodes" / "second.m4a", (later, later))
     build(show)
-    assert reads.audio == ["second.m4a"] and reads.texts == 0
-    reads.reset()
+    assert reads.audio == [] and reads.texts == 0
+    assert hashed == ["second.m4a"]  # its stat changed: its content was compared
+    hashed.clear()
     build(show)
-    assert reads.audio == []
+    assert reads.audio == [] and hashed == []  # its new stat was recorded: the fast path again
 
 
 def test_a_replaced_file_is_read_again_and_its_new_tags_used(show, reads, cli):
@@ -281,3 +297,157 @@ def test_a_pool_that_cannot_start_leaves_the_reading_to_this_process(make_show, 
     p = plan(root)
     assert len(p.episodes) == 12
     assert len(reads.audio) == 12  # read here, each once
+
+
+# --- Keys that survive a clone (issue 14, item 3) -----------------------------------------------
+# A fresh clone (or a CI cache restored into one) gives every file a new
+# inode and mtime: the stat signature misses, the content key finds it.
+
+
+def clone(show: Path, where: Path, when: float = HOUR_AGO + 120) -> Path:
+    """SHOW copied to WHERE, .feedtool-cache/ and public/ along, every file with
+    a new inode (copytree) and a new mtime, as `git clone` and a restored cache make."""
+    shutil.copytree(show, where)
+    for path in where.rglob("*"):
+        if path.is_file():
+            os.utime(path, (when, when))
+    return where
+
+
+def test_a_clone_with_its_cache_reads_no_file_again(show, reads, hashed, tmp_path):
+    build(show)
+    copy = clone(show, tmp_path / "clone")
+    reads.reset()
+    hashed.clear()
+    result = build(copy)
+    assert reads.audio == [] and reads.texts == 0
+    assert sorted(hashed) == ["first.mp3", "first.txt", "second.m4a", "third.flac", "third.txt"]
+    assert not result.changes.any
+    assert snapshot(copy / "public") == snapshot(show / "public")
+    # The clone's stats were recorded: its next build compares no content.
+    hashed.clear()
+    build(copy)
+    assert reads.audio == [] and reads.texts == 0 and hashed == []
+    # And a build from the clone is the build from scratch, byte for byte.
+    fresh = plan(copy, use_cache=False)
+    cached = plan(copy)
+    assert cached.files.keys() == fresh.files.keys()
+    for name, content in fresh.files.items():
+        assert made(cached.files[name]) == made(content), name
+    assert cached.episodes == fresh.episodes
+
+
+def test_on_a_clone_a_renamed_episode_is_read_again(show, reads, tmp_path, cli):
+    """Entries are found by path: a renamed file is a new file to the cache."""
+    build(show)
+    copy = clone(show, tmp_path / "clone")
+    for suffix in (".mp3", ".txt", ".toml"):
+        (copy / "episodes" / f"first{suffix}").rename(copy / "episodes" / f"renamed{suffix}")
+    reads.reset()
+    assert cli("build", copy).exit_code == 0  # the lock knows the audio: same GUID
+    assert reads.audio == ["renamed.mp3"] and reads.texts == 1
+    reads.reset()
+    build(copy)
+    assert reads.audio == [] and reads.texts == 0
+
+
+def test_on_a_clone_a_retagged_file_is_read_again(show, reads, tmp_path):
+    from mutagen.id3 import ID3, TIT2
+
+    build(show)
+    copy = clone(show, tmp_path / "clone")
+    target = copy / "episodes" / "first.mp3"
+    tags = ID3(target)
+    tags.add(TIT2(encoding=3, text=["Retagged in the clone"]))
+    tags.save(target)
+    age(copy, HOUR_AGO + 180)
+    reads.reset()
+    build(copy)
+    assert reads.audio == ["first.mp3"] and reads.texts == 0
+    with cache.Cache(copy) as reader:
+        assert reader(target).title == "Retagged in the clone"
+    assert reads.audio == ["first.mp3"]  # that came from the cache
+
+
+def test_on_a_clone_an_edited_text_is_cleaned_again(show, reads, tmp_path):
+    build(show)
+    copy = clone(show, tmp_path / "clone")
+    text = copy / "episodes" / "third.txt"
+    text.write_text(text.read_text().replace("a", "e", 1))  # the same size, other bytes
+    age(copy, HOUR_AGO + 180)
+    reads.reset()
+    build(copy)
+    assert reads.audio == [] and reads.texts == 1
+
+
+def big_mp3(target: Path) -> Path:
+    """An MP3 of well over 2 x cache.EDGE bytes: tagged.mp3 with more frames after it."""
+    frames = (AUDIO / "untagged.mp3").read_bytes()
+    target.write_bytes((AUDIO / "tagged.mp3").read_bytes() + frames * (3 * cache.EDGE // len(frames)))
+    assert target.stat().st_size > 2 * cache.EDGE
+    return target
+
+
+def test_a_same_size_change_in_the_middle_of_an_audio_file_is_not_seen(make_show, reads, tmp_path):
+    """The documented limit of the audio key (cache.py's docstring): the size
+    and the first and last EDGE bytes are compared, not the middle."""
+    root = make_show({"long": {"toml": "date = 2014-01-08\ntitle = 'Long'\n"}})
+    big_mp3(root / "episodes" / "long.mp3")
+    age(root)
+    build(root)
+    copy = clone(root, tmp_path / "clone")
+    target = copy / "episodes" / "long.mp3"
+    data = bytearray(target.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 4096] = bytes(4096)  # "re-encoded" at the same size: another middle
+    target.write_bytes(bytes(data))
+    age(copy, HOUR_AGO + 180)
+    reads.reset()
+    build(copy)
+    assert reads.audio == []  # not detected: the cached tags and duration are used
+    # A change of size, or in the head or tail, is: here the last byte.
+    data[-1] ^= 0xFF
+    target.write_bytes(bytes(data))
+    age(copy, HOUR_AGO + 240)
+    build(copy)
+    assert reads.audio == ["long.mp3"]
+
+
+def _flip(path: Path, at: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_the_audio_key_covers_whole_tag_blocks_beyond_the_head_and_tail(tmp_path):
+    """A tag block bigger than EDGE (an ID3v2 tag with a large cover) or an
+    MP4 `moov` box in the middle is in the key, all of it; audio data in the
+    middle is not."""
+    edge = cache.EDGE
+    # ID3v2: a 300 KiB tag (synchsafe size), then audio.
+    tag = 300 * 1024
+    synchsafe = bytes([(tag >> 21) & 0x7F, (tag >> 14) & 0x7F, (tag >> 7) & 0x7F, tag & 0x7F])
+    mp3 = tmp_path / "big-tag.mp3"
+    mp3.write_bytes(b"ID3\x04\x00\x00" + synchsafe + bytes(tag) + bytes(5 * edge))
+    before = cache.content_key(mp3, "audio")
+    _flip(mp3, 200 * 1024)  # inside the tag, past the first EDGE bytes
+    assert cache.content_key(mp3, "audio") != before
+    before = cache.content_key(mp3, "audio")
+    _flip(mp3, 10 + tag + 2 * edge)  # audio data between the tag's end + EDGE and the tail
+    assert cache.content_key(mp3, "audio") == before
+
+    # MP4: ftyp, a large mdat, a moov of 200 KiB, a large free box at the end.
+    def box(kind: bytes, body: bytes) -> bytes:
+        return (8 + len(body)).to_bytes(4, "big") + kind + body
+
+    m4a = tmp_path / "moov-in-the-middle.m4a"
+    mdat = box(b"mdat", bytes(4 * edge))
+    m4a.write_bytes(box(b"ftyp", b"M4A \x00\x00\x00\x00") + mdat + box(b"moov", bytes(200 * 1024))
+                    + box(b"free", bytes(4 * edge)))
+    moov_at = 16 + len(mdat)
+    before = cache.content_key(m4a, "audio")
+    _flip(m4a, moov_at + 100 * 1024)
+    assert cache.content_key(m4a, "audio") != before
+    before = cache.content_key(m4a, "audio")
+    _flip(m4a, 16 + 2 * edge)  # in mdat: audio data
+    assert cache.content_key(m4a, "audio") == before

@@ -130,3 +130,81 @@ def test_unknown_option_is_a_usage_error():
 def test_readme_shows_the_workflow_that_init_writes():
     workflow = (REPO / ".github" / "workflows" / "feed.yml").read_text()
     assert workflow in (REPO / "README.md").read_text()
+
+
+# --- Repeated problems summarised (issue 14, item 4) ------------------------------------------
+
+
+def _stray_files(root, n: int) -> None:
+    for i in range(n):
+        (root / "episodes" / f"notes-{i:02d}.rtf").write_text("stray file")  # one INPUT warning each
+
+
+def _lines(text: str, prefix: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(prefix)]
+
+
+def test_thirty_warnings_of_one_rule_print_five_and_a_summary(make_show):
+    root = make_show()
+    _stray_files(root, 30)
+    result = run("build", str(root))
+    assert result.returncode == 0
+    warnings = _lines(result.stderr, "warning: ")
+    stray = [w for w in warnings if "not an episode file" in w]
+    assert len(stray) == 5
+    assert warnings[-1] == "warning: … and 25 more like this (INPUT); `--verbose` lists them all"
+    assert sum("more like this" in w for w in warnings) == 1
+    assert f"{len(warnings) - 1 + 25} warnings." in result.stderr  # the build's own count is of them all
+
+
+def test_verbose_prints_every_warning(make_show):
+    root = make_show()
+    _stray_files(root, 30)
+    result = run("build", str(root), "--verbose")
+    warnings = _lines(result.stderr, "warning: ")
+    assert len([w for w in warnings if "not an episode file" in w]) == 30
+    assert not any("more like this" in w for w in warnings)
+
+
+def test_json_lists_every_warning(make_show):
+    root = make_show()
+    _stray_files(root, 30)
+    result = run("build", str(root), "--json")
+    report = json.loads(result.stdout)
+    assert len([p for p in report["problems"] if p["message"] == "not an episode file; ignored"]) == 30
+    assert "more like this" not in result.stderr
+
+
+def test_errors_are_never_summarised(make_show):
+    root = make_show()
+    _stray_files(root, 8)
+    for i in range(8):
+        (root / "episodes" / f"bad-{i}.toml").write_text('date = "soon"\n')
+    result = run("build", str(root))
+    assert result.returncode == 1
+    errors = _lines(result.stderr, "error: ")
+    assert len([e for e in errors if "bad-" in e]) >= 8
+    assert not any("more like this" in e for e in errors)
+
+
+def test_problems_are_printed_as_they_are_written():
+    """No rich markup in a message: brackets are the user's text."""
+    import io
+
+    from rich.console import Console
+
+    from feedtool import cli as cli_mod
+    from feedtool.problems import warning
+
+    saved = cli_mod.err
+    buf = io.StringIO()
+    cli_mod.err = Console(file=buf, color_system=None)
+    try:
+        cli_mod.print_problems([warning("episodes/a.toml", "title", "[b]bold[/b] and [/oops]", rule="X")] * 7,
+                               limit=5)
+    finally:
+        cli_mod.err = saved
+    lines = buf.getvalue().splitlines()
+    assert lines[0] == "warning: episodes/a.toml: title: [b]bold[/b] and [/oops]"
+    assert lines[5] == "warning: … and 2 more like this (X); `--verbose` lists them all"
+    assert len(lines) == 6

@@ -2,14 +2,37 @@
 kept in .feedtool-cache/ under the show folder so that a rebuild does not
 read 10,000 audio files again (issue 7).
 
-A cached entry is used only while its file has the same size, mtime_ns and
-inode as when it was read, and only by the same reader code: the cache
-records a fingerprint of feedtool's reading modules and of the libraries
-they use, and starts empty when it changes. A cache that cannot be opened,
-is corrupt, or was written by another version is deleted and rebuilt; a
-single row that does not decode is read again from its file. Nothing here
-can stop a build: without a usable cache the build reads every file, as it
-would on its first run. The folder is safe to delete at any time.
+Each entry is found by the file's path relative to the show folder (so a
+show copied or cloned elsewhere finds its entries) and used only by the
+same reader code: the cache records a fingerprint of feedtool's reading
+modules and of the libraries they use, and starts empty when it changes.
+
+Two keys tell whether the file is the one that was read (issue 14):
+- the stat signature (size, mtime_ns, inode): the fast path, a stat and no
+  read; it matches on the machine that made the entry, until the file is
+  touched, edited or replaced;
+- when it does not match (a fresh clone or a restored CI cache gives every
+  file a new inode and mtime; `touch`; a copy), the content key, worked out
+  before anything is read from the file: for an interview text, a hash of
+  all its bytes; for an audio file, a hash of its size, of its first and
+  last 64 KiB (`EDGE`) and of every tag block wherever it is and however
+  big (a whole ID3v2 tag, FLAC's metadata blocks, an MP4's `moov` box at
+  either end; ID3v1 and APEv2 are in the tail; `audio_regions`). If it
+  matches, the cached value is used and the new stat signature recorded,
+  so the next build takes the fast path again.
+
+What the audio key cannot see is a change confined to the audio data in
+the middle of a file that keeps its size: a new encode changes the size
+(and with it the key), and tag editors rewrite the tag blocks, all of
+which the key covers; a file damaged in the middle keeps the tags and the
+duration header that feedtool reads either way. `feedtool build
+--no-cache`, or deleting the folder, reads every file again. A renamed
+file is read again: entries are found by path.
+
+A cache that cannot be opened, is corrupt, or was written by another
+version is deleted and rebuilt; a single row that does not decode is read
+again from its file. Nothing here can stop a build: without a usable
+cache the build reads every file, as it would on its first run. The folder is safe to delete at any time.
 
 Storage is one SQLite file (stdlib, no pickle: a cache file someone hands
 you cannot run code). Values are JSON made from the model's dataclasses;
@@ -52,7 +75,7 @@ CACHE_FILE = "cache.sqlite3"
 # The fields of TextInfo that hold the whole text, each in its own column.
 HEAVY_TEXT_FIELDS = ("sections", "notes_html", "transcript", "removed")
 # Bump when the tables below change shape.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the content key of each entry, paths relative to the show
 # Below this many files to read, starting worker processes costs more than
 # it saves (each worker imports mutagen, lxml, nh3: ~0.3 s).
 POOL_THRESHOLD = 200
@@ -62,6 +85,10 @@ JOBS_PER_WORKER = 50
 # within the file system's timestamp granularity without its mtime changing
 # (git calls such entries "racy"); it is read again next time rather than trusted.
 RACY_NS = 1_000_000_000
+# How much of an audio file's head and of its tail the content key covers
+# (and past the end of a tag at the head), and at most in one region.
+EDGE = 64 * 1024
+MAX_REGION = 32 * 1024 * 1024
 
 # The modules whose code decides what a cached value holds, and the
 # libraries they call: a change to any of them empties the cache.
@@ -93,6 +120,81 @@ def reader_fingerprint() -> str:
 
 def signature(st: os.stat_result) -> Signature:
     return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def content_key(path: Path, kind: str) -> str | None:
+    """What a file holds, as the cache compares it when the stat signature
+    does not match (see the module's docstring): a TEXT by all its bytes, an
+    AUDIO file by its size and the parts of it that hold what feedtool reads
+    (`audio_regions`). None when the file cannot be read (the reader then
+    says why, in order)."""
+    from feedtool import safe_files
+
+    h = hashlib.blake2b(kind.encode(), digest_size=20)
+    try:
+        with safe_files.open_file(path, str(path)) as fh:
+            if kind == "audio":
+                size = os.fstat(fh.fileno()).st_size
+                head = fh.read(EDGE)
+                h.update(f"\0{size}\0".encode())
+                # A change outside these regions that keeps the size escapes
+                # this key (the module's docstring says why that is acceptable).
+                for start, length in audio_regions(fh, head, size):
+                    fh.seek(start)
+                    left = length
+                    while left > 0 and (chunk := fh.read(min(left, 1 << 20))):
+                        h.update(chunk)
+                        left -= len(chunk)
+            else:
+                h.update(b"\0")
+                while chunk := fh.read(1 << 20):
+                    h.update(chunk)
+    except (OSError, ProblemFound):
+        return None
+    return h.hexdigest()
+
+
+def audio_regions(fh: Any, head: bytes, size: int) -> list[tuple[int, int]]:
+    """(offset, length) of the parts of an audio file its content key
+    covers: the first and last EDGE bytes (ID3v1 and APEv2 at the tail, an
+    MP3's first frames and Xing/VBRI header, Ogg's and Opus's comment
+    headers), stretched over the whole of a tag block that is bigger (an
+    ID3v2 tag with its cover art, FLAC's metadata blocks: EDGE past their
+    end), and an MP4's whole `moov` box wherever it is (its tags and its
+    duration). Each region at most MAX_REGION bytes."""
+    regions = [(0, EDGE), (max(0, size - EDGE), EDGE)]
+    if head[:3] == b"ID3" and len(head) >= 10:
+        tag = 10 + ((head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | head[9] & 0x7F)
+        regions.append((0, tag + (10 if head[5] & 0x10 else 0) + EDGE))
+    elif head[:4] == b"fLaC":
+        at = 4
+        for _ in range(1000):  # metadata blocks: a 4-byte header each, the last one flagged
+            fh.seek(at)
+            block = fh.read(4)
+            if len(block) < 4:
+                break
+            at += 4 + int.from_bytes(block[1:4], "big")
+            if block[0] & 0x80:
+                break
+        regions.append((0, at + EDGE))
+    elif head[4:8] == b"ftyp":
+        at = 0
+        for _ in range(1000):  # top-level boxes: 32-bit size (1: 64-bit follows; 0: to the end) and type
+            fh.seek(at)
+            box = fh.read(16)
+            if len(box) < 8:
+                break
+            length = int.from_bytes(box[:4], "big")
+            if length == 1 and len(box) == 16:
+                length = int.from_bytes(box[8:16], "big")
+            elif length == 0:
+                length = size - at
+            if length < 8:
+                break
+            if box[4:8] == b"moov":
+                regions.append((at, length))
+            at += length
+    return [(start, min(length, MAX_REGION)) for start, length in regions]
 
 
 # --- The model as JSON ----------------------------------------------------------
@@ -203,12 +305,14 @@ class Job:
     patterns: tuple[str, ...] = ()
     markdown: bool = False
     language: str = ""  # the show's, which the text reader takes as a prior
+    content: str | None = None  # the content key, when the main process worked it out
 
 
 @dataclass(frozen=True)
 class Done:
     job: Job
     read_ns: int  # when the read began, for the racy check
+    content: str | None = None  # the file's content key, taken before it was read
     audio: AudioInfo | None = None
     text: TextInfo | None = None  # None when packed
     problems: tuple[Problem, ...] = ()
@@ -246,22 +350,25 @@ def unpack_text(columns: Sequence[bytes | None], blob: Callable[[str], bytes]) -
 
 
 def run_job(job: Job) -> Done:
-    """One read; module-level so that worker processes can run it."""
+    """One read; module-level so that worker processes can run it. The
+    content key is taken first: if the file changes during the read, the
+    key is of the older bytes, and the next build reads it again."""
     read_ns = time.time_ns()
+    content = job.content or content_key(job.path, job.kind)
     if job.kind == "audio":
         try:
-            return Done(job, read_ns, audio=read_audio(job.path, job.display))
+            return Done(job, read_ns, content, audio=read_audio(job.path, job.display))
         except ProblemFound as exc:
-            return Done(job, read_ns, problems=(exc.problem,))
+            return Done(job, read_ns, content, problems=(exc.problem,))
     text, problems = read_text(job.path, job.display, job.patterns, job.markdown, job.language)
     if text is not None and not any(p.is_error for p in problems):
         blobs: dict[str, bytes] = {}
         try:
-            return Done(job, read_ns, problems=tuple(problems), packed=pack_text(text, blobs),
+            return Done(job, read_ns, content, problems=tuple(problems), packed=pack_text(text, blobs),
                         blobs=tuple(blobs.items()))
         except Uncacheable:
             pass
-    return Done(job, read_ns, text=text, problems=tuple(problems))
+    return Done(job, read_ns, content, text=text, problems=tuple(problems))
 
 
 def worker_count() -> int:
@@ -316,9 +423,9 @@ def _pool_context() -> Any:
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audio (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,
-                                  info BLOB NOT NULL, blobs TEXT NOT NULL);
+                                  content TEXT NOT NULL, info BLOB NOT NULL, blobs TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS text (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,
-                                 variant TEXT NOT NULL, problems BLOB NOT NULL, light BLOB,
+                                 content TEXT NOT NULL, variant TEXT NOT NULL, problems BLOB NOT NULL, light BLOB,
                                  sections BLOB, notes_html BLOB, transcript BLOB, removed BLOB);
 CREATE TABLE IF NOT EXISTS blob (hash TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (out TEXT, path TEXT, key TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
@@ -330,10 +437,11 @@ CREATE TABLE IF NOT EXISTS outputs (out TEXT, path TEXT, key TEXT NOT NULL, size
 class Stats:
     """What the cache saved, for tests and the build summary."""
 
-    audio_hits: int = 0
+    audio_hits: int = 0  # both keys
     audio_reads: int = 0
     text_hits: int = 0
     text_reads: int = 0
+    content_hits: int = 0  # of the hits, those found by content (a clone, a touch)
     rebuilt: str | None = None  # why the cache file was started afresh
 
 
@@ -345,6 +453,7 @@ class Cache:
     def __init__(self, show_root: Path, *, enabled: bool = True):
         self.folder = show_root / CACHE_DIR
         self.path = self.folder / CACHE_FILE
+        self.root = show_root
         self.stats = Stats()
         self._db: sqlite3.Connection | None = None
         self._blobs: dict[str, bytes] = {}  # one bytes object per picture
@@ -390,8 +499,12 @@ class Cache:
                 if row is not None:
                     self.stats.rebuilt = "feedtool or its libraries changed"
                 db.execute("BEGIN IMMEDIATE")
+                # Dropped, not emptied: another version's tables may have another shape.
                 for table in ("audio", "text", "blob", "outputs", "meta"):
-                    db.execute(f"DELETE FROM {table}")
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                for statement in _TABLES.split(";"):  # not executescript: it would commit
+                    if statement.strip():
+                        db.execute(statement)
                 db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (self._fingerprint,))
                 db.execute("COMMIT")
             db.execute("BEGIN")  # one transaction per build: one fsync, not 10,000
@@ -437,9 +550,17 @@ class Cache:
 
     # -- audio ---------------------------------------------------------------------------
 
+    def key(self, path: Path) -> str:
+        """The entry's name: PATH relative to the show folder, "/"-separated
+        (a clone elsewhere finds it); a file outside the show, by its path."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
     def __call__(self, path: Path, display: str | None = None) -> AudioInfo:
         """The reader `episodes.load` calls: AudioInfo from the cache or the file."""
-        key = str(path)
+        key = self.key(path)
         self._seen_audio.add(key)
         info = self._audio.pop(key, None)  # prefetched
         if info is None:
@@ -447,29 +568,52 @@ class Cache:
                 st = os.stat(path)
             except OSError:
                 return read_audio(path, display)  # it names the problem
-            info = self._cached_audio(key, signature(st))
+            info, content = self._cached_audio(key, path, st)
             if info is None:
-                info = self._store(run_job(Job("audio", path, display or key)), st)
+                info = self._store(run_job(Job("audio", path, display or str(path), content=content)), st)
         return info
 
-    def _cached_audio(self, key: str, sig: Signature) -> AudioInfo | None:
+    def _cached_audio(self, key: str, path: Path, st: os.stat_result) -> tuple[AudioInfo | None, str | None]:
+        """The cached AudioInfo of PATH, by its stat signature or else by its
+        content key; and the content key, if it was worked out (for the read)."""
         if self._db is None:
-            return None
+            return None, None
+        content = None
         try:
             row = self._db.execute("SELECT info FROM audio WHERE path=? AND size=? AND mtime_ns=? AND ino=?",
-                                   (key, *sig)).fetchone()
+                                   (key, *signature(st))).fetchone()
             if row is None:
-                return None
+                # Not the file that was read, by its stat: perhaps by its content.
+                known = self._db.execute("SELECT content FROM audio WHERE path=? AND size=?",
+                                         (key, st.st_size)).fetchone()
+                if known is None:
+                    return None, None  # a new file, or another size: read it
+                content = content_key(path, "audio")
+                if content is None or content != known[0]:
+                    return None, content
+                row = self._db.execute("SELECT info FROM audio WHERE path=?", (key,)).fetchone()
+                self._resign("audio", key, st)
+                self.stats.content_hits += 1
             info = decode(_unpack(row[0]), self._blob)
-            if not isinstance(info, AudioInfo) or str(info.path) != key:
-                raise TypeError("not this file's AudioInfo")
+            if not isinstance(info, AudioInfo):
+                raise TypeError("not an AudioInfo")
+            if info.path != path:  # the show was copied or cloned elsewhere
+                info = dataclasses.replace(info, path=path)
         except sqlite3.Error as exc:
             self._failed(exc)
-            return None
+            return None, content
         except (ValueError, KeyError, TypeError, zlib.error):
-            return None  # an entry that does not decode is read again and replaced
+            return None, content  # an entry that does not decode is read again and replaced
         self.stats.audio_hits += 1
-        return info
+        return info, content
+
+    def _resign(self, table: str, key: str, st: os.stat_result) -> None:
+        """Record the stat signature of a file found by its content, so that
+        the next build takes the fast path; unless the file is so fresh that
+        it could change again without its mtime moving (RACY_NS)."""
+        assert self._db is not None
+        if st.st_mtime_ns < time.time_ns() - RACY_NS:
+            self._db.execute(f"UPDATE {table} SET size=?, mtime_ns=?, ino=? WHERE path=?", (*signature(st), key))
 
     def _store(self, done: Done, st: os.stat_result) -> AudioInfo:
         """Record a finished audio read; raise its problem like read_audio does."""
@@ -477,13 +621,14 @@ class Cache:
         if done.audio is None:
             raise ProblemFound(done.problems[0])
         info = done.audio
-        if self._db is not None and st.st_mtime_ns < done.read_ns - RACY_NS:
+        if self._db is not None and done.content is not None and st.st_mtime_ns < done.read_ns - RACY_NS:
             blobs: dict[str, bytes] = {}
             try:
                 data = encode(info, blobs)
                 self._db.executemany("INSERT OR IGNORE INTO blob VALUES (?, ?)", blobs.items())
-                self._db.execute("INSERT OR REPLACE INTO audio VALUES (?, ?, ?, ?, ?, ?)",
-                                 (str(info.path), *signature(st), _pack(data), " ".join(sorted(blobs))))
+                self._db.execute("INSERT OR REPLACE INTO audio VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 (self.key(done.job.path), *signature(st), done.content, _pack(data),
+                                  " ".join(sorted(blobs))))
             except Uncacheable:
                 pass
             except sqlite3.Error as exc:
@@ -510,7 +655,7 @@ class Cache:
 
     def text(self, show: Show, path: Path, display: str) -> TextResult:
         """A cleaned interview text and its warnings, from the cache or the file."""
-        key = str(path)
+        key = self.key(path)
         self._seen_text.add(key)
         found = self._texts.pop(key, None)  # prefetched and not stored: handed over once
         if found is not None:
@@ -521,31 +666,53 @@ class Cache:
             st = os.stat(path)
         except OSError:
             return read_text(path, display, show.clean_patterns, markdown, show.language)
-        cached = self._cached_text(key, signature(st), variant)
-        if cached is not None:
-            return cached
-        done = run_job(Job("text", path, display, tuple(show.clean_patterns), markdown, show.language))
-        if self._store_text(done, st, variant):
-            cached = self._cached_text(key, signature(st), variant)
+        known, content = self._find_text(key, path, st, variant)
+        if known is not None:
+            cached = self._cached_text(key, path, known, variant)
+            if cached is not None:
+                return cached
+        done = run_job(Job("text", path, display, tuple(show.clean_patterns), markdown, show.language, content))
+        if self._store_text(done, st, variant) and done.content is not None:
+            cached = self._cached_text(key, path, done.content, variant)
             if cached is not None:
                 self.stats.text_hits -= 1  # read from the file, not the cache
                 return cached
         return done.text_info(), list(done.problems)
 
-    def _text_row(self, key: str, sig: Signature, variant: str, columns: str) -> Any:
-        assert self._db is not None
-        return self._db.execute(
-            f"SELECT {columns} FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? AND variant=?",
-            (key, *sig, variant)).fetchone()
+    def _find_text(self, key: str, path: Path, st: os.stat_result, variant: str) -> tuple[str | None, str | None]:
+        """(the content key of the cached entry of PATH when it holds this
+        very file, cleaned the VARIANT way, else None; the file's content key
+        if it had to be worked out, for the read)."""
+        if self._db is None:
+            return None, None
+        try:
+            row = self._db.execute("SELECT content FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? "
+                                   "AND variant=?", (key, *signature(st), variant)).fetchone()
+            if row is not None:
+                return row[0], None
+            row = self._db.execute("SELECT content FROM text WHERE path=? AND size=? AND variant=?",
+                                   (key, st.st_size, variant)).fetchone()
+            if row is None:
+                return None, None  # a new file, another size or other patterns: clean it
+            content = content_key(path, "text")
+            if content != row[0]:
+                return None, content
+            self._resign("text", key, st)
+            self.stats.content_hits += 1
+            return content, content
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return None, None
 
-    def _cached_text(self, key: str, sig: Signature, variant: str) -> TextResult | None:
+    def _cached_text(self, key: str, path: Path, content: str, variant: str) -> TextResult | None:
         """The cached text, its big fields left in the cache as model.Lazy
         values: 10,000 cleaned texts would not fit in memory (issue 7)."""
         if self._db is None:
             return None
         try:
             present = ", ".join(f"{name} IS NOT NULL" for name in HEAVY_TEXT_FIELDS)
-            row = self._text_row(key, sig, variant, f"problems, light, {present}")
+            row = self._db.execute(f"SELECT problems, light, {present} FROM text WHERE path=? AND content=? "
+                                   "AND variant=?", (key, content, variant)).fetchone()
             if row is None:
                 return None
             problems = [Problem.from_dict(p) for p in _unpack(row[0])]
@@ -559,12 +726,13 @@ class Cache:
                 if not isinstance(info, TextInfo):
                     raise TypeError("not a TextInfo")
                 # A short name for this very version of the text, for fingerprints
-                # (10,000 episodes hold 40,000 of these).
-                ref = hashlib.blake2b(f"{key}\0{sig}\0{variant}".encode(), digest_size=10).hexdigest()
+                # (10,000 episodes hold 40,000 of these): the same on a clone.
+                ref = hashlib.blake2b(f"{key}\0{content}\0{variant}".encode(), digest_size=10).hexdigest()
                 for name, stored_apart in zip(HEAVY_TEXT_FIELDS, row[2:]):
                     if stored_apart:
-                        info.__dict__[name] = Lazy(functools.partial(self._texts_out.load, key, sig, variant, name),
-                                                   f"text:{ref}:{name}")
+                        info.__dict__[name] = Lazy(
+                            functools.partial(self._texts_out.load, key, path, content, variant, name),
+                            f"text:{ref}:{name}")
         except sqlite3.Error as exc:
             self._failed(exc)
             return None
@@ -577,7 +745,8 @@ class Cache:
         """Record a finished text read; say whether it went into the cache
         (if not, `done.text_info()` is the only copy)."""
         self.stats.text_reads += 1
-        if self._db is None or any(p.is_error for p in done.problems) or st.st_mtime_ns >= done.read_ns - RACY_NS:
+        if (self._db is None or done.content is None or any(p.is_error for p in done.problems)
+                or st.st_mtime_ns >= done.read_ns - RACY_NS):
             return False
         if done.packed is None and done.text is not None:
             return False  # Uncacheable
@@ -585,8 +754,9 @@ class Cache:
         try:
             problems = [dataclasses.asdict(p) | {"severity": p.severity.value} for p in done.problems]
             self._db.executemany("INSERT OR IGNORE INTO blob VALUES (?, ?)", done.blobs)
-            self._db.execute(f"INSERT OR REPLACE INTO text VALUES (?, ?, ?, ?, ?, ?, ?{', ?' * len(HEAVY_TEXT_FIELDS)})",
-                             (str(done.job.path), *signature(st), variant, _pack(problems), *columns))
+            self._db.execute(
+                f"INSERT OR REPLACE INTO text VALUES (?, ?, ?, ?, ?, ?, ?, ?{', ?' * len(HEAVY_TEXT_FIELDS)})",
+                (self.key(done.job.path), *signature(st), done.content, variant, _pack(problems), *columns))
         except sqlite3.Error as exc:
             self._failed(exc)
             return False
@@ -608,11 +778,11 @@ class Cache:
                     st = os.stat(path)
                 except OSError:
                     st = None  # read_audio will say what is wrong, in order
-                info = self._cached_audio(str(path), signature(st)) if st else None
+                info, content = self._cached_audio(self.key(path), path, st) if st else (None, None)
                 if info is not None:
-                    self._audio[str(path)] = info
+                    self._audio[self.key(path)] = info
                 elif st is not None:
-                    jobs.append(Job("audio", path, display(path)))
+                    jobs.append(Job("audio", path, display(path), content=content))
                     stats.append(st)
             if len(group.text) == 1:
                 path = group.text[0]
@@ -622,15 +792,17 @@ class Cache:
                 except OSError:
                     continue
                 variant = self.variant(show.clean_patterns, markdown, show.language)
-                if self._db is not None and self._text_row(str(path), signature(st), variant, "1") is not None:
+                known, content = self._find_text(self.key(path), path, st, variant)
+                if known is not None:
                     continue
-                jobs.append(Job("text", path, display(path), tuple(show.clean_patterns), markdown, show.language))
+                jobs.append(Job("text", path, display(path), tuple(show.clean_patterns), markdown, show.language,
+                                content))
                 stats.append(st)
         if not jobs:
             return
         report = (lambda n: progress(n, len(jobs), "reading")) if progress else None
         for done, st in zip(run_jobs(jobs, report), stats):
-            key = str(done.job.path)
+            key = self.key(done.job.path)
             if done.job.kind == "audio":
                 if done.audio is not None:
                     self._audio[key] = self._store(done, st)
@@ -698,35 +870,30 @@ class _TextFields:
             self._db = sqlite3.connect(f"{self._cache.path.as_uri()}?mode=ro", uri=True, timeout=2.0)
         return self._db
 
-    def load(self, key: str, sig: Signature, variant: str, name: str) -> Any:
+    def load(self, key: str, path: Path, content: str, variant: str, name: str) -> Any:
         found = self._recent.get((key, name))
         if found is not None:
             self._recent.move_to_end((key, name))
             return found
         try:
             row = self._connection().execute(
-                f"SELECT {name} FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? AND variant=?",
-                (key, *sig, variant)).fetchone()
+                f"SELECT {name} FROM text WHERE path=? AND content=? AND variant=?",
+                (key, content, variant)).fetchone()
             if row is None or row[0] is None:
                 raise KeyError(key)
             value = decode(_unpack(row[0]), self._cache._blob)
         except (sqlite3.Error, KeyError, ValueError, TypeError, zlib.error):
-            value = self._again(key, sig, variant, name)
+            value = self._again(path, content, variant, name)
         self._recent[(key, name)] = value
         if len(self._recent) > self.KEEP:
             self._recent.popitem(last=False)
         return value
 
-    def _again(self, key: str, sig: Signature, variant: str, name: str) -> Any:
+    def _again(self, path: Path, content: str, variant: str, name: str) -> Any:
         """The cache lost the row mid-build (deleted, or rebuilt by another
         build): clean the text again, if it is still the same file."""
-        path = Path(key)
         shown = str(path)
-        try:
-            same = signature(os.stat(path)) == sig
-        except OSError:
-            same = False
-        if same:
+        if content_key(path, "text") == content:
             job = json.loads(_variants.get(variant, "null"))
             if job is not None:
                 text, _ = read_text(path, shown, *job)

@@ -356,19 +356,20 @@ def _write_ogg(path: Path, want: Wanted) -> None:
     audio: Any = OggOpus(path) if is_opus else OggVorbis(path)
     if audio.tags is None:
         audio.add_tags()
-    _set_vorbis(audio.tags, want)
+    tags: Any = audio.tags
+    _set_vorbis(tags, want)
     if want.artwork is not None:
         # Ogg has no picture blocks: the FLAC picture structure goes, base64-encoded,
         # into a METADATA_BLOCK_PICTURE comment (wiki.xiph.org/VorbisComment#Cover_art).
         kept = []
-        for value in audio.tags.get("METADATA_BLOCK_PICTURE", []):
+        for value in tags.get("METADATA_BLOCK_PICTURE", []):
             try:
                 if Picture(base64.b64decode(value)).type != PictureType.COVER_FRONT:
                     kept.append(value)
             except Exception:  # noqa: BLE001, S112 (a broken picture is dropped, not kept broken)
                 continue
         encoded = base64.b64encode(_picture(want.artwork).write()).decode("ascii")
-        audio.tags["METADATA_BLOCK_PICTURE"] = [*kept, encoded]
+        tags["METADATA_BLOCK_PICTURE"] = [*kept, encoded]
     audio.save()
 
 

@@ -107,7 +107,7 @@ def list_of(item: Callable[[Any], T], *, single_ok: bool = True) -> Callable[[An
 def integer(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"expected a whole number of 0 or more, got {s.describe(value)}")
-    return value
+    return int(value)
 
 
 # --- the keys ------------------------------------------------------------------

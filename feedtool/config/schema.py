@@ -116,7 +116,7 @@ def positive_int(value: Any) -> int:
         raise ValueError(f"expected a number of 1 or more, got {value}")
     if value > MAX_INT:
         raise ValueError(f"expected a number up to {MAX_INT:,} (TOML's largest integer), got {value}")
-    return value
+    return int(value)
 
 
 # TOML integers are 64-bit (tomllib reads larger ones; no other reader does).

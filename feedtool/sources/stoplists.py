@@ -86,7 +86,7 @@ def for_code(code: str) -> str | None:
     if found is None:
         return None
     # "Norwegian Bokmål" → Norwegian_Bokmal, "Greek, Modern (1453-)" → Greek.
-    name = found.name.split(" (")[0].split(",")[0]
+    name = str(found.name).split(" (")[0].split(",")[0]
     name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace(" ", "_")
     for candidate in (name, name.split("_")[-1]):  # "Modern_Greek" → Greek
         if candidate in stoplists():

@@ -466,14 +466,19 @@ def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
     time every few lines is a comment thread (name, date, post, "Reply"),
     not more of the story.
     """
-    for i in range(max(start, 0), end):
-        if paras[i].pattern != "end":
-            continue
-        dated = sum(1 for p in paras[i + 1 : end] if p.kind != "good" and _POSTDATE.search(p.text))
-        posts = sum(1 for p in paras[i + 1 : end] if p.kind in ("good", "near"))
-        if dated >= _THREAD_DATES and dated >= posts * _THREAD_SHARE:
-            return i
-    return end
+    # Counted once from the end backwards, so that a page of many markers
+    # costs one pass.
+    dated = posts = 0
+    found = end
+    for i in range(end - 1, max(start, 0) - 1, -1):
+        p = paras[i]
+        if p.pattern == "end" and dated >= _THREAD_DATES and dated >= posts * _THREAD_SHARE:
+            found = i
+        if p.kind != "good" and _POSTDATE.search(p.text):
+            dated += 1
+        if p.kind in ("good", "near"):
+            posts += 1
+    return found
 
 
 def _before_listing(paras: Sequence[Paragraph], start: int, end: int) -> int:

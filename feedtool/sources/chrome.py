@@ -130,6 +130,9 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
     r"(?=.{0,300}$).{0,250}(?:\((?:left|right|center|centre|pictured|top|bottom|l|r|from\s+left)\)"
     r"|,\s(?:left|right|center|centre|from\s+left),|\bfile\s+(?:photo|image)\b).{0,250}",
     r"\d+\s*of\s*\d+(?=\S).{10,300}",
+    # A caption credited to its agency in brackets at its end: "… in
+    # Nogales, Ariz. (AP)", "(Reuters)", "(AFP/Getty Images)".
+    r".{10,300}[(\[](?:ap|afp|reuters|getty(?:\s+images)?|epa|dpa|pa|ians|xinhua)(?:\s*/[^()\[\]]{0,60})?[)\]]\.?",
     # A gallery's controls: "Image 1 of 8", "Caption", "Close", "1 / 12".
     r"(?:image|photo|picture|slide|foto|bild)\s*\d*\s*(?:of|/|von|de|di)\s*/?\s*\d*|\d+\s*/\s*\d+"
     r"|caption|close|this\s+slideshow\s+requires\s+javascript\.?",

@@ -234,6 +234,9 @@ def _key(text: str) -> str:
     return " ".join(stoplists.words_of(text.translate(_STRIP_QUOTES)))
 
 
+_HASHTAG = re.compile(r"(?<!\w)#\w")
+
+
 def _title_shaped(p: Paragraph) -> bool:
     text = p.text
     if not p.single or p.pattern != "body" or len(text) > _TITLE_MAX_CHARS:
@@ -242,6 +245,8 @@ def _title_shaped(p: Paragraph) -> bool:
         return False
     if text.rstrip()[-1:] in ":,;" or not any(c.isalpha() for c in text):
         return False
+    if len(_HASHTAG.findall(text)) >= 2:
+        return False  # a social post or a sponsor's disclosure ("#ad")
     letters = sum(c.isalpha() for c in text)
     if letters < _TITLE_LETTERS * sum(not c.isspace() for c in text):
         return False  # a row of a table of figures

@@ -34,6 +34,7 @@ from typing import Any
 from feedtool.engine import run as build_mod
 from feedtool.problems import FeedtoolError, Problem
 from feedtool.engine.write import commit
+from feedtool.sources import walk as walker
 
 # Types by suffix: podcast MIME types that mimetypes gets wrong or lacks
 # (.m4a as Apple lists it, .opus), the Podcasting 2.0 ones (chapters JSON,
@@ -206,24 +207,19 @@ def public_host(host: str) -> str:
 def snapshot(root: Path, skip: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
     """(mtime, size) of every file of the show, for the polling watcher.
 
-    Hidden files and folders (.git, editors' swap files, feedtool's own temp
-    files) and the output folders are left out: a change there is not an
-    edit of the show.
+    The one walker and its one ignore rule (sources/walk.py: hidden files
+    and folders such as .git, editors' swap and backup files, feedtool's own
+    temp files) with the output folders left out: a change there is not an
+    edit of the show, and the build would not read it.
     """
     state: dict[str, tuple[int, int]] = {}
     skip_resolved = tuple(s.resolve() for s in skip)
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames
-                             if not d.startswith(".") and (here / d).resolve() not in skip_resolved)
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            try:
-                st = (here / name).stat()
-            except OSError:
-                continue  # deleted between listing and stat
-            state[(here / name).relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size)
+    for name, entry in walker.walk(str(root), prune=lambda e: Path(e.path).resolve() in skip_resolved):
+        try:
+            st = entry.stat()
+        except OSError:
+            continue  # deleted between listing and stat, or a broken link
+        state[name] = (st.st_mtime_ns, st.st_size)
     return state
 
 

@@ -45,10 +45,8 @@ from feedtool.engine import fingerprint
 from feedtool.engine.cache import RACY_NS, existing_db
 from feedtool.model import Episode
 from feedtool.problems import Problem
+from feedtool.sources import walk as walker
 from feedtool.engine.write import MANIFEST, Content
-
-# Folders under the show that no build reads.
-SKIPPED = frozenset({".git", ".hg", ".svn", ".feedtool-cache", "__pycache__"})
 
 
 @dataclass(frozen=True)
@@ -86,24 +84,19 @@ def inputs(root: Path, out: Path) -> Inputs:
     return Inputs(h.hexdigest(), started, newest, context, tuple(files))
 
 
-def _files(folder: Path, skip: Path, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
-    """(path relative to the show folder, "/"-separated; its stat) of every input file."""
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name in SKIPPED:
-            continue
+def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """(path relative to the show folder, "/"-separated; its stat) of every
+    input file: the one walker and its one ignore rule (sources/walk.py), so
+    that a file discovery ignores (an editor's swap file) is no change here."""
+    for name, entry in walker.walk(str(folder), prune=lambda e: Path(e.path).resolve() == skip):
         try:
-            if entry.is_dir(follow_symlinks=False):
-                if Path(entry.path).resolve() != skip:
-                    yield from _files(Path(entry.path), skip, f"{prefix}{entry.name}/")
-            else:
-                yield prefix + entry.name, entry.stat()  # follows a symlink: its target's changes count
+            st = entry.stat()  # follows a symlink: its target's changes count
         except OSError:
-            yield prefix + entry.name, os.lstat(entry.path)  # a broken link: its own stat
+            try:
+                st = os.lstat(entry.path)  # a broken link: its own stat
+            except OSError:
+                continue  # deleted between listing and stat
+        yield name, st
 
 
 def output_stats(out: Path, names: Sequence[str]) -> list[str] | None:

@@ -21,6 +21,7 @@ from feedtool.sources import chapters as chapters_mod
 from feedtool import safe_files
 from feedtool.config import schema
 from feedtool.sources import interview, transcripts
+from feedtool.sources import walk as walker
 from feedtool.sources import podcast20 as p20episode
 from feedtool.sources.audio import SUPPORTED, read_audio
 from feedtool.config.load import load_episode_meta, resolve_inside
@@ -132,8 +133,8 @@ def groups_of(show_root: Path, rels: Iterable[str]) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     prefix = EPISODES_DIR + "/"
     for name in sorted(rels):
-        if not name.startswith(prefix) or any(part.startswith(".") for part in name.split("/")):
-            continue  # as walk(): hidden files and folders are no episode's
+        if not name.startswith(prefix) or any(walker.ignored(part) for part in name.split("/")):
+            continue  # as walk(): the one ignore rule (sources/walk.py)
         folder, _, _ = name[len(prefix):].rpartition("/")
         add_to_group(groups, folder, show_root / name)
     return groups
@@ -141,27 +142,17 @@ def groups_of(show_root: Path, rels: Iterable[str]) -> dict[str, Group]:
 
 def walk(base: Path) -> Iterator[tuple[str, bool]]:
     """(path, whether it is a regular file and no link) of every entry below
-    BASE but folders, hidden files and folders left out; symlinked folders
-    are not followed (as Path.rglob) but yielded, as are FIFOs, sockets and
-    devices, for discover() to refuse. A folder named like an episode's file
-    (her.txt/) is yielded instead of walked. os.scandir learns each entry's
-    type from the listing itself: one system call a folder rather than one a
-    file, which counts at 10,000 episodes (issue 7)."""
-    try:
-        with os.scandir(base) as listing:
-            entries = list(listing)
-    except PermissionError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            if split_name(entry.name)[1] in EPISODE_SUFFIXES:
-                yield entry.path, False
-            else:
-                yield from walk(Path(entry.path))
-        else:
-            yield entry.path, entry.is_file(follow_symlinks=False)
+    BASE but folders, by the one walker and its one ignore rule
+    (sources/walk.py: hidden files and folders, editors' leftovers); symlinked
+    folders are not followed but yielded, as are FIFOs, sockets and devices,
+    for discover() to refuse. A folder named like an episode's file (her.txt/)
+    is yielded instead of walked."""
+    for _name, entry in walker.walk(str(base), leaf=lambda e: split_name(e.name)[1] in EPISODE_SUFFIXES):
+        try:
+            regular = entry.is_file(follow_symlinks=False)  # False for a yielded folder too
+        except OSError:
+            regular = False
+        yield entry.path, regular
 
 
 def read_text_file(path: Path, display: str) -> tuple[str, list[Problem]]:

@@ -35,10 +35,7 @@ from feedtool.problems import Problem
 from feedtool.check.rules import (
     APPLE_ENCLOSURE_EXTENSIONS,
     APPLE_ENCLOSURE_TYPES,
-    ATOM_NS,
-    CONTENT_NS,
     EXTENSION_TYPES,
-    ITUNES_NS,
     P20_ATTR_LIMITS,
     P20_CHAPTERS_TYPE,
     P20_LICENSES,
@@ -47,12 +44,12 @@ from feedtool.check.rules import (
     P20_TAGS,
     P20_TRANSCRIPT_TYPES,
     P20_VALUE_LIMITS,
-    PODCAST_NS,
     PODCAST_NS_LEGACY,
     RULES,
     UNPLAYABLE_EXTENSIONS,
     UNPLAYABLE_TYPES,
 )
+from feedtool.standards import ATOM_NS, CONTENT_NS, ITUNES_NS, PODCAST_NS
 
 PODCAST_URIS = (PODCAST_NS, PODCAST_NS_LEGACY)
 _PREFIX_OF = {ITUNES_NS: "itunes", PODCAST_NS: "podcast", PODCAST_NS_LEGACY: "podcast", ATOM_NS: "atom",

@@ -277,11 +277,7 @@ def rule(rule_id: str) -> Rule:
 
 # --- value tables the checks compare against ----------------------------------
 
-ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 PODCAST_NS_LEGACY = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
-ATOM_NS = "http://www.w3.org/2005/Atom"
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 
 APPLE_ENCLOSURE_EXTENSIONS = (".m4a", ".mp3", ".mov", ".mp4", ".m4v", ".pdf")
 APPLE_ENCLOSURE_TYPES = ("audio/x-m4a", "audio/mpeg", "video/quicktime", "video/mp4", "video/x-m4v",

@@ -26,8 +26,8 @@ from feedtool import __version__
 from feedtool.render import podcast20
 from feedtool.model import Episode, Show
 from feedtool.render.podcast20 import Transcript
+from feedtool.standards import ITUNES_NS
 
-ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 # Apple's limit on <description> and itunes:summary, in bytes of the value an
 # app decodes, which is the escaped text (check.py: APL-DESC-LEN).
 DESCRIPTION_BYTES = 4000

@@ -40,8 +40,8 @@ from feedtool.check.feed import FEED_SIZE_LIMIT
 from feedtool.model import Episode, Show
 from feedtool.problems import FeedtoolError, Problem, has_errors, warning
 from feedtool.engine.write import Content, Deferred
+from feedtool.standards import ATOM_NS
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
 # The order the links are written in, after the self link.
 REL_ORDER = ("first", "previous", "next", "last", "current", "prev-archive", "next-archive")
 

@@ -23,9 +23,8 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
 
 from feedtool.model import Chapter, Funding, License, Location, Person, Soundbite, Trailer, Txt
+from feedtool.standards import PODCAST_NS, PSC_NS
 
-PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-PSC_NS = "http://podlove.org/simple-chapters"
 # P20 docs/tags/guid.md: podcast:guid is a UUIDv5 of the feed URL under this namespace.
 GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 CHAPTERS_TYPE = "application/json+chapters"

@@ -108,6 +108,7 @@ class Paragraph:
     role: str = "chrome"  # story | headline | chrome | standfirst | credit
     reason: str = ""
     line: int = 0  # its first line in the source, from 1
+    key: str = ""  # its words, lowercased: the same text wherever the page repeats it
 
 
 @dataclass(frozen=True)
@@ -225,13 +226,6 @@ def _best_run(weights: Sequence[float]) -> tuple[int, int, float]:
         if total > best:
             best, best_start, best_end = total, start, i + 1
     return best_start, best_end, best
-
-
-_STRIP_QUOTES = str.maketrans("", "", "\"'“”‘’«»")
-
-
-def _key(text: str) -> str:
-    return " ".join(stoplists.words_of(text.translate(_STRIP_QUOTES)))
 
 
 _HASHTAG = re.compile(r"(?<!\w)#\w")
@@ -414,7 +408,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
     for p in paras[start:end]:
         if p.kind in ("good", "near"):
             story_words |= _content_words(p.text, common)
-    counts = Counter(_key(p.text) for p in paras)
+    counts = Counter(p.key for p in paras)
     shares: dict[int, float] = {}
     scores: dict[int, float] = {}
     # The run of most story can begin a little above the story itself, with
@@ -425,7 +419,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         # A short line the page repeats three times or more is a menu item or
         # the site's name; the headline itself may appear several times (the
         # page's title, a share button's label, its own teaser).
-        repeated = counts[_key(p.text)] > 2 and p.words < _REPEATED_TITLE_WORDS
+        repeated = counts[p.key] > 2 and p.words < _REPEATED_TITLE_WORDS
         if not _title_shaped(p) or repeated or (i >= start and p.kind == "good"):
             continue
         words = _content_words(p.text, common)
@@ -445,7 +439,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         and (scores[upper] > scores[best] - _UPPER_MARGIN
              # a standfirst is longer than its headline
              or (paras[best].words >= _DEK_WORDS and paras[upper].words < paras[best].words))
-        and _key(paras[best].text) not in _key(paras[upper].text)  # a breadcrumb trail ending in it
+        and paras[best].key not in paras[upper].key  # a breadcrumb trail ending in it
     ):
         best = upper
     if scores[best] > _HEADLINE_MIN_SCORE:
@@ -457,7 +451,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
     first = next((i for i, p in enumerate(paras) if p.pattern == "body"), -1)
     if (first in scores and first <= start and paras[first].kind == "short" and first + 1 < end
             and paras[first].words >= _FIRST_LINE_WORDS and paras[first].text.rstrip()[-1:] not in ".!?。"
-            and counts[_key(paras[first].text)] == 1
+            and counts[paras[first].key] == 1
             and all(p.pattern != "body" for p in paras[first + 1 : start])):
         return first, shares.get(first, 0.0) > 0
     return -1, False
@@ -563,8 +557,8 @@ def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]],
     for line, words in zip(lines, all_words):
         stop = sum(1 for w in words if w in common) / len(words) if common and words else None
         own = classify_own(line.text, extra) if extra else None
-        p = Paragraph(line.text, line.single, _size(line.text, words), stop, own or classify(line.text, extra),
-                      line.glued, own, line=line.line)
+        p = Paragraph(line.text, line.single, _size(line.text, words), stop, own or classify(line.text, ()),
+                      line.glued, own, line=line.line, key=" ".join(words))
         p.kind, p.reason = _kind(p, bool(common))
         paras.append(p)
     return paras, language, common
@@ -581,7 +575,6 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
     language of the text.
     """
     paras, language, common = _read_paragraphs(lines, extra, language)
-    lenient = False
     if bounds is not None:
         start, end = bounds
         lenient = True
@@ -604,7 +597,7 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
     if bounds is None:
         start = _after_header(paras, start, end)
     boxed = _boxed(paras)
-    elsewhere = {_key(p.text) for i, p in enumerate(paras) if not start <= i < end}
+    elsewhere = {p.key for i, p in enumerate(paras) if not start <= i < end}
     for i, p in enumerate(paras):
         if i == headline:
             p.role, p.reason = "headline", "title-like, shares words with the story, nearest above it"
@@ -615,7 +608,7 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
                 p.role, p.reason = "chrome", "a title listed under a 'Related' box"
             elif p.pattern != "body":
                 p.role, p.reason = "chrome", f"inside the story, but a chrome phrase ({p.pattern})"
-            elif p.words >= _REPEAT_WORDS and _key(p.text) in elsewhere and not lenient:
+            elif p.words >= _REPEAT_WORDS and p.key in elsewhere and not lenient:
                 p.role, p.reason = "chrome", "inside the story, but the page shows it again outside the story (a caption or a teaser)"
             elif p.kind == "bad" and not lenient and not _sentences(p.text):
                 p.role, p.reason = "chrome", f"inside the story, but {p.reason}, and no sentence"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import nh3
 
 from feedtool.sources import story
+from feedtool.sources.transcripts import blank_line_blocks
 from feedtool.sources.chrome import DEFAULT_PATTERNS, classify, compile_patterns
 from feedtool.model import Section, TextInfo
 
@@ -90,25 +91,6 @@ def _normalize_lines(raw: str) -> list[str]:
     return lines
 
 
-def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
-    """Group lines into blocks separated by blank lines, each with the
-    number of its first line (from 1)."""
-    blocks: list[tuple[int, list[str]]] = []
-    current: list[str] = []
-    first = 0
-    for number, line in enumerate(lines, 1):
-        if line:
-            if not current:
-                first = number
-            current.append(line)
-        elif current:
-            blocks.append((first, current))
-            current = []
-    if current:
-        blocks.append((first, current))
-    return blocks
-
-
 # --- Classifying lines --------------------------------------------------------
 
 
@@ -173,7 +155,7 @@ def _paragraphs(lines: list[str]) -> list[story.Line]:
     (or ending a sentence) ends one.
     """
     out: list[story.Line] = []
-    for first, block in _blocks(lines):
+    for first, block in blank_line_blocks("\n".join(lines)):
         if not _is_wrapped(block):
             out.extend(story.Line(line, True, k > 0, first + k) for k, line in enumerate(block))
             continue

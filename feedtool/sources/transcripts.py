@@ -41,7 +41,7 @@ def _seconds(h: str | None, m: str, s: str, ms: str) -> float:
     return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
 
 
-def _blocks(text: str, first_line: int = 1) -> list[tuple[int, list[str]]]:
+def blank_line_blocks(text: str, first_line: int = 1) -> list[tuple[int, list[str]]]:
     """Split on blank lines: (line number of the block's first line, lines)."""
     blocks: list[tuple[int, list[str]]] = []
     current: list[str] = []
@@ -67,7 +67,7 @@ def parse_vtt(text: str, display: str) -> tuple[Cue, ...]:
     # The header runs to the first blank line.
     body_from = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
     cues: list[Cue] = []
-    for start, block in _blocks("\n".join(lines[body_from:]), body_from + 1):
+    for start, block in blank_line_blocks("\n".join(lines[body_from:]), body_from + 1):
         if re.match(r"^(NOTE|STYLE|REGION)(?:[ \t]|$)", block[0]):
             continue
         timing_at = 0 if "-->" in block[0] else 1
@@ -86,7 +86,7 @@ def parse_vtt(text: str, display: str) -> tuple[Cue, ...]:
 
 def parse_srt(text: str, display: str) -> tuple[Cue, ...]:
     cues: list[Cue] = []
-    for start, block in _blocks(text):
+    for start, block in blank_line_blocks(text):
         if not block[0].strip().isdigit():
             raise ProblemFound(error(display, None, f"expected a cue number, got {block[0].strip()!r}",
                                      line=start))

@@ -1,14 +1,21 @@
 """A build that would change nothing is not done again (issue 7).
 
-After a build, feedtool records a digest of everything the build read —
-every file under the show folder by name, size, mtime and inode (the output
-folder, the cache and version-control folders aside: a toml may name any
-file inside the show, never one outside it, see config.resolve_inside),
-feedtool's code and the libraries that make its bytes (fingerprint.code),
-SOURCE_DATE_EPOCH and the output folder — and the size, mtime and inode of
-every file it wrote. When the next build finds the same digest and every
-output file as it was written, the result would be the same plan, the same
-problems and no write: it returns that at once.
+After a build, feedtool records what it read — every file under the show
+folder by name and content key (the output folder, the cache and
+version-control folders aside: a toml may name any file inside the show,
+never one outside it, see config.resolve_inside), feedtool's code and the
+libraries that make its bytes (fingerprint.code), SOURCE_DATE_EPOCH and the
+output folder — and the content key of every file it wrote. When the next
+build finds the same digest and every output file as it was written, the
+result would be the same plan, the same problems and no write: it returns
+that at once.
+
+Keys survive a clone (issue 14): a text or TOML is keyed by all its bytes,
+a media file by its size and the parts that carry its tags
+(cache.content_key). Each file's size, mtime and inode is recorded beside its
+key as the fast path: a file whose stat is as recorded is not read. A clone,
+a restored CI cache or a `touch` moves the stats, so those files are read and
+keyed once, their content decides, and the new stats are recorded.
 
 What it returns is the recorded report (problems, counts, the archive
 feeds) with the show read again from podcast.toml. The episodes and the
@@ -19,11 +26,11 @@ The same record, kept as rows (each input file with the episodes made from
 it, each output file, each episode's files and outputs), is what an
 incremental build works from when only some episodes changed (patch.py).
 
-Two things a build depends on are not files: the clock, which only the
-check for future publication dates reads (the record is not used once the
-earliest such date has passed), and a file modified during the build or
-within RACY_NS before it, which could change again without its mtime moving;
-then nothing is recorded, and the next build does the work.
+Two things a build depends on are not file contents: the clock, which only
+the check for future publication dates reads (the record is not used once
+the earliest such date has passed), and a file modified within RACY_NS of
+the build, which could change again without its mtime moving; its stat is
+not recorded, so the next build reads it again.
 """
 
 from __future__ import annotations
@@ -33,16 +40,17 @@ import hashlib
 import json
 import os
 import sqlite3
-import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
-from feedtool.engine import fingerprint
+from feedtool.engine import cache, fingerprint
 from feedtool.engine.cache import RACY_NS, existing_db
+
+from feedtool.standards import MEDIA_SUFFIXES
 from feedtool.model import Episode
 from feedtool.problems import Problem
 from feedtool.sources import walk as walker
@@ -52,36 +60,79 @@ from feedtool.engine.write import MANIFEST, Content
 @dataclass(frozen=True)
 class Inputs:
     digest: str
-    started_ns: int
-    newest_mtime_ns: int
     # What the digest holds besides the files (the code, SOURCE_DATE_EPOCH,
     # the output folder), and each file below the show folder, relative to
-    # it and "/"-separated, with "size:mtime_ns:inode": what patch.py
-    # compares to find the episodes that changed.
+    # it and "/"-separated, with its content key: what patch.py compares to
+    # find the episodes that changed.
     context: str = ""
     files: tuple[tuple[str, str], ...] = ()
+    # Each file's "size:mtime_ns:inode", the fast path to its key next time;
+    # "" for a file modified too close to the build to be trusted by it.
+    stats: Mapping[str, str] = field(default_factory=dict)
+    # The files whose stat is not the recorded one (their content was read).
+    moved: tuple[str, ...] = ()
 
-    @property
-    def settled(self) -> bool:
-        """No input was modified so close to the build that it could change
-        again unseen (the "racy" case, as git calls it)."""
-        return self.newest_mtime_ns < self.started_ns - RACY_NS
+
+def where(root: Path, out: Path) -> str:
+    """The output folder as the record names it: relative to the show
+    folder when inside it, so that a clone elsewhere finds its record."""
+    show, target = root.resolve(), out.resolve()
+    return target.relative_to(show).as_posix() if target.is_relative_to(show) else str(target)
 
 
 def inputs(root: Path, out: Path) -> Inputs:
-    """The digest of everything a build of ROOT into OUT reads."""
+    """The digest of everything a build of ROOT into OUT reads, by content."""
     started = time.time_ns()
+    folder = where(root, out)
     context = hashlib.blake2b(
         f"{fingerprint.code()}\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\0"
-        f"out={out.resolve()}\0".encode(), digest_size=20).hexdigest()
+        f"out={folder}\0".encode(), digest_size=20).hexdigest()
+    known = _recorded(root, "build_input", folder)
     files = []
-    newest = 0
+    stats = {}
+    moved = []
     for name, st in _files(root, out.resolve()):
-        files.append((name, f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"))
-        newest = max(newest, st.st_mtime_ns)
+        stat = _stat(st)
+        old = known.get(name)
+        if old is not None and old[0] == stat:
+            key = old[1]
+        else:
+            key = content_key(root / name, name, stat)
+            moved.append(name)
+        files.append((name, key))
+        # A file modified within RACY_NS of now may change again without its
+        # mtime moving (git's "racy" entries): next time its content decides.
+        stats[name] = stat if st.st_mtime_ns < started - RACY_NS else ""
+    ordered = tuple(sorted(files))
+    return Inputs(_digest(context, ordered), context, ordered, stats, tuple(moved))
+
+
+def _digest(context: str, files: Sequence[tuple[str, str]]) -> str:
     h = hashlib.blake2b(context.encode(), digest_size=20)
-    h.update("".join(f"{name}\0{stat}\n" for name, stat in files).encode("utf-8", "surrogateescape"))
-    return Inputs(h.hexdigest(), started, newest, context, tuple(files))
+    h.update("".join(f"{name}\0{key}\n" for name, key in files).encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def rewritten(given: Inputs, root: Path, name: str) -> Inputs:
+    """GIVEN with the file NAME (which the build itself has just written:
+    the GUID lock) keyed by what it holds now."""
+    files = dict(given.files)
+    files[name] = content_key(root / name, name, "")
+    ordered = tuple(sorted(files.items()))
+    return Inputs(_digest(given.context, ordered), given.context, ordered, {**given.stats, name: ""},
+                  (*given.moved, name))
+
+
+def _stat(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def content_key(path: Path, name: str, stat: str) -> str:
+    """What a file holds (cache.content_key: media by its size and the parts
+    that carry its tags, anything else by all its bytes); a file that cannot
+    be read is keyed by its stat, so that any change to it is still seen."""
+    kind = "audio" if Path(name).suffix.lower() in MEDIA_SUFFIXES else "text"
+    return cache.content_key(path, kind) or f"unreadable:{stat}"
 
 
 def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result]]:
@@ -99,82 +150,59 @@ def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result]]:
         yield name, st
 
 
-def output_stats(out: Path, names: Sequence[str]) -> list[str] | None:
-    """"size:mtime_ns:inode" of each output file, None if one is missing
-    (45,000 files at 10,000 episodes: a stat each, nothing read)."""
+def outputs_match(out: Path, recorded: Mapping[str, tuple[str, str]]) -> dict[str, str] | None:
+    """Whether every output file holds what the last build wrote: None if
+    one is missing or different, else the files whose stat moved but whose
+    content did not (a clone, a restored CI cache), with their new stats.
+    45,000 stat calls at 10,000 episodes; content is read only on a stat mismatch."""
     base = str(out) + os.sep
-    stats = []
-    for name in names:
+    moved = {}
+    for name, (stat, key) in recorded.items():
         try:
-            st = os.stat(base + name)
+            now = _stat(os.stat(base + name))
         except OSError:
             return None
-        stats.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
-    return stats
+        if now != stat:
+            if content_key(out / name, name, now) != key:
+                return None
+            moved[name] = now
+    return moved
 
 
-def outputs_unchanged(out: Path, recorded: Mapping[str, str]) -> Callable[[], bool]:
-    """Whether every output file has the stats RECORDED: the answer, when
-    called. Worked out by a forked copy of this process where there is one
-    (and no other thread to copy mid-lock), so that the caller can go on
-    with its own work on the other core meanwhile."""
-
-    def here() -> bool:
-        return output_stats(out, list(recorded)) == list(recorded.values())
-
-    if not hasattr(os, "fork") or threading.active_count() != 1:
-        return here
-    read, write = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return here
-    if pid == 0:  # the copy: answer with one byte, then leave without cleaning up the parent's state
-        code = 1
+def _output_rows(out: Path, names: Iterable[str], known: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """(stat, content key) of each output file after writing; a file whose
+    stat is as recorded keeps its recorded key (it was not written again)."""
+    rows = {}
+    for name in names:
         try:
-            os.close(read)
-            os.write(write, b"1" if here() else b"0")
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-
-    def answer() -> bool:
-        try:
-            with os.fdopen(read, "rb") as pipe:
-                data = pipe.read()
-        finally:
-            os.waitpid(pid, 0)
-        return data == b"1"
-
-    return answer
-
-
-def _outputs(out: Path, names: Sequence[str]) -> str | None:
-    stats = output_stats(out, names)
-    if stats is None:
-        return None
-    return hashlib.blake2b("\n".join(stats).encode(), digest_size=20).hexdigest()
+            stat = _stat(os.stat(out / name))
+        except OSError:
+            continue
+        old = known.get(name)
+        rows[name] = (stat, old[1] if old is not None and old[0] == stat else content_key(out / name, name, stat))
+    return rows
 
 
 # --- Recording and reusing ---------------------------------------------------------
 
 # In the read cache's database. Rows, not one document: an incremental build
 # (patch.py) rewrites the few rows that changed, not 10,000 episodes' worth.
-# (memo is where feedtool kept a single record before.)
+# The output folder is named as `where` names it.
 _TABLES = """
-CREATE TABLE IF NOT EXISTS last_build (out TEXT PRIMARY KEY, inputs TEXT NOT NULL, context TEXT NOT NULL,
-                                       state TEXT NOT NULL, report BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS last_input (out TEXT, name TEXT, stat TEXT NOT NULL, owners TEXT NOT NULL,
-                                       PRIMARY KEY (out, name)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS last_outputs (out TEXT, name TEXT, stat TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS build_record (out TEXT PRIMARY KEY, inputs TEXT NOT NULL, context TEXT NOT NULL,
+                                         report BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS build_input (out TEXT, name TEXT, stat TEXT NOT NULL, key TEXT NOT NULL,
+                                        owners TEXT NOT NULL, PRIMARY KEY (out, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS build_output (out TEXT, name TEXT, stat TEXT NOT NULL, key TEXT NOT NULL,
                                          PRIMARY KEY (out, name)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS last_episode (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
-                                         guid TEXT NOT NULL, enclosure TEXT NOT NULL, files TEXT NOT NULL,
-                                         owned TEXT NOT NULL, PRIMARY KEY (out, position)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS build_episode (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
+                                          guid TEXT NOT NULL, enclosure TEXT NOT NULL, files TEXT NOT NULL,
+                                          owned TEXT NOT NULL, PRIMARY KEY (out, position)) WITHOUT ROWID;
 DROP TABLE IF EXISTS memo;
+DROP TABLE IF EXISTS last_build;
+DROP TABLE IF EXISTS last_input;
+DROP TABLE IF EXISTS last_outputs;
+DROP TABLE IF EXISTS last_episode;
 """
 
 
@@ -190,6 +218,20 @@ def _open(root: Path) -> sqlite3.Connection | None:
         db.close()
         return None
     return db
+
+
+def _recorded(root: Path, table: str, folder: str) -> dict[str, tuple[str, str]]:
+    """name → (stat, key) of the last build's inputs or outputs."""
+    db = _open(root)
+    if db is None:
+        return {}
+    try:
+        return {name: (stat, key) for name, stat, key in db.execute(
+            f"SELECT name, stat, key FROM {table} WHERE out=?", (folder,))}  # noqa: S608 (a table of ours)
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
 
 
 @dataclass
@@ -209,8 +251,8 @@ class Last:
     """The last build into an output folder, as recorded."""
 
     context: str
-    inputs: dict[str, tuple[str, str]]  # name → ("size:mtime_ns:inode", the positions of the episodes made from it)
-    outputs: dict[str, str]  # name → "size:mtime_ns:inode", in name order
+    inputs: dict[str, tuple[str, str]]  # name → (content key, the positions of the episodes made from it)
+    outputs: dict[str, tuple[str, str]]  # name → (stat, content key), in name order
     report: dict[str, Any]
     root: Path
     out: Path
@@ -223,10 +265,10 @@ class Last:
         if db is None:
             raise sqlite3.OperationalError("the cache is gone")
         try:
-            folder = str(self.out.resolve())
+            folder = where(self.root, self.out)
             found = {}
             for position in wanted:
-                row = db.execute("SELECT stem, date, guid, enclosure, files, owned FROM last_episode "
+                row = db.execute("SELECT stem, date, guid, enclosure, files, owned FROM build_episode "
                                  "WHERE out=? AND position=?", (folder, position)).fetchone()
                 if row is None:
                     raise sqlite3.OperationalError(f"no episode at {position}")
@@ -254,74 +296,85 @@ def _report(problems: Sequence[Problem], dates: Sequence[dt.datetime], archives:
     }
 
 
-def _state(outputs: Mapping[str, str]) -> str:
-    return hashlib.blake2b("\n".join(outputs[n] for n in sorted(outputs)).encode(), digest_size=20).hexdigest()
+def _input_rows(folder: str, given: Inputs, owners: Mapping[str, str]) -> list[tuple[str, ...]]:
+    return [(folder, name, given.stats.get(name, ""), key, owners.get(name, "")) for name, key in given.files]
 
 
 def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], dates: Sequence[dt.datetime],
              files: Sequence[str], archives: Sequence[str], feed_name: str,
              episodes: Sequence[EpisodeRecord] = (), podcast_guid: str | None = None) -> None:
-    """Record a finished full build, unless an input was too fresh to trust."""
-    if not given.settled:
-        forget(root, out)
-        return
-    names = sorted({*files, MANIFEST})
-    stats = output_stats(out, names)
-    if stats is None:
-        return
-    outputs = dict(zip(names, stats, strict=True))
+    """Record a finished full build."""
+    folder = where(root, out)
+    outputs = _output_rows(out, sorted({*files, MANIFEST}), _recorded(root, "build_output", folder))
     report = _report(problems, dates, archives, feed_name, podcast_guid)
-    folder = str(out.resolve())
     owners: dict[str, list[str]] = {}
     for position, episode in enumerate(episodes):
         for name in episode.files:
             owners.setdefault(name, []).append(str(position))
-    _write(root, out, given, outputs, report, [
-        ("DELETE FROM last_input WHERE out=?", [(folder,)]),
-        ("DELETE FROM last_outputs WHERE out=?", [(folder,)]),
-        ("DELETE FROM last_episode WHERE out=?", [(folder,)]),
-        ("INSERT INTO last_input VALUES (?, ?, ?, ?)",
-         [(folder, name, stat, " ".join(owners.get(name, ()))) for name, stat in given.files]),
-        ("INSERT INTO last_outputs VALUES (?, ?, ?)", [(folder, name, stat) for name, stat in outputs.items()]),
-        ("INSERT INTO last_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [_row(folder, i, e) for i, e in enumerate(episodes)]),
+    _write(root, out, given, report, [
+        ("DELETE FROM build_input WHERE out=?", [(folder,)]),
+        ("DELETE FROM build_output WHERE out=?", [(folder,)]),
+        ("DELETE FROM build_episode WHERE out=?", [(folder,)]),
+        ("INSERT INTO build_input VALUES (?, ?, ?, ?, ?)",
+         _input_rows(folder, given, {name: " ".join(found) for name, found in owners.items()})),
+        ("INSERT INTO build_output VALUES (?, ?, ?, ?)", [(folder, name, *row) for name, row in outputs.items()]),
+        ("INSERT INTO build_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         [_row(folder, i, e) for i, e in enumerate(episodes)]),
     ])
 
 
 def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems: Sequence[Problem],
                    archives: Sequence[str], feed_name: str, written: Sequence[str], removed: Sequence[str],
-                   episodes: Mapping[int, EpisodeRecord]) -> None:
-    """Record an incremental build: LAST with the rows that changed."""
-    if not given.settled:
-        forget(root, out)
-        return
-    folder = str(out.resolve())
-    outputs = dict(last.outputs)
-    for name in removed:
-        outputs.pop(name, None)
-    fresh = output_stats(out, [*written, MANIFEST])
-    if fresh is None:
-        return
-    updated = dict(zip([*written, MANIFEST], fresh, strict=True))
-    outputs.update(updated)
-    changed_inputs = [(stat, folder, name) for name, stat in given.files if last.inputs[name][0] != stat]
+                   episodes: Mapping[int, EpisodeRecord], moved: Mapping[str, str]) -> None:
+    """Record an incremental build: LAST with the rows that changed. MOVED
+    are the outputs whose stat moved with their content unchanged."""
+    folder = where(root, out)
+    fresh = _output_rows(out, [*written, MANIFEST], {})
+    moved_rows = [(stat, folder, name) for name, stat in moved.items() if name not in fresh]
     # The dates did not change (patch.py makes sure): nor does the first future one.
     report = {**_report(problems, (), archives, feed_name, last.report.get("podcast_guid")),
               "episodes": last.report["episodes"], "valid_until": last.report["valid_until"]}
-    _write(root, out, given, outputs, report, [
-        ("DELETE FROM last_outputs WHERE out=? AND name=?", [(folder, name) for name in removed]),
-        ("INSERT OR REPLACE INTO last_outputs VALUES (?, ?, ?)",
-         [(folder, name, stat) for name, stat in updated.items()]),
-        ("UPDATE last_input SET stat=? WHERE out=? AND name=?", changed_inputs),
-        ("INSERT OR REPLACE INTO last_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    reread = set(given.moved)
+    _write(root, out, given, report, [
+        ("DELETE FROM build_output WHERE out=? AND name=?", [(folder, name) for name in removed]),
+        ("INSERT OR REPLACE INTO build_output VALUES (?, ?, ?, ?)",
+         [(folder, name, *row) for name, row in fresh.items()]),
+        ("UPDATE build_output SET stat=? WHERE out=? AND name=?", moved_rows),
+        ("UPDATE build_input SET stat=?, key=? WHERE out=? AND name=?",
+         [(given.stats.get(name, ""), key, folder, name) for name, key in given.files if name in reread]),
+        ("INSERT OR REPLACE INTO build_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
          [_row(folder, i, e) for i, e in episodes.items()]),
     ])
+
+
+def _resign(root: Path, out: Path, given: Inputs, moved: Mapping[str, str]) -> None:
+    """A build found nothing changed but the stats (a clone, a touch):
+    record the new stats, so that the next build takes the fast path."""
+    folder = where(root, out)
+    db = _open(root)
+    if db is None:
+        return
+    if not given.moved and not moved:
+        db.close()
+        return
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("UPDATE build_input SET stat=? WHERE out=? AND name=?",
+                       [(given.stats.get(name, ""), folder, name) for name in given.moved])
+        db.executemany("UPDATE build_output SET stat=? WHERE out=? AND name=?",
+                       [(stat, folder, name) for name, stat in moved.items()])
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        pass
+    finally:
+        db.close()
 
 
 def _row(folder: str, position: int, e: EpisodeRecord) -> tuple[Any, ...]:
     return (folder, position, e.stem, e.date, e.guid, e.enclosure, "\0".join(e.files), "\0".join(e.owned))
 
 
-def _write(root: Path, out: Path, given: Inputs, outputs: Mapping[str, str], report: Mapping[str, Any],
+def _write(root: Path, out: Path, given: Inputs, report: Mapping[str, Any],
            statements: Sequence[tuple[str, Sequence[tuple[Any, ...]]]]) -> None:
     db = _open(root)
     if db is None:
@@ -330,8 +383,8 @@ def _write(root: Path, out: Path, given: Inputs, outputs: Mapping[str, str], rep
         db.execute("BEGIN IMMEDIATE")  # the connection commits each statement by itself otherwise
         for sql, rows in statements:
             db.executemany(sql, rows)
-        db.execute("INSERT OR REPLACE INTO last_build VALUES (?, ?, ?, ?, ?)",
-                   (str(out.resolve()), given.digest, given.context, _state(outputs), _pack(report)))
+        db.execute("INSERT OR REPLACE INTO build_record VALUES (?, ?, ?, ?)",
+                   (where(root, out), given.digest, given.context, _pack(report)))
         db.execute("COMMIT")
     except (sqlite3.Error, UnicodeError):  # a file name no database can hold: not recorded
         try:
@@ -347,15 +400,15 @@ def last_build(root: Path, out: Path) -> Last | None:
     db = _open(root)
     if db is None:
         return None
-    folder = str(out.resolve())
+    folder = where(root, out)
     try:
-        row = db.execute("SELECT context, report FROM last_build WHERE out=?", (folder,)).fetchone()
+        row = db.execute("SELECT context, report FROM build_record WHERE out=?", (folder,)).fetchone()
         if row is None:
             return None
-        inputs = {name: (stat, owners) for name, stat, owners in db.execute(
-            "SELECT name, stat, owners FROM last_input WHERE out=?", (folder,))}
-        outputs = dict(db.execute("SELECT name, stat FROM last_outputs WHERE out=? ORDER BY name",
-                                  (folder,)).fetchall())
+        inputs = {name: (key, owners) for name, key, owners in db.execute(
+            "SELECT name, key, owners FROM build_input WHERE out=?", (folder,))}
+        outputs = {name: (stat, key) for name, stat, key in db.execute(
+            "SELECT name, stat, key FROM build_output WHERE out=? ORDER BY name", (folder,))}
         return Last(row[0], inputs, outputs, _unpack(row[1]), root, out)
     except (sqlite3.Error, ValueError, zlib.error):
         return None
@@ -368,7 +421,7 @@ def forget(root: Path, out: Path) -> None:
     if db is None:
         return
     try:
-        db.execute("DELETE FROM last_build WHERE out=?", (str(out.resolve()),))
+        db.execute("DELETE FROM build_record WHERE out=?", (where(root, out),))
     except sqlite3.Error:
         pass
     finally:
@@ -391,24 +444,26 @@ def reuse(root: Path, out: Path, given: Inputs) -> Reused | None:
     db = _open(root)
     if db is None:
         return None
-    folder = str(out.resolve())
+    folder = where(root, out)
     try:
-        row = db.execute("SELECT inputs, state, report FROM last_build WHERE out=?", (folder,)).fetchone()
-        if row is None or row[0] != given.digest:
-            return None
-        names = [n for (n,) in db.execute("SELECT name FROM last_outputs WHERE out=? ORDER BY name", (folder,))]
+        row = db.execute("SELECT inputs, report FROM build_record WHERE out=?", (folder,)).fetchone()
     except sqlite3.Error:
         return None
     finally:
         db.close()
+    if row is None or row[0] != given.digest:
+        return None
     try:
-        report = _unpack(row[2])
+        report = _unpack(row[1])
         if report["valid_until"] is not None and time.time() >= report["valid_until"]:
             return None
-        if _outputs(out, names) != row[1]:
+        recorded = _recorded(root, "build_output", folder)
+        moved = outputs_match(out, recorded)
+        if moved is None:
             return None  # a file in public/ was edited, deleted or replaced
+        _resign(root, out, given, moved)
         problems = [Problem.from_dict(p) for p in report["problems"]]
-        return Reused(problems, int(report["episodes"]), tuple(report["archives"]), len(names) - 1)
+        return Reused(problems, int(report["episodes"]), tuple(report["archives"]), len(recorded) - 1)
     except (ValueError, KeyError, TypeError, zlib.error):
         return None
 

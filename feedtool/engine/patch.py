@@ -60,6 +60,7 @@ class Patched:
     last: memo.Last  # the last build's record
     episodes: dict[int, memo.EpisodeRecord]  # the records of the episodes read again, by position
     why: str  # what changed, for `build --verbose`
+    moved: dict[str, str] = dataclasses.field(default_factory=dict)  # outputs whose stat alone moved
 
 
 def record(plan: Plan, given: memo.Inputs) -> list[memo.EpisodeRecord]:
@@ -116,17 +117,13 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
         touched.update(int(position) for position in owners.split())
     if len(touched) > max(1, count * MAX_SHARE):
         raise Fallback(f"{len(touched)} episodes changed")
-    names = list(last.outputs)
-    # Is public/ as the last build left it? 45,000 stat calls at 10,000
-    # episodes, made on the other core while this one reads and renders;
-    # nothing is written before the answer.
-    untouched = memo.outputs_unchanged(out, last.outputs)
-    try:
-        patched = _patch(root, out, given, last, report, count, touched, names)
-    finally:
-        same = untouched()
-    if not same:
+    # Is public/ as the last build left it? (In a clone, its files' content
+    # is compared where their stat moved.)
+    moved = memo.outputs_match(out, last.outputs)
+    if moved is None:
         raise Fallback(f"files in {out.name}/ were changed since the last build")
+    patched = _patch(root, out, given, last, report, count, touched, list(last.outputs))
+    patched.moved = moved
     return patched
 
 

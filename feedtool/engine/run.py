@@ -272,7 +272,9 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
         cache.write_stamps(p.show.root, out, changes.stamps, stamps)
     if lock_changed:
         write_file(lock_path, p.lock)
-    elif given is not None:
+        if given is not None:  # the build wrote one of its own inputs: record what it wrote
+            given = memo.rewritten(given, root, guids.LOCK_NAME)
+    if given is not None:
         from feedtool.engine import patch
 
         memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
@@ -289,7 +291,8 @@ def _patched(root: Path, out: Path, given: memo.Inputs, patched: patch.Patched) 
     cache.write_stamps(root, out, changes.stamps, stamps, only=p.files.keys())
     memo.remember_patch(root, out, given, patched.last, problems=p.problems, archives=p.archives,
                         feed_name=p.show.feed_name, written=[*changes.added, *changes.changed],
-                        removed=changes.removed, episodes=patched.episodes)
+                        removed=changes.removed, episodes=patched.episodes,
+                        moved=patched.moved)
     return Result(p, out, changes, written=True, mode="patched", why=patched.why)
 
 

@@ -102,21 +102,15 @@ Signature = tuple[int, int, int]  # size, mtime_ns, inode
 TextResult = tuple[TextInfo | None, list[Problem]]
 
 
+@functools.cache
 def reader_fingerprint() -> str:
     """A digest of the reading code and library versions, checked on open."""
-    h = hashlib.sha256(f"{SCHEMA_VERSION}:{__version__}".encode())
+    from feedtool.engine import fingerprint
+
     here = Path(__file__).parent
-    for name in _READER_MODULES:
-        try:
-            h.update((here / name).read_bytes())
-        except OSError:
-            h.update(name.encode())
-    for lib in _READER_LIBRARIES:
-        try:
-            h.update(f"{lib}={metadata.version(lib)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(lib.encode())
-    return h.hexdigest()
+    package = here.parent
+    files = [(here / name).resolve() for name in _READER_MODULES]
+    return fingerprint.of_code(package, files, _READER_LIBRARIES, f"{SCHEMA_VERSION}:{__version__}")
 
 
 def signature(st: os.stat_result) -> Signature:

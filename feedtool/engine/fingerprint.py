@@ -18,7 +18,7 @@ import functools
 import hashlib
 import sys
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -33,13 +33,25 @@ _LIBRARIES = ("feedgen", "lxml", "Jinja2", "MarkupSafe", "nh3", "mutagen", "mark
 @functools.cache
 def code() -> str:
     """feedtool's code, templates and data, and the libraries that make bytes."""
-    h = hashlib.blake2b(f"{__version__}:{sys.version}".encode(), digest_size=16)
     package = Path(__file__).parent.parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix not in (".pyc",) and "__pycache__" not in path.parts:
-            h.update(path.relative_to(package).as_posix().encode() + b"\0")
+    files = [path for path in sorted(package.rglob("*"))
+             if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts]
+    return of_code(package, files, _LIBRARIES, f"{__version__}:{sys.version}")
+
+
+def of_code(package: Path, files: Iterable[Path], libraries: Iterable[str], salt: str) -> str:
+    """The one fingerprint of code: FILES of the PACKAGE folder by name and
+    content, and the installed versions of LIBRARIES. `code()` covers every
+    file (the build record, rendered pages); the read cache covers only the
+    readers (a change to a template must not empty it)."""
+    h = hashlib.blake2b(salt.encode(), digest_size=16)
+    for path in files:
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        try:
             h.update(path.read_bytes())
-    for lib in _LIBRARIES:
+        except OSError:
+            h.update(b"\0missing\0")
+    for lib in libraries:
         try:
             h.update(f"{lib}={metadata.version(lib)}\0".encode())
         except metadata.PackageNotFoundError:
@@ -48,13 +60,14 @@ def code() -> str:
 
 
 def folder(path: Path) -> str:
-    """The files below PATH by name, size and mtime (a show's own templates)."""
+    """The files below PATH by name and content (a show's own templates: a
+    few small files, so that a clone, whose mtimes are new, keys them alike)."""
     h = hashlib.blake2b(digest_size=16)
     if path.is_dir():
         for file in sorted(path.rglob("*")):
             if file.is_file():
-                st = file.stat()
-                h.update(f"{file.relative_to(path).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+                h.update(f"{file.relative_to(path).as_posix()}\0".encode())
+                h.update(hashlib.blake2b(file.read_bytes(), digest_size=16).digest())
     return h.hexdigest()
 
 

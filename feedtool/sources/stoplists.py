@@ -62,8 +62,14 @@ def _script(word: str) -> str:
     """The writing system of a word's first letter ("LATIN", "CYRILLIC", "HANGUL")."""
     for ch in word:
         if ch.isalpha():
-            return unicodedata.name(ch, "?").split(" ")[0]
+            return _script_of(ch)
     return "?"
+
+
+@functools.lru_cache(maxsize=4096)
+def _script_of(letter: str) -> str:
+    # Asked once per distinct word of every text: the answer per letter is kept.
+    return unicodedata.name(letter, "?").split(" ")[0]
 
 
 @functools.cache

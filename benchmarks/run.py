@@ -90,7 +90,11 @@ def own_memory(pid: int) -> int | None:
 
 
 def tree_pids(pid: int) -> list[int]:
-    """PID and all its descendants, from /proc (Linux)."""
+    """PID and all its descendants, from /proc (Linux). Each task's
+    `children` file needs a kernel built with CONFIG_PROC_CHILDREN; where
+    it is missing, every process's parent is read from /proc/*/stat."""
+    if not Path(f"/proc/{pid}/task/{pid}/children").exists():
+        return _tree_from_parents(pid)
     pids, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -100,6 +104,25 @@ def tree_pids(pid: int) -> list[int]:
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue  # it ended meanwhile
+    return sorted(pids)
+
+
+def _tree_from_parents(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The command name, in parentheses, may hold spaces: the fields after its last ")".
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # it ended meanwhile
+        children.setdefault(parent, []).append(int(entry.name))
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        todo += children.get(current, [])
     return sorted(pids)
 
 

@@ -50,3 +50,19 @@ def test_memory_is_read_over_a_process_and_its_children(tmp_path):
         child.kill()
         child.wait()
     assert bench.own_memory(child.pid) is None  # ended: no reading
+
+
+def test_the_process_tree_is_found_with_or_without_the_kernels_children_files():
+    """Some kernels have no /proc/PID/task/TID/children: the parents in
+    /proc/*/stat give the same tree."""
+    parent = subprocess.Popen(["bash", "-c", "sleep 3 & sleep 3 & wait"])
+    try:
+        deadline = time.monotonic() + 5
+        while len(bench._tree_from_parents(parent.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        found = bench._tree_from_parents(parent.pid)
+        assert len(found) == 3 and found[0] == parent.pid
+        assert bench.tree_pids(parent.pid) == found
+    finally:
+        parent.kill()
+        parent.wait()

@@ -19,7 +19,7 @@ import feedtool.sources.text
 from feedtool.engine import cache
 from feedtool.engine.run import build, plan
 from feedtool.engine.cache import CACHE_DIR, CACHE_FILE
-from feedtool.engine.write import Deferred
+from feedtool.render.fingerprint import Deferred
 
 HOUR_AGO = time.time() - 3600
 

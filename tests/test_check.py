@@ -82,7 +82,7 @@ def oversized() -> bytes:
 
 
 def rules_size_limit() -> int:
-    from feedtool.check.feed import FEED_SIZE_LIMIT
+    from feedtool.standards import FEED_SIZE_LIMIT
 
     return FEED_SIZE_LIMIT
 

@@ -15,7 +15,8 @@ import pytest
 from conftest import TEXTS, snapshot
 
 from feedtool.engine import run as build_mod
-from feedtool.engine import fingerprint, memo
+from feedtool.engine import memo
+from feedtool.render import fingerprint
 from feedtool.engine.run import build
 
 HOUR_AGO = time.time() - 3600

@@ -30,7 +30,6 @@ import lxml.html
 from lxml import etree
 from lxml.etree import _Element as Element
 
-from feedtool.config.load import apple_categories
 from feedtool.problems import Problem
 from feedtool.check.rules import (
     APPLE_ENCLOSURE_EXTENSIONS,
@@ -38,9 +37,6 @@ from feedtool.check.rules import (
     EXTENSION_TYPES,
     P20_ATTR_LIMITS,
     P20_CHAPTERS_TYPE,
-    P20_LICENSES,
-    P20_MEDIUMS,
-    P20_PERSON_TAXONOMY,
     P20_TAGS,
     P20_TRANSCRIPT_TYPES,
     P20_VALUE_LIMITS,
@@ -49,12 +45,21 @@ from feedtool.check.rules import (
     UNPLAYABLE_EXTENSIONS,
     UNPLAYABLE_TYPES,
 )
-from feedtool.standards import ATOM_NS, CONTENT_NS, ITUNES_NS, PODCAST_NS
+from feedtool.standards import (
+    ATOM_NS,
+    CONTENT_NS,
+    FEED_SIZE_LIMIT,
+    ITUNES_NS,
+    P20_LICENSES,
+    P20_MEDIUMS,
+    P20_PERSON_TAXONOMY,
+    PODCAST_NS,
+    apple_categories,
+)
 
 PODCAST_URIS = (PODCAST_NS, PODCAST_NS_LEGACY)
 _PREFIX_OF = {ITUNES_NS: "itunes", PODCAST_NS: "podcast", PODCAST_NS_LEGACY: "podcast", ATOM_NS: "atom",
               CONTENT_NS: "content"}
-FEED_SIZE_LIMIT = 5_000_000
 APPLE_DESC_BYTES = 4000
 APPLE_VALUE_CHARS = 255
 # P20 docs/tags/guid.md: the namespace UUID that podcast:guid values are derived with.

@@ -19,6 +19,7 @@ import sys
 from dataclasses import dataclass
 
 from feedtool.problems import Severity
+from feedtool.standards import P20_LICENSES, P20_MEDIUMS, P20_PERSON_TAXONOMY
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -303,37 +304,6 @@ UNPLAYABLE_TYPES = ("audio/ogg", "application/ogg", "audio/vorbis", "audio/opus"
 
 P20_TRANSCRIPT_TYPES = ("text/vtt", "application/x-subrip", "text/html", "application/json", "text/plain")
 P20_CHAPTERS_TYPE = "application/json+chapters"
-_MEDIA = ("podcast", "music", "video", "film", "audiobook", "newsletter", "blog", "publisher", "course")
-P20_MEDIUMS = _MEDIA + tuple(m + "L" for m in _MEDIA) + ("mixed",)
-# License identifiers from the namespace's license/licenses.json companion
-# list, plus the other Creative Commons 4.0 licences and CC0, which are as
-# well known; anything else is a custom licence and needs a url.
-P20_LICENSES = ("arr", "none", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-nd-4.0", "cc-by-nc-4.0", "cc-by-nc-sa-4.0",
-                "cc-by-nc-nd-4.0", "cc0-1.0", "pod-v4v-1.0")
-
-# The Podcast Taxonomy Project list that podcast:person role/group refer to
-# (podcast-namespace taxonomy.json). Compared case-insensitively.
-P20_PERSON_TAXONOMY: dict[str, tuple[str, ...]] = {
-    "Creative Direction": ("Director", "Assistant Director", "Executive Producer", "Senior Producer", "Producer",
-                           "Associate Producer", "Development Producer", "Creative Director"),
-    "Cast": ("Host", "Co-Host", "Guest Host", "Guest", "Voice Actor", "Narrator", "Announcer", "Reporter"),
-    "Writing": ("Author", "Editorial Director", "Co-Writer", "Writer", "Songwriter", "Guest Writer", "Story Editor",
-                "Managing Editor", "Script Editor", "Script Coordinator", "Researcher", "Editor", "Fact Checker",
-                "Translator", "Transcriber", "Logger"),
-    "Audio Production": ("Studio Coordinator", "Technical Director", "Technical Manager", "Audio Engineer",
-                         "Remote Recording Engineer", "Post Production Engineer"),
-    "Audio Post-Production": ("Audio Editor", "Sound Designer", "Foley Artist", "Composer", "Theme Music",
-                              "Music Production", "Music Contributor"),
-    "Administration": ("Production Coordinator", "Booking Coordinator", "Production Assistant", "Content Manager",
-                       "Marketing Manager", "Sales Representative", "Sales Manager"),
-    "Visuals": ("Graphic Designer", "Cover Art Designer"),
-    "Community": ("Social Media Manager",),
-    "Misc.": ("Consultant", "Intern"),
-    "Video Production": ("Camera Operator", "Lighting Designer", "Camera Grip", "Assistant Camera"),
-    "Video Post-Production": ("Editor", "Assistant Editor"),
-}
-
-
 @dataclass(frozen=True)
 class P20Tag:
     """Where a podcast: tag may appear, whether it may repeat, what it requires.

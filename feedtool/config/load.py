@@ -6,10 +6,7 @@ lists them and a test keeps the two in step.
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +16,10 @@ from feedtool.config import schema as s
 from feedtool.model import Category, Show
 from feedtool.problems import Problem, ProblemFound, error
 from feedtool.config.schema import Key
+# Re-exported: authoring/ and the CLI ask config for the categories it checks against.
+from feedtool.standards import apple_categories as apple_categories
 
 SHOW_FILE = "podcast.toml"
-
-
-@functools.cache
-def apple_categories() -> dict[str, tuple[str, ...]]:
-    """Apple's 2019 category list, shipped as data (source inside the file)."""
-    raw = resources.files("feedtool").joinpath("data/apple_categories.json").read_text("utf-8")
-    return {name: tuple(subs) for name, subs in json.loads(raw)["categories"].items()}
 
 
 def category(value: Any) -> Category:
@@ -59,7 +51,7 @@ def categories(value: Any) -> tuple[Category, ...]:
 
 
 def patterns(value: Any) -> tuple[str, ...]:
-    from feedtool.sources.text import compile_patterns
+    from feedtool.config.patterns import compile_patterns
 
     items = s.string_list(value)
     compile_patterns(items)  # raises ValueError naming the bad pattern

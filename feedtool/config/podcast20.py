@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from feedtool.config import schema as s
 from feedtool.model import Chapter, Funding, License, Location, Person, Soundbite, Trailer, Txt
-from feedtool.check.rules import P20_LICENSES, P20_MEDIUMS, P20_PERSON_TAXONOMY
+from feedtool.standards import P20_LICENSES, P20_MEDIUMS, P20_PERSON_TAXONOMY
 
 T = TypeVar("T")
 

@@ -104,7 +104,7 @@ TextResult = tuple[TextInfo | None, list[Problem]]
 @functools.cache
 def reader_fingerprint() -> str:
     """A digest of the reading code and library versions, checked on open."""
-    from feedtool.engine import fingerprint
+    from feedtool.render import fingerprint
 
     here = Path(__file__).parent
     package = here.parent

@@ -47,14 +47,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
-from feedtool.engine import cache, fingerprint
+from feedtool.engine import cache
+from feedtool.render import fingerprint
 from feedtool.engine.cache import RACY_NS, existing_db
 
 from feedtool.standards import MEDIA_SUFFIXES
 from feedtool.model import Episode
 from feedtool.problems import Problem
 from feedtool.sources import walk as walker
-from feedtool.engine.write import MANIFEST, Content
+from feedtool.engine.write import MANIFEST
+from feedtool.render.fingerprint import Content
 
 
 @dataclass(frozen=True)

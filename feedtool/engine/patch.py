@@ -47,7 +47,8 @@ from feedtool.engine.run import Plan, episode_files, source_date_epoch
 from feedtool.sources.episodes import Group
 from feedtool.model import Episode, Show
 from feedtool.problems import Problem, has_errors, ordered
-from feedtool.engine.write import MANIFEST, Content
+from feedtool.engine.write import MANIFEST
+from feedtool.render.fingerprint import Content
 
 # Above this share of the show changed, the full build is as quick.
 MAX_SHARE = 0.25
@@ -194,7 +195,7 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
             problems = paging.size_advice(show, problems, len(data))
         else:
             dated = source_date_epoch() or max(e.date for e in page.episodes)
-            files[slot.name] = paging.archive(show, page, cover_url, links, dated, problems)
+            files[slot.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, problems)
     if has_errors(problems):
         raise Fallback("the feed has errors")
     if feed_name not in files:  # as the last build wrote it (its stats were just checked)

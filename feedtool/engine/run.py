@@ -18,7 +18,8 @@ from feedtool.config import load as config
 from feedtool.model import Artwork, Episode, Show
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, has_errors
 from feedtool.problems import ordered as problems_ordered
-from feedtool.engine.write import Changes, Content, commit, compare, feed_diff, write_file
+from feedtool.engine.write import Changes, commit, compare, feed_diff, write_file
+from feedtool.render.fingerprint import Content
 
 if TYPE_CHECKING:
     from feedtool.engine import patch
@@ -151,7 +152,7 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
         # An archive's own newest episode dates it, so it stays byte for byte
         # the same while newer episodes arrive (RFC 5005 §4).
         dated = source_date_epoch() or max(e.date for e in page.episodes)
-        files[page.name] = paging.archive(show, page, cover_url, links, dated, problems)
+        files[page.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, problems)
     files.update(site.render_site(show, ordered, links, cover_url, deferred=True))
     return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems),
                 tuple(page.name for page in pages[1:]), owned)

@@ -25,39 +25,13 @@ import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, NoReturn
 
 from feedtool.problems import FeedtoolError, Problem
-
-
-@dataclass(frozen=True, eq=False)
-class Deferred:
-    """Bytes made only when they are needed: when the file in public/ is
-    missing, or is not the one last written from the same inputs.
-
-    KEY is a digest of everything RENDER depends on (see feedtool.fingerprint);
-    a build then neither renders nor holds in memory the thousands of pages
-    and transcripts that did not change.
-    """
-
-    key: str
-    render: Callable[[], bytes]
-    # How much making it reads, in episodes: an archive feed or an index
-    # page shows many. Forked copies get runs of similar weight (_chunks).
-    weight: int = 1
-
-    def __eq__(self, other: object) -> bool:
-        # Equal to the bytes it makes, as a planned file of bytes is.
-        if isinstance(other, Deferred):
-            return self is other or self.render() == other.render()
-        if isinstance(other, bytes):
-            return self.render() == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
+from feedtool.render.fingerprint import Content, Deferred
 
 
 @dataclass(frozen=True)
@@ -71,7 +45,6 @@ class Stamp:
     ino: int
 
 
-Content = bytes | Path | Deferred
 MANIFEST = ".feedtool-manifest.json"
 TMP_SUFFIX = ".feedtool-tmp"
 

@@ -27,19 +27,19 @@ Each archive is a complete, valid feed with the show's channel. Archives are
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from feedtool.engine import fingerprint, validate
+from feedtool.render import fingerprint
 from feedtool.render import feed, urls
-from feedtool.check.feed import FEED_SIZE_LIMIT
+from feedtool.standards import FEED_SIZE_LIMIT
 from feedtool.model import Episode, Show
 from feedtool.problems import FeedtoolError, Problem, has_errors, warning
-from feedtool.engine.write import Content, Deferred
+from feedtool.render.fingerprint import Content, Deferred
 from feedtool.standards import ATOM_NS
 
 # The order the links are written in, after the self link.
@@ -183,17 +183,22 @@ def render(show: Show, page: Page, cover_url: str | None, links: Mapping[str, fe
     return data
 
 
+# The build's check of a feed document (engine/validate.feed_rules): the
+# feed's bytes, its name, the problems already reported → what it finds.
+FeedCheck = Callable[[bytes, str, tuple[Problem, ...]], list[Problem]]
+
+
 def archive(show: Show, page: Page, cover_url: str | None, links: Mapping[str, feed.EpisodeLinks],
-            last_build: dt.datetime | None, covered: Iterable[Problem] = ()) -> Content:
-    """An archive feed, made when written and checked like the feed: an
-    error stops the build before anything is renamed into public/. COVERED
-    are the model's problems, which the check leaves out (validate.feed_rules)."""
+            last_build: dt.datetime | None, check: FeedCheck, covered: Iterable[Problem] = ()) -> Content:
+    """An archive feed, made when written and checked like the feed (CHECK):
+    an error stops the build before anything is renamed into public/.
+    COVERED are the model's problems, which the check leaves out."""
     covered = tuple(covered)
     own = {ep.stem: links[ep.stem] for ep in page.episodes}
 
     def make() -> bytes:
         data = render(show, page, cover_url, own, last_build)
-        found = validate.feed_rules(data, source=page.name, covered=covered)
+        found = check(data, page.name, covered)
         # Warnings are reported for the feed itself, which apps read; its
         # archives hold the same channel and items made by the same code.
         if has_errors(found):

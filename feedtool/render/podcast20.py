@@ -23,7 +23,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
 
 from feedtool.model import Chapter, Funding, License, Location, Person, Soundbite, Trailer, Txt
-from feedtool.standards import PODCAST_NS, PSC_NS
+from feedtool.standards import PODCAST_NS, PSC_NS, npt
 
 # P20 docs/tags/guid.md: podcast:guid is a UUIDv5 of the feed URL under this namespace.
 GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -35,15 +35,6 @@ def derive_guid(feed_url: str) -> str:
     trailing slashes, as UUIDv5 under GUID_NAMESPACE (P20 docs/tags/guid.md)."""
     seed = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url.strip()).rstrip("/")
     return str(uuid.uuid5(GUID_NAMESPACE, seed))
-
-
-def npt(seconds: float) -> str:
-    """HH:MM:SS.mmm, the normal play time that psc:chapter start uses."""
-    ms = round(seconds * 1000)
-    hours, ms = divmod(ms, 3_600_000)
-    minutes, ms = divmod(ms, 60_000)
-    secs, ms = divmod(ms, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{ms:03d}"
 
 
 def number(value: float) -> str:

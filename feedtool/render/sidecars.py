@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from feedtool.sources import chapters as chapters_mod
-from feedtool.engine import fingerprint
+from feedtool.render import fingerprint
 from feedtool.render import podcast20, urls
 from feedtool.sources import transcripts
 from feedtool.sources.episodes import EPISODES_DIR
 from feedtool.model import AlternateEnclosure, Captions, Episode, Show
 from feedtool.render.podcast20 import AlternateLink
-from feedtool.engine.write import Content
+from feedtool.render.fingerprint import Content
 
 
 @dataclass(frozen=True)

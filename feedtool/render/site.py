@@ -30,13 +30,13 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from feedtool import __version__, safe_files
-from feedtool.engine import fingerprint
+from feedtool.render import fingerprint
 from feedtool.render import urls
 from feedtool.render.feed import EpisodeLinks
 from feedtool.model import Episode, Lazy, Show, deferrable_fields, stored
 from feedtool.render.paging import ranges
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
-from feedtool.engine.write import Content
+from feedtool.render.fingerprint import Content
 
 TEMPLATES_DIR = "templates"
 STYLESHEET = "style.css"

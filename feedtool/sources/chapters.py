@@ -20,7 +20,7 @@ from typing import Any
 from feedtool import safe_files
 from feedtool.config import podcast20 as p20keys
 from feedtool.model import Chapter, Episode, Show
-from feedtool.render.podcast20 import npt
+from feedtool.standards import npt
 from feedtool.problems import Problem, ProblemFound, error
 
 SUFFIX = ".chapters.json"

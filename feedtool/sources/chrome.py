@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
+from feedtool.config.patterns import compile_patterns
+
 __all__ = ["DEFAULT_PATTERNS", "Role", "classify", "classify_own", "compile_patterns"]
 
 # --- Building blocks for the patterns below --------------------------------
@@ -193,28 +195,6 @@ _CHROME_MAX = 300
 
 Role = Literal["body", "chrome", "box", "end", "credit"]
 _ROLE_GROUPS: tuple[Literal["box", "end", "credit"], ...] = ("end", "credit", "box")
-
-
-def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
-    """Compile chrome patterns, case-insensitively.
-
-    Raises ValueError naming the bad pattern and what is wrong with it, so
-    that config.py can report it against podcast.toml.  A pattern that
-    matches the empty string (``""``, ``".*"``) is refused too: it would match
-    every line and silently empty the text.
-    """
-    compiled: list[re.Pattern[str]] = []
-    for pattern in patterns:
-        if not isinstance(pattern, str):
-            raise ValueError(f"pattern {pattern!r}: expected a string")
-        try:
-            rx = re.compile(pattern, re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"pattern {pattern!r}: {exc}") from exc
-        if rx.fullmatch(""):
-            raise ValueError(f"pattern {pattern!r}: matches an empty line, so it would match every line")
-        compiled.append(rx)
-    return compiled
 
 
 # The patterns as one alternation: fullmatch tries the alternatives in

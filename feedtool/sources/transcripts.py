@@ -22,7 +22,7 @@ import jinja2
 from feedtool import safe_files
 from feedtool.sources.chapters import DURATION_SLACK
 from feedtool.model import Captions, Cue, Episode, Show
-from feedtool.render.podcast20 import npt
+from feedtool.standards import npt
 from feedtool.problems import Problem, ProblemFound, error
 
 SUFFIXES = {".vtt": "vtt", ".srt": "srt"}

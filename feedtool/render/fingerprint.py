@@ -12,6 +12,7 @@ error (TypeError), never guessed at: the caller then renders eagerly.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import datetime as dt
 import enum
 import functools
@@ -25,7 +26,36 @@ from typing import Any
 
 from feedtool import __version__
 from feedtool.model import Lazy
-from feedtool.engine.write import Content, Deferred
+
+@dataclass(frozen=True, eq=False)
+class Deferred:
+    """Bytes made only when they are needed: when the file in public/ is
+    missing, or is not the one last written from the same inputs.
+
+    KEY is a digest of everything RENDER depends on (see feedtool.fingerprint);
+    a build then neither renders nor holds in memory the thousands of pages
+    and transcripts that did not change.
+    """
+
+    key: str
+    render: Callable[[], bytes]
+    # How much making it reads, in episodes: an archive feed or an index
+    # page shows many. Forked copies get runs of similar weight (_chunks).
+    weight: int = 1
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to the bytes it makes, as a planned file of bytes is.
+        if isinstance(other, Deferred):
+            return self is other or self.render() == other.render()
+        if isinstance(other, bytes):
+            return self.render() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+Content = bytes | Path | Deferred
+
 
 _LIBRARIES = ("feedgen", "lxml", "Jinja2", "MarkupSafe", "nh3", "mutagen", "markdown-it-py", "Pillow")
 

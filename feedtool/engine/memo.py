@@ -93,13 +93,17 @@ def inputs(root: Path, out: Path) -> Inputs:
     files = []
     stats = {}
     moved = []
-    for name, st in _files(root, out.resolve()):
-        stat = _stat(st)
+    for name, st, link in _files(root, out.resolve()):
+        # A file made a link (to where it was: same content, same stat) is a
+        # change: the build refuses a link out of the show.
+        stat = _stat(st) + (":link" if link else "")
         old = known.get(name)
         if old is not None and old[0] == stat:
             key = old[1]
         else:
             key = content_key(root / name, name, stat)
+            if link:
+                key = f"link to {os.path.realpath(root / name)}:{key}"
             moved.append(name)
         files.append((name, key))
         # A file modified within RACY_NS of now may change again without its
@@ -137,11 +141,17 @@ def content_key(path: Path, name: str, stat: str) -> str:
     return cache.content_key(path, kind) or f"unreadable:{stat}"
 
 
-def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """(path relative to the show folder, "/"-separated; its stat) of every
-    input file: the one walker and its one ignore rule (sources/walk.py), so
-    that a file discovery ignores (an editor's swap file) is no change here."""
+def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result, bool]]:
+    """(path relative to the show folder, "/"-separated; its stat; whether
+    it or a folder above it in the show is a link) of every input file: the
+    one walker and its one ignore rule (sources/walk.py), so that a file
+    discovery ignores (an editor's swap file) is no change here."""
+    base = os.path.realpath(folder) + os.sep
+    inside: dict[str, bool] = {}  # folder → whether it really is below the show (one realpath a folder)
     for name, entry in walker.walk(str(folder), prune=lambda e: Path(e.path).resolve() == skip):
+        parent = os.path.dirname(entry.path)
+        if parent not in inside:
+            inside[parent] = (os.path.realpath(parent) + os.sep).startswith(base)
         try:
             st = entry.stat()  # follows a symlink: its target's changes count
         except OSError:
@@ -149,7 +159,7 @@ def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result]]:
                 st = os.lstat(entry.path)  # a broken link: its own stat
             except OSError:
                 continue  # deleted between listing and stat
-        yield name, st
+        yield name, st, entry.is_symlink() or not inside[parent]
 
 
 def outputs_match(out: Path, recorded: Mapping[str, tuple[str, str]]) -> dict[str, str] | None:

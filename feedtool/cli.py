@@ -158,6 +158,7 @@ def build(
     allow_outside: Annotated[list[Path] | None, typer.Option(
         "--allow-outside", metavar="DIR", exists=True, file_okay=False, dir_okay=True,
         help=ALLOW_OUTSIDE_HELP)] = None,
+    now: Annotated[str | None, typer.Option("--now", metavar="DATE", help=NOW_HELP)] = None,
 ) -> None:
     """Build the feed, transcripts, artwork and site into public/.
 
@@ -170,7 +171,10 @@ def build(
         feedtool build --check         # in CI: is public/ up to date?
 
         feedtool build --allow-outside ~/audio   # episodes/*.mp3 may link into ~/audio
+
+        feedtool build --now 2025-06-01T09:00Z   # publish as of then (scheduled episodes)
     """
+    moment = parse_now_option(now)
     if not (directory / "podcast.toml").is_file():
         err.print(f"error: {directory / 'podcast.toml'}: not found; give the show folder (see `feedtool init`)")
         raise typer.Exit(EXIT_USAGE)
@@ -182,7 +186,7 @@ def build(
     try:
         with progress_bar("Reading episodes", enabled=not (quiet or as_json)) as update:
             result = run_build(directory, output, check=check, progress=update, use_cache=not no_cache,
-                               allowed=tuple(allow_outside or ()))
+                               allowed=tuple(allow_outside or ()), now=moment)
     except FeedtoolError as exc:
         fail(exc.problems, as_json)
     except ProblemFound as exc:  # a file that changed under the build (safe_files)
@@ -210,6 +214,8 @@ def build(
             "unchanged": changes.unchanged,
             "feed_size": len(plan.feed_bytes),
             "archives": list(plan.archives),
+            "held": [{"stem": e.stem, "date": e.date.isoformat(), "status": "draft" if e.draft else "scheduled"}
+                     for e in plan.held],
             "problems": [p.as_dict() for p in plan.problems],
         }))
     else:
@@ -220,6 +226,7 @@ def build(
             err.print("\n".join(f"  {e.date:%Y-%m-%d}  {e.title}  ({clock(e.audio.duration)}, "
                                 f"{e.audio.format}, {human_size(e.audio.size)})" for e in plan.episodes),
                       soft_wrap=True, markup=False, highlight=False)
+        print_held(plan.held)
     feed_path = result.out / plan.show.feed_name
     n = len(plan.episodes)
     if check:
@@ -252,6 +259,30 @@ def build(
             f"{len(changes.removed)} removed, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}. "
             f"Feed size {human_size(len(plan.feed_bytes))}."
         )
+
+
+NOW_HELP = ("Publish as of DATE (2025-06-01 or 2025-06-01T09:00:00Z; UTC when no zone is given) instead of "
+            "SOURCE_DATE_EPOCH or the clock: episodes dated after it stay scheduled. The lock records the "
+            "GUIDs of the episodes this build publishes.")
+
+
+def parse_now_option(raw: str | None) -> Any:
+    if raw is None:
+        return None
+    from feedtool.sources import schedule
+
+    try:
+        return schedule.parse_now(raw)
+    except ValueError as exc:
+        err.print(f"error: --now: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def print_held(held: Iterable[Any]) -> None:
+    """The episodes a build left out: drafts, and scheduled ones with their dates."""
+    for e in held:
+        what = "draft" if e.draft else f"scheduled for {e.date:%Y-%m-%d %H:%M %Z}"
+        err.print(f"  {what}: {e.title} (episodes/{e.stem}), not published", markup=False, highlight=False)
 
 
 def episode_json(e: Any) -> dict[str, Any]:
@@ -711,8 +742,13 @@ def serve(
 def list_episodes(
     show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="Print the episodes as JSON on stdout.")] = False,
+    now: Annotated[str | None, typer.Option("--now", metavar="DATE", help="List as a build with `--now DATE` "
+                                            "would publish.")] = None,
 ) -> None:
-    """List the show's episodes: number, date, title, duration, format, size and warnings.
+    """List the show's episodes: number, date, title, duration, format, size, status and warnings.
+
+    A draft (`draft = true`) or an episode dated after now is listed as such,
+    with its date: the next build leaves it out.
 
     Examples:
 
@@ -720,13 +756,14 @@ def list_episodes(
 
         feedtool list --show my-show --json
     """
+    moment = parse_now_option(now)
     from rich.table import Table
 
     from feedtool.authoring import listing
 
     require_show(show)
     try:
-        rows, problems = listing.rows(show)
+        rows, problems = listing.rows(show, moment)
     except FeedtoolError as exc:
         fail(exc.problems, as_json, "Listing stopped")
     if as_json:
@@ -735,15 +772,20 @@ def list_episodes(
                                     indent=2, ensure_ascii=False) + "\n")
     else:
         table = Table(box=None, header_style="bold", pad_edge=False)
+        held = any(r.status != "published" for r in rows)  # a status column only when one says something
         for name, justify in (("#", "right"), ("date", "left"), ("title", "left"), ("duration", "right"),
-                              ("format", "left"), ("size", "right"), ("warnings", "left")):
+                              ("format", "left"), ("size", "right"), *([("status", "left")] if held else []),
+                              ("warnings", "left")):
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for r in rows:
             number = "" if r.number is None else (f"S{r.season}E{r.number}" if r.season else str(r.number))
             n_warn = len(r.warnings)
-            table.add_row(number, r.date[:10], r.title, clock(r.duration), r.format, human_size(r.size),
+            status = "" if r.status == "published" else r.status
+            date = r.date[:16].replace("T", " ") if r.status == "scheduled" else r.date[:10]
+            table.add_row(number, date, r.title, clock(r.duration), r.format, human_size(r.size),
+                          *([status] if held else []),
                           f"{n_warn} warning{'s' if n_warn != 1 else ''}" if n_warn else "",
-                          style="yellow" if n_warn else None)
+                          style="yellow" if n_warn else "dim" if status else None)
         out.print(table)
         print_problems(problems)  # the warnings in full, below the table
         n = len(rows)

@@ -323,6 +323,7 @@ class Episode:
     chapters: tuple[Chapter, ...]
     sources: Mapping[str, Source]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    draft: bool = False  # `draft = true`: never published, whatever the date (sources/schedule.py)
 
     @property
     def slug(self) -> str:

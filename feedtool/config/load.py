@@ -109,7 +109,10 @@ P20_SHOW_KEYS = ("guid", "locked", "funding", "person", "medium", "txt", "licens
 
 EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("title", s.bounded(255), False, "the episode title"),
-    Key("date", s.timestamp, False, "publication date, e.g. 2024-01-31 or 2024-01-31T09:00:00Z"),
+    Key("date", s.timestamp, False, "publication date, e.g. 2024-01-31 or 2024-01-31T09:00:00Z; a date "
+        "after the build's now (`--now`, SOURCE_DATE_EPOCH or the clock) schedules the episode: it is "
+        "left out until a build runs after then"),
+    Key("draft", s.boolean, False, "true keeps the episode out of the feed and the site, whatever its date"),
     Key("guid", s.bounded(255, s.text), False, "a permanent unique id; set once, never change it"),
     Key("season", s.positive_int, False, "season number"),
     Key("episode", s.positive_int, False, "episode number"),

@@ -20,7 +20,7 @@ from typing import Any
 from feedtool.sources import chapters as chapters_mod
 from feedtool import safe_files
 from feedtool.config import schema
-from feedtool.sources import interview, transcripts
+from feedtool.sources import interview, schedule, transcripts
 from feedtool.sources import walk as walker
 from feedtool.sources import podcast20 as p20episode
 from feedtool.sources.audio import SUPPORTED, read_audio
@@ -187,17 +187,23 @@ def parse_tag_date(raw: str | None) -> dt.datetime | None:
 
 @dataclass
 class Loaded:
-    episodes: list[Episode]
+    episodes: list[Episode]  # those published as of the build's now
     problems: list[Problem]
+    # Drafts and episodes dated after the build's now (schedule.py), oldest first.
+    held: list[Episode] = field(default_factory=list)
 
 
 # Called after each episode is read: (done, total, stem); the CLI draws a progress bar with it.
 LoadProgress = Callable[[int, int, str], None]
 
 
-def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = None) -> Loaded:
+def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = None,
+         now: dt.datetime | None = None) -> Loaded:
     """Read every episode of SHOW. Episodes with errors are left out of the
-    result and their problems reported; the caller stops on any error."""
+    result and their problems reported; the caller stops on any error.
+    Drafts and episodes dated after NOW (schedule.build_now) are read and
+    checked like the others, but kept apart in Loaded.held."""
+    now = schedule.build_now(now)
     groups, problems = discover(show.root, show.files)
     # Files named as another episode's alternate_enclosure are not episodes.
     groups = p20episode.without_alternates(show.root, groups)
@@ -205,15 +211,17 @@ def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = N
     if prefetch is not None:  # a cache.Cache: read what it lacks up front, on every core
         prefetch(show, groups, lambda path: rel(show.root, path), progress)
     episodes: list[Episode] = []
+    held: list[Episode] = []
     for done, group in enumerate(groups, 1):
-        episode, found = load_group(show, group, reader)
+        episode, found = read_group(show, group, reader)
         problems.extend(found)
         if episode is not None:
-            episodes.append(episode)
+            (held if schedule.held(episode, now) else episodes).append(episode)
         if progress is not None:
             progress(done, len(groups), group.stem)
     episodes.sort(key=lambda e: (e.date, e.stem))
-    return Loaded(episodes, problems)
+    held.sort(key=lambda e: (e.date, e.stem))
+    return Loaded(episodes, problems, held)
 
 
 def guarded(show: Show, group: Group) -> tuple[Group, list[Problem]]:
@@ -255,6 +263,16 @@ def _refused_audio(base: Path) -> bool:
 
 
 def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
+    """One group's episode as a build publishes it now: None for a draft or
+    a scheduled episode (the incremental build, patch.py, then falls back to
+    a full one, which knows what is held back)."""
+    episode, problems = read_group(show, group, reader)
+    if episode is not None and schedule.held(episode, schedule.build_now()):
+        return None, problems
+    return episode, problems
+
+
+def read_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
     root = show.root
     group, problems = guarded(show, group)
     if problems:
@@ -405,6 +423,7 @@ def merge(
         keywords=pick("keywords", ("toml", meta.get("keywords")), default=()),
         chapters=pick("chapters", ("tags", audio.chapters), default=()),
         sources=sources,
+        draft=meta.get("draft", False),
     )
     sources["guid"] = "toml" if episode.guid else "default"
     # Podcasting 2.0: chapters by precedence, timed transcripts, alternate files.

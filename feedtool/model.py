@@ -280,6 +280,7 @@ class Show:
     link: str
     copyright: str | None = None
     media_base_url: str | None = None  # ends with "/" when set
+    stats_prefix: str | None = None  # a measurement service's prefix (config/stats.py)
     feed_name: str = "feed.xml"
     feed_limit: int | None = None  # newest N in feed_name, the rest in archive pages
     clean_patterns: tuple[str, ...] = ()

@@ -16,6 +16,7 @@ from typing import Any
 from feedtool.config import podcast20 as p20
 from feedtool import safe_files
 from feedtool.config import schema as s
+from feedtool.config import stats
 from feedtool.model import Category, Show
 from feedtool.problems import Problem, ProblemFound, error
 from feedtool.config.schema import Key
@@ -80,7 +81,12 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("type", s.one_of("episodic", "serial"), False, "'episodic' (default) or 'serial'"),
     Key("copyright", s.bounded(255), False, "a copyright line"),
     Key("link", s.url, False, "the show's website (defaults to base_url)"),
-    Key("media_base_url", s.base_url, False, "where the audio is hosted, when not in public/media/"),
+    Key("media_base_url", s.base_url, False, "where the audio is served from when you upload it yourself (a CDN, "
+        "object storage): each enclosure is this URL + the file's path below episodes/, and nothing is copied "
+        "to public/media/. Not for download counting: see stats_prefix"),
+    Key("stats_prefix", stats.stats_prefix, False, "a download-measurement prefix put before every enclosure "
+        "URL, such as 'https://op3.dev/e/' or 'https://dts.podtrac.com/redirect.mp3/' (the URL follows "
+        "without its https://, as these services document); GUIDs and public/media/ are unchanged"),
     Key("feed_name", s.one_of("feed.xml", "rss.xml", "podcast.xml", "index.xml"), False, "the feed's file name"),
     Key("clean_patterns", patterns, False, "extra regexes for lines to drop from interview texts"),
     Key("feed_limit", s.positive_int, False, "put only the newest N episodes in the feed, and the older ones in "
@@ -193,6 +199,7 @@ def load_show(root: Path, allowed: Sequence[Path] = ()) -> tuple[Show | None, li
         link=values.get("link", values["base_url"]),
         copyright=values.get("copyright"),
         media_base_url=values.get("media_base_url"),
+        stats_prefix=values.get("stats_prefix"),
         feed_name=values.get("feed_name", "feed.xml"),
         clean_patterns=values.get("clean_patterns", ()),
         feed_limit=values.get("feed_limit"),

@@ -63,6 +63,11 @@ class AudioInfo:
     # What the file's header claimed, when its frames hold less (a file cut
     # short); `duration` is then what the frames play (audio.py).
     claimed_duration: float | None = None
+    # Hosted elsewhere (sources/remote.py): the facts come from STEM.toml,
+    # PATH is that toml, and no file is read or copied.
+    url: str | None = None
+    sha256: str | None = None
+    file_name: str | None = None  # the remote file's name, for pages and listings
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,19 @@ def patterns(value: Any) -> tuple[str, ...]:
     return items
 
 
+# What sources/remote.py accepts as a remote audio's type (kept here: config
+# may not import sources).
+REMOTE_TYPES = ("audio/mpeg", "audio/x-m4a", "audio/mp4", "audio/aac", "audio/ogg", "audio/opus", "audio/flac",
+                "video/mp4", "video/quicktime")
+
+
+def sha256(value: Any) -> str:
+    raw = s.text(value).strip().lower()
+    if len(raw) != 64 or any(c not in "0123456789abcdef" for c in raw):
+        raise ValueError(f"expected 64 hexadecimal digits, got {value!r}")
+    return raw
+
+
 SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("title", s.bounded(255), True, "the show's name"),
     Key("description", s.bounded(4000, s.text), True, "what the show is about, up to 4,000 characters"),
@@ -128,6 +141,14 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("image", s.text, False, "episode artwork file, relative to this toml"),
     Key("link", s.url, False, "the episode's web page"),
     Key("keywords", s.string_list, False, "a list of keywords"),
+    # The audio hosted elsewhere, no file beside the toml (sources/remote.py).
+    Key("audio_url", s.url, False, "the audio's URL when it is hosted elsewhere (object storage, a CDN, an "
+        "imported show's old host); then audio_length, audio_type and duration are needed too"),
+    Key("audio_length", s.positive_int, False, "the remote audio's size in bytes (<enclosure length>)"),
+    Key("audio_type", s.one_of(*REMOTE_TYPES), False, "the remote audio's MIME type (<enclosure type>)"),
+    Key("duration", p20.seconds, False, "the remote audio's duration: seconds or 'HH:MM:SS'"),
+    Key("audio_sha256", sha256, False, "the remote audio's SHA-256 (64 hex digits), which "
+        "`feedtool media verify` checks"),
     # The interview text, read by hand where the reader went wrong (text.py).
     Key("text_start", s.bounded(500, s.text), False, "words from the story's first paragraph in the text: "
         "the story starts there"),

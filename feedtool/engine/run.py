@@ -173,7 +173,7 @@ def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: 
     from feedtool.render import feed
     from feedtool.render import sidecars as p20build
 
-    if not show.media_base_url:
+    if not show.media_base_url and ep.audio.url is None:  # remote audio (sources/remote.py): nothing to copy
         files[urls.media_path(ep)] = ep.audio.path
     image_url = None
     data = b""

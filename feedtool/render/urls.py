@@ -19,6 +19,8 @@ def media_path(ep: Episode) -> str:
 
 def media_url(show: Show, ep: Episode) -> str:
     """Where the episode's audio file is served."""
+    if ep.audio.url is not None:  # hosted elsewhere, recorded in STEM.toml (sources/remote.py)
+        return ep.audio.url
     if show.media_base_url:
         # Hosted elsewhere: the file keeps its path below episodes/.
         return show.media_base_url + quote(f"{ep.stem}{ep.audio.path.suffix}")

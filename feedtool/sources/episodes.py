@@ -20,7 +20,7 @@ from typing import Any
 from feedtool.sources import chapters as chapters_mod
 from feedtool import safe_files
 from feedtool.config import schema
-from feedtool.sources import interview, schedule, transcripts
+from feedtool.sources import interview, remote, schedule, transcripts
 from feedtool.sources import walk as walker
 from feedtool.sources import podcast20 as p20episode
 from feedtool.sources.audio import SUPPORTED, read_audio
@@ -277,6 +277,13 @@ def read_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
     group, problems = guarded(show, group)
     if problems:
         return None, problems
+    early: dict[str, Any] | None = None  # STEM.toml, read first when there is no audio file
+    if not group.audio and group.meta is not None:
+        early, found = load_episode_meta(group.meta, rel(root, group.meta), show.files)
+        if any(p.is_error for p in found):
+            return None, found
+        if remote.is_remote(early):
+            return _read_remote(show, group, early, reader)
     if not group.audio:
         files = group.text + ([group.meta] if group.meta else []) + group.captions + (
             [group.chapters] if group.chapters else [])
@@ -308,6 +315,21 @@ def read_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
         audio = reader(audio_path, rel(root, audio_path))
     except ProblemFound as exc:
         problems.append(exc.problem)
+    return _read_rest(show, group, audio, problems, reader)
+
+
+def _read_remote(show: Show, group: Group, meta: dict[str, Any],
+                 reader: Any) -> tuple[Episode | None, list[Problem]]:
+    """An episode whose audio is hosted elsewhere: its STEM.toml says what a
+    file would (remote.py); the toml's own warnings come with _read_rest's reading."""
+    assert group.meta is not None
+    audio, found = remote.audio(meta, group.meta, rel(show.root, group.meta))
+    return _read_rest(show, group, audio, found, reader)
+
+
+def _read_rest(show: Show, group: Group, audio: AudioInfo | None, problems: list[Problem],
+               reader: Any) -> tuple[Episode | None, list[Problem]]:
+    root = show.root
 
     text: TextInfo | None = None
     text_path = group.text[0] if group.text else None
@@ -329,6 +351,10 @@ def read_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
     if group.meta is not None:
         meta, found = load_episode_meta(group.meta, rel(root, group.meta), show.files)
         problems.extend(found)
+        remote_keys = [k for k in (*remote.KEYS, "audio_sha256") if k in meta]
+        if audio is not None and audio.url is None and remote_keys:
+            problems.append(error(rel(root, group.meta), remote_keys[0], f"is set, but {audio.path.name} is beside "
+                                  "it too: keep the file or the remote audio's keys, not both"))
     if text is not None and text_path is not None:
         meta_display = rel(root, group.meta) if group.meta else f"{EPISODES_DIR}/{group.stem}.toml"
         text, found = interview.reread(text, text_path, rel(root, text_path), show.clean_patterns, meta,

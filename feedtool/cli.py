@@ -739,6 +739,110 @@ def serve(
     raise typer.Exit(code)
 
 
+def import_show(
+    feed: Annotated[str, typer.Argument(help="The feed to import: its URL or a saved file.")],
+    directory: Annotated[Path | None, typer.Argument(help="The new show folder [default: a folder named after "
+                                                     "the show].")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Where the new feed will be served "
+                                                 "(podcast.toml's base_url).")] = None,
+    download: Annotated[bool, typer.Option("--download", help="Fetch every episode's audio into the show "
+                                           "(resumes where a run was cut off) instead of keeping the old "
+                                           "URLs.")] = False,
+    no_build: Annotated[bool, typer.Option("--no-build", help="Write the show folder only.")] = False,
+) -> None:
+    """Make a show folder from an existing podcast feed, keeping every GUID.
+
+    Each item becomes episodes/DATE-TITLE.toml with its GUID exactly as the old
+    feed had it, its date, and its audio's URL, length, type and duration (the
+    audio stays where it is unless `--download`); then the show is built, and
+    what to do at the old host is printed.
+
+    Examples:
+
+        feedtool import https://old-host.example/feed.rss my-show --base-url https://example.com/podcast/
+
+        feedtool import saved-feed.xml my-show --download
+    """
+    from feedtool.authoring import importer
+
+    try:
+        data, source = importer.read_source(feed)
+        imported = importer.parse(data, source, base_url=_base_url_option(base_url))
+    except importer.ImportError_ as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    from feedtool.authoring.add import slugify
+
+    root = directory or Path(slugify(imported.show["title"]) or "imported-show")
+    if (root / "podcast.toml").exists():
+        err.print(f"error: {root / 'podcast.toml'}: already exists; import into a new folder", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    with download_bar(enabled=download) as update:
+        report = importer.write(imported, root, download=download, progress=update)
+    print_problems(report.problems)
+    err.print(f"Imported {len(report.items)} episode{'s' if len(report.items) != 1 else ''} into {root}"
+              + (f" ({report.downloaded} downloaded)" if download else "") + ".", markup=False)
+    if any(p.is_error for p in report.problems):
+        err.print("Some downloads failed: run the same command with a new folder, or fetch them by hand.")
+        raise typer.Exit(EXIT_PROBLEMS)
+    if no_build:
+        return
+    try:
+        result = run_build(root)
+    except FeedtoolError as exc:
+        fail(exc.problems, False)
+    print_problems(result.plan.problems, limit=SUMMARISE_AFTER)
+    feed_url = result.plan.show.feed_url
+    differences = importer.compare(report.items, result.plan.feed_bytes)
+    for line in differences:
+        err.print(f"differs: {line}", markup=False)
+    n = len(report.items)
+    kept = "GUIDs, enclosure URLs, lengths and dates" if not download else "GUIDs and dates (the audio now " \
+        "served from the new host)"
+    err.print(f"Built {result.out / result.plan.show.feed_name}: {len(result.plan.episodes)} episodes; "
+              f"{n - len({d.split(':')[0] for d in differences})} of {n} keep their {kept}.", markup=False)
+    if differences:
+        raise typer.Exit(EXIT_PROBLEMS)
+    err.print("\nNext, at the old host:", markup=False)
+    for n, line in enumerate(importer.advice(report, feed_url), 1):
+        err.print(f"  {n}. {line}", markup=False, highlight=False)
+
+
+def _base_url_option(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    from feedtool.config import schema
+
+    try:
+        return schema.base_url(raw)
+    except ValueError as exc:
+        err.print(f"error: --base-url: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+@contextlib.contextmanager
+def download_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A progress bar for downloads: (what, bytes so far, total or None)."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import DownloadColumn, Progress, TextColumn, TransferSpeedColumn, BarColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(what: str, done: int, total: int | None) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield update
+
+
+app.command("import")(import_show)
+
+
 def list_episodes(
     show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="Print the episodes as JSON on stdout.")] = False,

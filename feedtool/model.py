@@ -228,6 +228,16 @@ class Trailer:
 
 
 @dataclass(frozen=True)
+class TranscriptLink:
+    """A transcript hosted elsewhere (`transcript_urls`, an imported show's)."""
+
+    url: str
+    type: str
+    language: str | None = None
+    rel: str | None = None
+
+
+@dataclass(frozen=True)
 class Soundbite:
     start: float
     duration: float
@@ -286,6 +296,7 @@ class Show:
     copyright: str | None = None
     media_base_url: str | None = None  # ends with "/" when set
     stats_prefix: str | None = None  # a measurement service's prefix (config/stats.py)
+    new_feed_url: str | None = None  # itunes:new-feed-url: the show moved there
     feed_name: str = "feed.xml"
     feed_limit: int | None = None  # newest N in feed_name, the rest in archive pages
     clean_patterns: tuple[str, ...] = ()

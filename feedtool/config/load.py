@@ -67,6 +67,25 @@ def patterns(value: Any) -> tuple[str, ...]:
     return items
 
 
+def verbatim(value: Any) -> str:
+    """A string kept exactly as written (a GUID: some apps compare it
+    byte for byte); empty, blank or holding a control character refused."""
+    s.text(value)  # the checks; its stripped result is not kept
+    return str(value)
+
+
+def non_negative_int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+        return 0
+    return s.positive_int(value)
+
+
+def notes(value: Any) -> str:
+    import nh3
+
+    return nh3.clean(s.text(value))
+
+
 # What sources/remote.py accepts as a remote audio's type (kept here: config
 # may not import sources).
 REMOTE_TYPES = ("audio/mpeg", "audio/x-m4a", "audio/mp4", "audio/aac", "audio/ogg", "audio/opus", "audio/flac",
@@ -102,6 +121,8 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
         "without its https://, as these services document); GUIDs and public/media/ are unchanged"),
     Key("feed_name", s.one_of("feed.xml", "rss.xml", "podcast.xml", "index.xml"), False, "the feed's file name"),
     Key("clean_patterns", patterns, False, "extra regexes for lines to drop from interview texts"),
+    Key("new_feed_url", s.url, False, "itunes:new-feed-url: the show moved; apps follow it to the new feed "
+        "(keep serving this feed, with a 301 redirect where the host allows one, until they have)"),
     Key("feed_limit", s.positive_int, False, "put only the newest N episodes in the feed, and the older ones in "
         "archive feeds it links to (RFC 5005), to keep the feed small"),
     # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
@@ -132,7 +153,8 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
         "after the build's now (`--now`, SOURCE_DATE_EPOCH or the clock) schedules the episode: it is "
         "left out until a build runs after then"),
     Key("draft", s.boolean, False, "true keeps the episode out of the feed and the site, whatever its date"),
-    Key("guid", s.bounded(255, s.text), False, "a permanent unique id; set once, never change it"),
+    Key("guid", s.bounded(255, verbatim), False, "a permanent unique id; set once, never change it (kept "
+        "exactly as written, spaces included: an imported episode keeps its old feed's GUID)"),
     Key("season", s.positive_int, False, "season number"),
     Key("episode", s.positive_int, False, "episode number"),
     Key("episode_type", s.one_of("full", "trailer", "bonus"), False, "full, trailer or bonus"),
@@ -144,7 +166,14 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     # The audio hosted elsewhere, no file beside the toml (sources/remote.py).
     Key("audio_url", s.url, False, "the audio's URL when it is hosted elsewhere (object storage, a CDN, an "
         "imported show's old host); then audio_length, audio_type and duration are needed too"),
-    Key("audio_length", s.positive_int, False, "the remote audio's size in bytes (<enclosure length>)"),
+    Key("audio_length", non_negative_int, False, "the remote audio's size in bytes (<enclosure length>; 0 "
+        "only when the old feed said so)"),
+    Key("show_notes", notes, False, "the show notes as HTML (sanitised: scripts, styles and unknown tags are "
+        "dropped), used when the episode has no interview text; `feedtool import` writes the old feed's"),
+    Key("chapters_url", s.url, False, "podcast:chapters: a JSON chapters file hosted elsewhere, used when the "
+        "episode has no chapters of its own"),
+    Key("transcript_urls", p20.transcript_urls, False, "podcast:transcript: [[transcript_urls]] tables with url, "
+        "type (text/vtt, application/x-subrip, text/html, text/plain, application/json), language, rel"),
     Key("audio_type", s.one_of(*REMOTE_TYPES), False, "the remote audio's MIME type (<enclosure type>)"),
     Key("duration", p20.seconds, False, "the remote audio's duration: seconds or 'HH:MM:SS'"),
     Key("audio_sha256", sha256, False, "the remote audio's SHA-256 (64 hex digits), which "
@@ -224,6 +253,7 @@ def load_show(root: Path, allowed: Sequence[Path] = ()) -> tuple[Show | None, li
         feed_name=values.get("feed_name", "feed.xml"),
         clean_patterns=values.get("clean_patterns", ()),
         feed_limit=values.get("feed_limit"),
+        new_feed_url=values.get("new_feed_url"),
         extra={k: values[k] for k in P20_SHOW_KEYS if k in values},
         allowed=tuple(Path(a).resolve() for a in allowed),
     )

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from feedtool.config import schema as s
-from feedtool.model import Chapter, Funding, License, Location, Person, Soundbite, Trailer, Txt
+from feedtool.model import TranscriptLink, Chapter, Funding, License, Location, Person, Soundbite, Trailer, Txt
 from feedtool.check.rules import P20_LICENSES, P20_MEDIUMS, P20_PERSON_TAXONOMY
 
 T = TypeVar("T")
@@ -282,3 +282,18 @@ def _alternate(value: Any) -> dict[str, Any]:
 
 
 alternate_enclosure = list_of(_alternate)
+
+
+# --- Links to files hosted elsewhere (an imported show's old host) -------------
+
+TRANSCRIPT_TYPES = ("text/vtt", "application/x-subrip", "application/srt", "text/html", "text/plain",
+                    "application/json")
+
+
+def _transcript_link(value: Any) -> TranscriptLink:
+    t = _table(value, {"url": s.url, "type": s.one_of(*TRANSCRIPT_TYPES), "language": s.language,
+                       "rel": s.one_of("captions")}, ("url", "type"))
+    return TranscriptLink(t["url"], t["type"], t.get("language"), t.get("rel"))
+
+
+transcript_urls = list_of(_transcript_link)

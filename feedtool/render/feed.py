@@ -158,6 +158,8 @@ def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks,
     fg.podcast.itunes_type(show.type)
     fg.podcast.itunes_summary(html_text(show.description))
     fg.explicit.value = show.explicit
+    if show.new_feed_url:
+        fg.podcast.itunes_new_feed_url(show.new_feed_url)
     add_podcast20(fg, show)
 
     for ep in episodes:

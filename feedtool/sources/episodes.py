@@ -416,6 +416,9 @@ def merge(
     # A text from the read cache keeps its notes there (model.Lazy): loaded
     # when a page or feed is made, not held for 10,000 episodes at once.
     notes_html = stored(text, "notes_html") if text else ""
+    if not notes_html and meta.get("show_notes"):
+        notes_html = meta["show_notes"]  # sanitised HTML (config/load.py)
+        sources["notes"] = "toml"
     if not notes_html:
         from html import escape
 

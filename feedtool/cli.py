@@ -842,6 +842,49 @@ def download_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int | Non
 
 app.command("import")(import_show)
 
+media_app = typer.Typer(help="The show's audio files where they are served.\n\n"
+                        "Example: feedtool media verify  (are the remote files there, the size the feed says?)",
+                        no_args_is_help=True)
+app.add_typer(media_app, name="media")
+
+
+@media_app.command("verify")
+def media_verify(
+    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
+    hash_files: Annotated[bool, typer.Option("--hash", help="Also download each file whose STEM.toml records "
+                                             "audio_sha256 and compare its hash.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout.")] = False,
+) -> None:
+    """Check that each remote audio file (audio_url, or uploaded below media_base_url) is there, with the
+    size and type the feed says; exit 1 when one is missing or changed.
+
+    Examples:
+
+        feedtool media verify
+
+        feedtool media verify --show my-show --hash
+    """
+    from feedtool.authoring import media
+
+    require_show(show)
+    try:
+        with progress_bar("Checking media", enabled=not as_json) as update:
+            results, problems = media.verify(show, hash_files=hash_files, progress=update)
+    except FeedtoolError as exc:
+        fail(exc.problems, as_json, "Verify stopped")
+    found = [p for r in results for p in r.problems]
+    if as_json:
+        sys.stdout.write(json.dumps({"files": [{"stem": r.stem, "url": r.url, "ok": r.ok,
+                                                "problems": [p.as_dict() for p in r.problems]} for r in results],
+                                     "problems": [p.as_dict() for p in problems]}, indent=2) + "\n")
+    else:
+        print_problems([*problems, *found])
+        bad = sum(not r.ok for r in results)
+        err.print(f"{len(results)} remote file{'s' if len(results) != 1 else ''} checked, {bad} missing or "
+                  "changed." if results else "No episode is served from elsewhere: nothing to check.")
+    if any(not r.ok for r in results):
+        raise typer.Exit(EXIT_PROBLEMS)
+
 
 def list_episodes(
     show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),

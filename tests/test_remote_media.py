@@ -107,3 +107,42 @@ def test_remote_and_local_episodes_mix_with_a_stats_prefix(make_show: Callable[.
     feed = etree.parse(str(root / "public" / "feed.xml"))
     assert feed.xpath("//item/enclosure/@url") == ["https://op3.dev/e/media.example.net/show/ep%201.mp3",
                                                     "https://op3.dev/e/example.com/show/media/local.mp3"]
+
+
+def test_media_verify_reports_a_changed_and_a_missing_file(make_show: Callable[..., Path]) -> None:
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    from netserver import serving
+
+    body = b"\xff\xfb" + bytes(998)
+    with serving() as (base, files):
+        good = REMOTE.replace("https://media.example.net/show/ep%201.mp3", f"{base}/good.mp3") \
+            .replace("12345678", "1000") + f'audio_sha256 = "{hashlib.sha256(body).hexdigest()}"\n'
+        changed = REMOTE.replace("https://media.example.net/show/ep%201.mp3", f"{base}/changed.mp3") \
+            .replace("12345678", "1000").replace("2024-02-01", "2024-02-02")
+        gone = REMOTE.replace("https://media.example.net/show/ep%201.mp3", f"{base}/gone.mp3") \
+            .replace("2024-02-01", "2024-02-03")
+        root = make_show({"good": {"toml": good}, "changed": {"toml": changed}, "gone": {"toml": gone}})
+        files.files["/good.mp3"] = (body, "audio/mpeg")
+        files.files["/changed.mp3"] = (body + b"more", "audio/mpeg")
+        files.no_head.add("/changed.mp3")  # checked with a ranged GET instead
+        result = subprocess.run([str(Path(sys.executable).parent / "feedtool"), "media", "verify", "--show",
+                                 str(root), "--hash", "--json"], capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "NO_COLOR": "1"})
+        assert result.returncode == 1, result.stderr
+        report = {f["stem"]: f for f in json.loads(result.stdout)["files"]}
+        assert report["good"]["ok"]
+        assert not report["changed"]["ok"] and report["changed"]["problems"][0]["rule"] == "MEDIA-CHANGED"
+        assert report["changed"]["problems"][0]["field"] == "audio_length"
+        assert not report["gone"]["ok"] and report["gone"]["problems"][0]["rule"] == "MEDIA-MISSING"
+        assert ("GET", "/good.mp3", None) in files.requests  # --hash downloaded it
+        # The same file changed in place, same size: only the hash tells.
+        files.files["/good.mp3"] = (b"\x00" + body[1:], "audio/mpeg")
+        from feedtool.authoring import media
+
+        results, _ = media.verify(root, hash_files=True)
+        by_stem = {r.stem: r for r in results}
+        assert not by_stem["good"].ok and by_stem["good"].problems[0].field == "audio_sha256"

@@ -228,6 +228,41 @@ class Trailer:
 
 
 @dataclass(frozen=True)
+class UpdateFrequency:
+    text: str
+    rrule: str | None = None
+    complete: bool = False
+    dtstart: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    feed_guid: str
+    feed_url: str | None = None
+    title: str | None = None
+    medium: str | None = None
+
+
+@dataclass(frozen=True)
+class ValueRecipient:
+    type: str
+    address: str
+    split: int
+    name: str | None = None
+    custom_key: str | None = None
+    custom_value: str | None = None
+    fee: bool = False
+
+
+@dataclass(frozen=True)
+class Value:
+    type: str
+    method: str
+    suggested: str | None
+    recipients: tuple[ValueRecipient, ...]
+
+
+@dataclass(frozen=True)
 class TranscriptLink:
     """A transcript hosted elsewhere (`transcript_urls`, an imported show's)."""
 

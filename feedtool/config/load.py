@@ -142,10 +142,24 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
         "(geo 'geo:lat,lon', ISO 3166 country code, rel subject or creator)"),
     Key("trailer", p20.trailer, False, "podcast:trailer: [[trailer]] tables with url, title, pubdate, "
         "length, type, season"),
+    Key("update_frequency", p20.update_frequency, False, "podcast:updateFrequency: a text such as 'Weekly', or "
+        "{text, rrule (RFC 5545, e.g. 'FREQ=WEEKLY;BYDAY=MO'), complete, dtstart}"),
+    Key("podroll", p20.podroll, False, "podcast:podroll: [[podroll]] tables with feed_guid (the other show's "
+        "podcast:guid), feed_url, title, medium: the shows you recommend"),
+    Key("value", p20.value_block, False, "podcast:value: {type = 'lightning', method = 'keysend', suggested, "
+        "[[value.recipients]] with type (node, lnaddress, wallet), address, split (shares), name, "
+        "custom_key, custom_value, fee}"),
+    Key("season_names", p20.season_names, False, "podcast:season names: a table such as "
+        "{ 1 = \"The First Year\" }, by season number"),
+    # Apple's itunes: tags (https://podcasters.apple.com/support/823-podcast-requirements).
+    Key("block", s.boolean, False, "itunes:block: true hides the show from Apple Podcasts (the feed stays "
+        "public)"),
+    Key("complete", s.boolean, False, "itunes:complete: true says the show has ended and no episode will follow"),
 ]}
 
 # The keys kept in Show.extra, for podcast20.py.
-P20_SHOW_KEYS = ("guid", "locked", "funding", "person", "medium", "txt", "license", "location", "trailer")
+P20_SHOW_KEYS = ("guid", "locked", "funding", "person", "medium", "txt", "license", "location", "trailer",
+                 "update_frequency", "podroll", "value", "season_names", "block", "complete")
 
 EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("title", s.bounded(255), False, "the episode title"),
@@ -162,7 +176,9 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("summary", s.bounded(4000), False, "plain-text summary, up to 4,000 characters"),
     Key("image", s.text, False, "episode artwork file, relative to this toml"),
     Key("link", s.url, False, "the episode's web page"),
-    Key("keywords", s.string_list, False, "a list of keywords"),
+    Key("keywords", s.string_list, False, "a list of keywords: the episode page's <meta name=\"keywords\"> and "
+        "its structured data (schema.org PodcastEpisode); not itunes:keywords, which Apple deprecated in 2017"),
+    Key("block", s.boolean, False, "itunes:block: true hides this episode from Apple Podcasts"),
     # The audio hosted elsewhere, no file beside the toml (sources/remote.py).
     Key("audio_url", s.url, False, "the audio's URL when it is hosted elsewhere (object storage, a CDN, an "
         "imported show's old host); then audio_length, audio_type and duration are needed too"),

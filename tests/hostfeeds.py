@@ -144,7 +144,9 @@ def transistor(base: str) -> bytes:
   <podcast:transcript url="https://share.transistor.example/s/{i}abc/transcript.vtt" type="text/vtt" language="en"/>
 </item>""")
     extra = ('<itunes:type>serial</itunes:type>'
-             '<podcast:guid>917393e3-1b1e-5cef-ace4-edaa54e1f810</podcast:guid>')
+             '<podcast:guid>917393e3-1b1e-5cef-ace4-edaa54e1f810</podcast:guid>'
+             '<podcast:person role="host" img="https://img.transistor.example/host.jpg">Hosta Person</podcast:person>'
+             '<podcast:person role="Chief Vibes Officer">Not A Role</podcast:person>')
     return channel(base, "Transistor Style", "\n".join(items), extra)
 
 

@@ -85,6 +85,9 @@ def test_what_each_host_shape_brings_along(tmp_path: Path) -> None:
     transistor = importer.parse(HOSTS["transistor"](base), "feed.rss")
     assert transistor.show["guid"] == "917393e3-1b1e-5cef-ace4-edaa54e1f810"  # podcast:guid moves with it
     assert transistor.show["type"] == "serial"
+    assert transistor.show["person"] == [{"name": "Hosta Person", "role": "host",
+                                          "img": "https://img.transistor.example/host.jpg"}]
+    assert any(p.field == "person" and "Not A Role" in p.message for p in transistor.problems)
     assert transistor.items[0].meta["show_notes"] == "<p>Escaped HTML notes 1 &amp; more.</p>"
     libsyn = importer.parse(HOSTS["libsyn"](base), "feed.rss")
     notes = libsyn.items[0].meta["show_notes"]

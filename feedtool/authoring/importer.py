@@ -176,6 +176,24 @@ def _email(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+def _persons(parent: Any, problems: list[Problem], where: str) -> list[dict[str, str]]:
+    """podcast:person tags as [[person]] tables; one feedtool would refuse
+    (a role outside the Podcast Taxonomy, an http image) is left out, with a warning."""
+    out = []
+    for el in parent.findall(f"{{{PODCAST}}}person") + parent.findall(f"{{{PODCAST_OLD}}}person"):
+        entry = {"name": _clean(_text(el))}
+        for attr in ("role", "group", "img", "href"):
+            if el.get(attr):
+                entry[attr] = el.get(attr).strip()
+        try:
+            p20.person(entry)
+        except ValueError as exc:
+            problems.append(warning(where, "person", f"podcast:person {entry['name']!r} left out: {exc}"))
+            continue
+        out.append(entry)
+    return out
+
+
 def parse(data: bytes, source: str, base_url: str | None = None) -> Imported:
     """The show and items of an RSS 2.0 podcast feed."""
     try:
@@ -239,6 +257,9 @@ def parse(data: bytes, source: str, base_url: str | None = None) -> Imported:
                for f in channel.findall(f"{{{PODCAST}}}funding") if (f.get("url") or "").startswith("https://")]
     if funding:
         show["funding"] = funding
+    persons = _persons(channel, problems, "podcast.toml")
+    if persons:
+        show["person"] = persons
     image_el = _ns(channel, ITUNES, "image")
     cover_url = image_el.get("href") if image_el is not None else None
     cover_url = cover_url or _text(channel.find("image/url")).strip() or None
@@ -306,6 +327,9 @@ def _item(item: Any, n: int, taken: set[str], problems: list[Problem]) -> Item |
         cleaned = nh3.clean(notes.strip())
         if cleaned.strip():
             meta["show_notes"] = cleaned
+    persons = _persons(item, problems, where)
+    if persons:
+        meta["person"] = persons
     chapters = _ns(item, PODCAST, "chapters")
     if chapters is not None and (chapters.get("url") or "").startswith(("http://", "https://")):
         meta["chapters_url"] = chapters.get("url")

@@ -880,8 +880,8 @@ def media_verify(
     else:
         print_problems([*problems, *found])
         bad = sum(not r.ok for r in results)
-        err.print(f"{len(results)} remote file{'s' if len(results) != 1 else ''} checked, {bad} missing or "
-                  "changed." if results else "No episode is served from elsewhere: nothing to check.")
+        err.print(f"{len(results)} remote file{'s' if len(results) != 1 else ''} checked, {bad} missing, changed "
+                  "or unreachable." if results else "No episode is served from elsewhere: nothing to check.")
     if any(not r.ok for r in results):
         raise typer.Exit(EXIT_PROBLEMS)
 

@@ -158,6 +158,7 @@ def build(
     allow_outside: Annotated[list[Path] | None, typer.Option(
         "--allow-outside", metavar="DIR", exists=True, file_okay=False, dir_okay=True,
         help=ALLOW_OUTSIDE_HELP)] = None,
+    now: Annotated[str | None, typer.Option("--now", metavar="DATE", help=NOW_HELP)] = None,
 ) -> None:
     """Build the feed, transcripts, artwork and site into public/.
 
@@ -170,7 +171,10 @@ def build(
         feedtool build --check         # in CI: is public/ up to date?
 
         feedtool build --allow-outside ~/audio   # episodes/*.mp3 may link into ~/audio
+
+        feedtool build --now 2025-06-01T09:00Z   # publish as of then (scheduled episodes)
     """
+    moment = parse_now_option(now)
     if not (directory / "podcast.toml").is_file():
         err.print(f"error: {directory / 'podcast.toml'}: not found; give the show folder (see `feedtool init`)")
         raise typer.Exit(EXIT_USAGE)
@@ -182,7 +186,7 @@ def build(
     try:
         with progress_bar("Reading episodes", enabled=not (quiet or as_json)) as update:
             result = run_build(directory, output, check=check, progress=update, use_cache=not no_cache,
-                               allowed=tuple(allow_outside or ()))
+                               allowed=tuple(allow_outside or ()), now=moment)
     except FeedtoolError as exc:
         fail(exc.problems, as_json)
     except ProblemFound as exc:  # a file that changed under the build (safe_files)
@@ -210,6 +214,8 @@ def build(
             "unchanged": changes.unchanged,
             "feed_size": len(plan.feed_bytes),
             "archives": list(plan.archives),
+            "held": [{"stem": e.stem, "date": e.date.isoformat(), "status": "draft" if e.draft else "scheduled"}
+                     for e in plan.held],
             "problems": [p.as_dict() for p in plan.problems],
         }))
     else:
@@ -220,6 +226,7 @@ def build(
             err.print("\n".join(f"  {e.date:%Y-%m-%d}  {e.title}  ({clock(e.audio.duration)}, "
                                 f"{e.audio.format}, {human_size(e.audio.size)})" for e in plan.episodes),
                       soft_wrap=True, markup=False, highlight=False)
+        print_held(plan.held)
     feed_path = result.out / plan.show.feed_name
     n = len(plan.episodes)
     if check:
@@ -252,6 +259,30 @@ def build(
             f"{len(changes.removed)} removed, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}. "
             f"Feed size {human_size(len(plan.feed_bytes))}."
         )
+
+
+NOW_HELP = ("Publish as of DATE (2025-06-01 or 2025-06-01T09:00:00Z; UTC when no zone is given) instead of "
+            "SOURCE_DATE_EPOCH or the clock: episodes dated after it stay scheduled. The lock records the "
+            "GUIDs of the episodes this build publishes.")
+
+
+def parse_now_option(raw: str | None) -> Any:
+    if raw is None:
+        return None
+    from feedtool.sources import schedule
+
+    try:
+        return schedule.parse_now(raw)
+    except ValueError as exc:
+        err.print(f"error: --now: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def print_held(held: Iterable[Any]) -> None:
+    """The episodes a build left out: drafts, and scheduled ones with their dates."""
+    for e in held:
+        what = "draft" if e.draft else f"scheduled for {e.date:%Y-%m-%d %H:%M %Z}"
+        err.print(f"  {what}: {e.title} (episodes/{e.stem}), not published", markup=False, highlight=False)
 
 
 def episode_json(e: Any) -> dict[str, Any]:
@@ -708,11 +739,163 @@ def serve(
     raise typer.Exit(code)
 
 
+def import_show(
+    feed: Annotated[str, typer.Argument(help="The feed to import: its URL or a saved file.")],
+    directory: Annotated[Path | None, typer.Argument(help="The new show folder [default: a folder named after "
+                                                     "the show].")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Where the new feed will be served "
+                                                 "(podcast.toml's base_url).")] = None,
+    download: Annotated[bool, typer.Option("--download", help="Fetch every episode's audio into the show "
+                                           "(resumes where a run was cut off) instead of keeping the old "
+                                           "URLs.")] = False,
+    no_build: Annotated[bool, typer.Option("--no-build", help="Write the show folder only.")] = False,
+) -> None:
+    """Make a show folder from an existing podcast feed, keeping every GUID.
+
+    Each item becomes episodes/DATE-TITLE.toml with its GUID exactly as the old
+    feed had it, its date, and its audio's URL, length, type and duration (the
+    audio stays where it is unless `--download`); then the show is built, and
+    what to do at the old host is printed.
+
+    Examples:
+
+        feedtool import https://old-host.example/feed.rss my-show --base-url https://example.com/podcast/
+
+        feedtool import saved-feed.xml my-show --download
+    """
+    from feedtool.authoring import importer
+
+    try:
+        data, source = importer.read_source(feed)
+        imported = importer.parse(data, source, base_url=_base_url_option(base_url))
+    except importer.ImportError_ as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    from feedtool.authoring.add import slugify
+
+    root = directory or Path(slugify(imported.show["title"]) or "imported-show")
+    if (root / "podcast.toml").exists():
+        err.print(f"error: {root / 'podcast.toml'}: already exists; import into a new folder", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    with download_bar(enabled=download) as update:
+        report = importer.write(imported, root, download=download, progress=update)
+    print_problems(report.problems)
+    err.print(f"Imported {len(report.items)} episode{'s' if len(report.items) != 1 else ''} into {root}"
+              + (f" ({report.downloaded} downloaded)" if download else "") + ".", markup=False)
+    if any(p.is_error for p in report.problems):
+        err.print("Some downloads failed: run the same command with a new folder, or fetch them by hand.")
+        raise typer.Exit(EXIT_PROBLEMS)
+    if no_build:
+        return
+    try:
+        result = run_build(root)
+    except FeedtoolError as exc:
+        fail(exc.problems, False)
+    print_problems(result.plan.problems, limit=SUMMARISE_AFTER)
+    feed_url = result.plan.show.feed_url
+    differences = importer.compare(report.items, result.plan.feed_bytes)
+    for line in differences:
+        err.print(f"differs: {line}", markup=False)
+    n = len(report.items)
+    kept = "GUIDs, enclosure URLs, lengths and dates" if not download else "GUIDs and dates (the audio now " \
+        "served from the new host)"
+    err.print(f"Built {result.out / result.plan.show.feed_name}: {len(result.plan.episodes)} episodes; "
+              f"{n - len({d.split(':')[0] for d in differences})} of {n} keep their {kept}.", markup=False)
+    if differences:
+        raise typer.Exit(EXIT_PROBLEMS)
+    err.print("\nNext, at the old host:", markup=False)
+    for n, line in enumerate(importer.advice(report, feed_url), 1):
+        err.print(f"  {n}. {line}", markup=False, highlight=False)
+
+
+def _base_url_option(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    from feedtool.config import schema
+
+    try:
+        return schema.base_url(raw)
+    except ValueError as exc:
+        err.print(f"error: --base-url: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+@contextlib.contextmanager
+def download_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A progress bar for downloads: (what, bytes so far, total or None)."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import DownloadColumn, Progress, TextColumn, TransferSpeedColumn, BarColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(what: str, done: int, total: int | None) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield update
+
+
+app.command("import")(import_show)
+
+media_app = typer.Typer(help="The show's audio files where they are served.\n\n"
+                        "Example: feedtool media verify  (are the remote files there, the size the feed says?)",
+                        no_args_is_help=True)
+app.add_typer(media_app, name="media")
+
+
+@media_app.command("verify")
+def media_verify(
+    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
+    hash_files: Annotated[bool, typer.Option("--hash", help="Also download each file whose STEM.toml records "
+                                             "audio_sha256 and compare its hash.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout.")] = False,
+) -> None:
+    """Check that each remote audio file (audio_url, or uploaded below media_base_url) is there, with the
+    size and type the feed says; exit 1 when one is missing or changed.
+
+    Examples:
+
+        feedtool media verify
+
+        feedtool media verify --show my-show --hash
+    """
+    from feedtool.authoring import media
+
+    require_show(show)
+    try:
+        with progress_bar("Checking media", enabled=not as_json) as update:
+            results, problems = media.verify(show, hash_files=hash_files, progress=update)
+    except FeedtoolError as exc:
+        fail(exc.problems, as_json, "Verify stopped")
+    found = [p for r in results for p in r.problems]
+    if as_json:
+        sys.stdout.write(json.dumps({"files": [{"stem": r.stem, "url": r.url, "ok": r.ok,
+                                                "problems": [p.as_dict() for p in r.problems]} for r in results],
+                                     "problems": [p.as_dict() for p in problems]}, indent=2) + "\n")
+    else:
+        print_problems([*problems, *found])
+        bad = sum(not r.ok for r in results)
+        err.print(f"{len(results)} remote file{'s' if len(results) != 1 else ''} checked, {bad} missing, changed "
+                  "or unreachable." if results else "No episode is served from elsewhere: nothing to check.")
+    if any(not r.ok for r in results):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 def list_episodes(
     show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="Print the episodes as JSON on stdout.")] = False,
+    now: Annotated[str | None, typer.Option("--now", metavar="DATE", help="List as a build with `--now DATE` "
+                                            "would publish.")] = None,
 ) -> None:
-    """List the show's episodes: number, date, title, duration, format, size and warnings.
+    """List the show's episodes: number, date, title, duration, format, size, status and warnings.
+
+    A draft (`draft = true`) or an episode dated after now is listed as such,
+    with its date: the next build leaves it out.
 
     Examples:
 
@@ -720,13 +903,14 @@ def list_episodes(
 
         feedtool list --show my-show --json
     """
+    moment = parse_now_option(now)
     from rich.table import Table
 
     from feedtool.authoring import listing
 
     require_show(show)
     try:
-        rows, problems = listing.rows(show)
+        rows, problems = listing.rows(show, moment)
     except FeedtoolError as exc:
         fail(exc.problems, as_json, "Listing stopped")
     if as_json:
@@ -735,15 +919,20 @@ def list_episodes(
                                     indent=2, ensure_ascii=False) + "\n")
     else:
         table = Table(box=None, header_style="bold", pad_edge=False)
+        held = any(r.status != "published" for r in rows)  # a status column only when one says something
         for name, justify in (("#", "right"), ("date", "left"), ("title", "left"), ("duration", "right"),
-                              ("format", "left"), ("size", "right"), ("warnings", "left")):
+                              ("format", "left"), ("size", "right"), *([("status", "left")] if held else []),
+                              ("warnings", "left")):
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for r in rows:
             number = "" if r.number is None else (f"S{r.season}E{r.number}" if r.season else str(r.number))
             n_warn = len(r.warnings)
-            table.add_row(number, r.date[:10], r.title, clock(r.duration), r.format, human_size(r.size),
+            status = "" if r.status == "published" else r.status
+            date = r.date[:16].replace("T", " ") if r.status == "scheduled" else r.date[:10]
+            table.add_row(number, date, r.title, clock(r.duration), r.format, human_size(r.size),
+                          *([status] if held else []),
                           f"{n_warn} warning{'s' if n_warn != 1 else ''}" if n_warn else "",
-                          style="yellow" if n_warn else None)
+                          style="yellow" if n_warn else "dim" if status else None)
         out.print(table)
         print_problems(problems)  # the warnings in full, below the table
         n = len(rows)

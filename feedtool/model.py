@@ -63,6 +63,11 @@ class AudioInfo:
     # What the file's header claimed, when its frames hold less (a file cut
     # short); `duration` is then what the frames play (audio.py).
     claimed_duration: float | None = None
+    # Hosted elsewhere (sources/remote.py): the facts come from STEM.toml,
+    # PATH is that toml, and no file is read or copied.
+    url: str | None = None
+    sha256: str | None = None
+    file_name: str | None = None  # the remote file's name, for pages and listings
 
 
 @dataclass(frozen=True)
@@ -223,6 +228,51 @@ class Trailer:
 
 
 @dataclass(frozen=True)
+class UpdateFrequency:
+    text: str
+    rrule: str | None = None
+    complete: bool = False
+    dtstart: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    feed_guid: str
+    feed_url: str | None = None
+    title: str | None = None
+    medium: str | None = None
+
+
+@dataclass(frozen=True)
+class ValueRecipient:
+    type: str
+    address: str
+    split: int
+    name: str | None = None
+    custom_key: str | None = None
+    custom_value: str | None = None
+    fee: bool = False
+
+
+@dataclass(frozen=True)
+class Value:
+    type: str
+    method: str
+    suggested: str | None
+    recipients: tuple[ValueRecipient, ...]
+
+
+@dataclass(frozen=True)
+class TranscriptLink:
+    """A transcript hosted elsewhere (`transcript_urls`, an imported show's)."""
+
+    url: str
+    type: str
+    language: str | None = None
+    rel: str | None = None
+
+
+@dataclass(frozen=True)
 class Soundbite:
     start: float
     duration: float
@@ -280,6 +330,8 @@ class Show:
     link: str
     copyright: str | None = None
     media_base_url: str | None = None  # ends with "/" when set
+    stats_prefix: str | None = None  # a measurement service's prefix (config/stats.py)
+    new_feed_url: str | None = None  # itunes:new-feed-url: the show moved there
     feed_name: str = "feed.xml"
     feed_limit: int | None = None  # newest N in feed_name, the rest in archive pages
     clean_patterns: tuple[str, ...] = ()
@@ -323,6 +375,7 @@ class Episode:
     chapters: tuple[Chapter, ...]
     sources: Mapping[str, Source]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    draft: bool = False  # `draft = true`: never published, whatever the date (sources/schedule.py)
 
     @property
     def slug(self) -> str:

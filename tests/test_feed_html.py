@@ -9,6 +9,8 @@ no <script>, no on*= attribute, no javascript: URL.
 
 from __future__ import annotations
 
+import json
+
 import html
 import re
 import shutil
@@ -165,7 +167,11 @@ def test_site_pages_run_only_the_sites_own_script(built: Path) -> None:
     for page in pages:
         text = page.read_text("utf-8")
         doc = html5lib.parse(text, treebuilder="lxml", namespaceHTMLElements=False)
-        scripts = list(doc.iter("script"))
+        # A JSON-LD block is data a browser never runs (HTML §4.12.1, "data block"): checked as data.
+        data = [s for s in doc.iter("script") if s.get("type") == "application/ld+json"]
+        for block in data:
+            assert "<" not in block.text and json.loads(block.text)["@type"] == "PodcastEpisode", page
+        scripts = [s for s in doc.iter("script") if s.get("type") != "application/ld+json"]
         assert all(s.get("src") and not (s.text or "").strip() for s in scripts), page
         assert [f for f in executable(text) if f != "<script>"] == [], page
         assert "alert(" not in "".join(s.text or "" for s in scripts), page

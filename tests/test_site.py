@@ -4,6 +4,8 @@ built with, and for sanitized notes, working links and reproducibility."""
 
 from __future__ import annotations
 
+import json
+
 import dataclasses
 import io
 import shutil
@@ -271,10 +273,12 @@ def test_no_script_from_show_notes_reaches_a_page(make_show, cli):
     assert result.exit_code == 0, result.output
     for rel in pages(root / "public"):
         doc = page(root / "public", rel)
-        assert [s.get("src").split("?")[0] for s in doc.iter("script")] == [
+        assert [s.get("src").split("?")[0] for s in doc.iter("script") if s.get("type") != "application/ld+json"] == [
             "../../site.js" if rel.startswith("episodes/") else "site.js"]
         assert not [a for el in doc.iter() for a in el.attrib if a.lower().startswith("on")]
         assert not [h for h in doc.xpath("//@href | //@src") if h.strip().lower().startswith("javascript:")]
+        for data in doc.xpath('//script[@type="application/ld+json"]'):  # data, never code (issue 16)
+            assert "<" not in data.text and json.loads(data.text)["@type"] == "PodcastEpisode"
     assert "An ordinary first paragraph." in page(root / "public", "episodes/bad/index.html").text_content()
 
 

@@ -114,7 +114,7 @@ def inspect_path(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
                 groups, _ = episodes.discover(show.root)
                 group = next((g for g in groups if g.stem == stem), None)
                 if group is not None:
-                    ep, found = episodes.load_group(show, group)
+                    ep, found = episodes.read_group(show, group)  # a draft or scheduled one too
                     if ep is not None:
                         return episode_report(ep), found
                     return None, found

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from feedtool.sources import episodes
+from feedtool.sources import episodes, schedule
 from feedtool.config import load as config
 from feedtool.model import Episode
 from feedtool.problems import FeedtoolError, Problem
@@ -23,12 +24,13 @@ class Row:
     format: str
     size: int
     warnings: tuple[str, ...]
+    status: str = "published"  # or "scheduled" (dated after the build's now) or "draft"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "stem": self.stem, "season": self.season, "episode": self.number, "date": self.date,
             "title": self.title, "duration": round(self.duration, 3), "format": self.format,
-            "size": self.size, "warnings": list(self.warnings),
+            "size": self.size, "warnings": list(self.warnings), "status": self.status,
         }
 
 
@@ -39,7 +41,7 @@ def _belongs(problem: Problem, ep: Episode) -> bool:
     return path == prefix or (path.startswith(prefix + ".") and "/" not in path[len(prefix):])
 
 
-def rows(root: Path) -> tuple[list[Row], list[Problem]]:
+def rows(root: Path, now: dt.datetime | None = None) -> tuple[list[Row], list[Problem]]:
     """One row per episode that loads, oldest first (the order people number
     episodes in), and every problem found (each row also carries its own
     warnings; the others are episodes that do not load, stray files, the show's).
@@ -55,11 +57,12 @@ def rows(root: Path) -> tuple[list[Row], list[Problem]]:
         raise FeedtoolError(problems)
     eps: list[Episode]
     try:
-        plan = build.plan(root)
-        eps, problems = list(plan.episodes), list(plan.problems)
+        plan = build.plan(root, now=now)
+        eps, problems = [*plan.episodes, *plan.held], list(plan.problems)
     except FeedtoolError as exc:
-        loaded = episodes.load(show)
-        eps, problems = loaded.episodes, list(exc.problems)
+        loaded = episodes.load(show, now=now)
+        eps, problems = [*loaded.episodes, *loaded.held], list(exc.problems)
+    moment = schedule.build_now(now)
     out = []
     for ep in sorted(eps, key=lambda e: (e.date, e.stem)):
         mine = [p for p in problems if _belongs(p, ep) and not p.is_error]
@@ -67,5 +70,6 @@ def rows(root: Path) -> tuple[list[Row], list[Problem]]:
             stem=ep.stem, season=ep.season, number=ep.number, date=ep.date.isoformat(), title=ep.title,
             duration=ep.audio.duration, format=ep.audio.format, size=ep.audio.size,
             warnings=tuple(p.message if not p.field else f"{p.field}: {p.message}" for p in mine),
+            status=schedule.held(ep, moment) or "published",
         ))
     return out, problems

@@ -195,7 +195,8 @@ def plan(root: Path, stems: Sequence[str] | None,
         raise FeedtoolError(problems)
     loaded = episodes.load(show)
     problems += loaded.problems
-    by_stem = {e.stem: e for e in loaded.episodes}
+    # Scheduled and draft episodes are tagged too; remote ones have no file here.
+    by_stem = {e.stem: e for e in [*loaded.episodes, *loaded.held] if e.audio.url is None}
     if stems is not None:
         for stem in stems:
             if stem not in by_stem and not any(p.is_error for p in problems):

@@ -13,6 +13,7 @@ from typing import Any
 from feedtool.config import podcast20 as p20
 from feedtool import safe_files
 from feedtool.config import schema as s
+from feedtool.config import stats
 from feedtool.model import Category, Show
 from feedtool.problems import Problem, ProblemFound, error
 from feedtool.config.schema import Key
@@ -58,6 +59,38 @@ def patterns(value: Any) -> tuple[str, ...]:
     return items
 
 
+def verbatim(value: Any) -> str:
+    """A string kept exactly as written (a GUID: some apps compare it
+    byte for byte); empty, blank or holding a control character refused."""
+    s.text(value)  # the checks; its stripped result is not kept
+    return str(value)
+
+
+def non_negative_int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+        return 0
+    return s.positive_int(value)
+
+
+def notes(value: Any) -> str:
+    import nh3
+
+    return nh3.clean(s.text(value))
+
+
+# What sources/remote.py accepts as a remote audio's type (kept here: config
+# may not import sources).
+REMOTE_TYPES = ("audio/mpeg", "audio/x-m4a", "audio/mp4", "audio/aac", "audio/ogg", "audio/opus", "audio/flac",
+                "video/mp4", "video/quicktime")
+
+
+def sha256(value: Any) -> str:
+    raw = s.text(value).strip().lower()
+    if len(raw) != 64 or any(c not in "0123456789abcdef" for c in raw):
+        raise ValueError(f"expected 64 hexadecimal digits, got {value!r}")
+    return raw
+
+
 SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("title", s.bounded(255), True, "the show's name"),
     Key("description", s.bounded(4000, s.text), True, "what the show is about, up to 4,000 characters"),
@@ -72,9 +105,16 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("type", s.one_of("episodic", "serial"), False, "'episodic' (default) or 'serial'"),
     Key("copyright", s.bounded(255), False, "a copyright line"),
     Key("link", s.url, False, "the show's website (defaults to base_url)"),
-    Key("media_base_url", s.base_url, False, "where the audio is hosted, when not in public/media/"),
+    Key("media_base_url", s.base_url, False, "where the audio is served from when you upload it yourself (a CDN, "
+        "object storage): each enclosure is this URL + the file's path below episodes/, and nothing is copied "
+        "to public/media/. Not for download counting: see stats_prefix"),
+    Key("stats_prefix", stats.stats_prefix, False, "a download-measurement prefix put before every enclosure "
+        "URL, such as 'https://op3.dev/e/' or 'https://dts.podtrac.com/redirect.mp3/' (the URL follows "
+        "without its https://, as these services document); GUIDs and public/media/ are unchanged"),
     Key("feed_name", s.one_of("feed.xml", "rss.xml", "podcast.xml", "index.xml"), False, "the feed's file name"),
     Key("clean_patterns", patterns, False, "extra regexes for lines to drop from interview texts"),
+    Key("new_feed_url", s.url, False, "itunes:new-feed-url: the show moved; apps follow it to the new feed "
+        "(keep serving this feed, with a 301 redirect where the host allows one, until they have)"),
     Key("feed_limit", s.positive_int, False, "put only the newest N episodes in the feed, and the older ones in "
         "archive feeds it links to (RFC 5005), to keep the feed small"),
     # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
@@ -94,15 +134,33 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
         "(geo 'geo:lat,lon', ISO 3166 country code, rel subject or creator)"),
     Key("trailer", p20.trailer, False, "podcast:trailer: [[trailer]] tables with url, title, pubdate, "
         "length, type, season"),
+    Key("update_frequency", p20.update_frequency, False, "podcast:updateFrequency: a text such as 'Weekly', or "
+        "{text, rrule (RFC 5545, e.g. 'FREQ=WEEKLY;BYDAY=MO'), complete, dtstart}"),
+    Key("podroll", p20.podroll, False, "podcast:podroll: [[podroll]] tables with feed_guid (the other show's "
+        "podcast:guid), feed_url, title, medium: the shows you recommend"),
+    Key("value", p20.value_block, False, "podcast:value: {type = 'lightning', method = 'keysend', suggested, "
+        "[[value.recipients]] with type (node, lnaddress, wallet), address, split (shares), name, "
+        "custom_key, custom_value, fee}"),
+    Key("season_names", p20.season_names, False, "podcast:season names: a table such as "
+        "{ 1 = \"The First Year\" }, by season number"),
+    # Apple's itunes: tags (https://podcasters.apple.com/support/823-podcast-requirements).
+    Key("block", s.boolean, False, "itunes:block: true hides the show from Apple Podcasts (the feed stays "
+        "public)"),
+    Key("complete", s.boolean, False, "itunes:complete: true says the show has ended and no episode will follow"),
 ]}
 
 # The keys kept in Show.extra, for podcast20.py.
-P20_SHOW_KEYS = ("guid", "locked", "funding", "person", "medium", "txt", "license", "location", "trailer")
+P20_SHOW_KEYS = ("guid", "locked", "funding", "person", "medium", "txt", "license", "location", "trailer",
+                 "update_frequency", "podroll", "value", "season_names", "block", "complete")
 
 EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("title", s.bounded(255), False, "the episode title"),
-    Key("date", s.timestamp, False, "publication date, e.g. 2024-01-31 or 2024-01-31T09:00:00Z"),
-    Key("guid", s.bounded(255, s.text), False, "a permanent unique id; set once, never change it"),
+    Key("date", s.timestamp, False, "publication date, e.g. 2024-01-31 or 2024-01-31T09:00:00Z; a date "
+        "after the build's now (`--now`, SOURCE_DATE_EPOCH or the clock) schedules the episode: it is "
+        "left out until a build runs after then"),
+    Key("draft", s.boolean, False, "true keeps the episode out of the feed and the site, whatever its date"),
+    Key("guid", s.bounded(255, verbatim), False, "a permanent unique id; set once, never change it (kept "
+        "exactly as written, spaces included: an imported episode keeps its old feed's GUID)"),
     Key("season", s.positive_int, False, "season number"),
     Key("episode", s.positive_int, False, "episode number"),
     Key("episode_type", s.one_of("full", "trailer", "bonus"), False, "full, trailer or bonus"),
@@ -110,7 +168,24 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("summary", s.bounded(4000), False, "plain-text summary, up to 4,000 characters"),
     Key("image", s.text, False, "episode artwork file, relative to this toml"),
     Key("link", s.url, False, "the episode's web page"),
-    Key("keywords", s.string_list, False, "a list of keywords"),
+    Key("keywords", s.string_list, False, "a list of keywords: the episode page's <meta name=\"keywords\"> and "
+        "its structured data (schema.org PodcastEpisode); not itunes:keywords, which Apple deprecated in 2017"),
+    Key("block", s.boolean, False, "itunes:block: true hides this episode from Apple Podcasts"),
+    # The audio hosted elsewhere, no file beside the toml (sources/remote.py).
+    Key("audio_url", s.url, False, "the audio's URL when it is hosted elsewhere (object storage, a CDN, an "
+        "imported show's old host); then audio_length, audio_type and duration are needed too"),
+    Key("audio_length", non_negative_int, False, "the remote audio's size in bytes (<enclosure length>; 0 "
+        "only when the old feed said so)"),
+    Key("show_notes", notes, False, "the show notes as HTML (sanitised: scripts, styles and unknown tags are "
+        "dropped), used when the episode has no interview text; `feedtool import` writes the old feed's"),
+    Key("chapters_url", s.url, False, "podcast:chapters: a JSON chapters file hosted elsewhere, used when the "
+        "episode has no chapters of its own"),
+    Key("transcript_urls", p20.transcript_urls, False, "podcast:transcript: [[transcript_urls]] tables with url, "
+        "type (text/vtt, application/x-subrip, text/html, text/plain, application/json), language, rel"),
+    Key("audio_type", s.one_of(*REMOTE_TYPES), False, "the remote audio's MIME type (<enclosure type>)"),
+    Key("duration", p20.seconds, False, "the remote audio's duration: seconds or 'HH:MM:SS'"),
+    Key("audio_sha256", sha256, False, "the remote audio's SHA-256 (64 hex digits), which "
+        "`feedtool media verify` checks"),
     # The interview text, read by hand where the reader went wrong (text.py).
     Key("text_start", s.bounded(500, s.text), False, "words from the story's first paragraph in the text: "
         "the story starts there"),
@@ -182,9 +257,11 @@ def load_show(root: Path, allowed: Sequence[Path] = ()) -> tuple[Show | None, li
         link=values.get("link", values["base_url"]),
         copyright=values.get("copyright"),
         media_base_url=values.get("media_base_url"),
+        stats_prefix=values.get("stats_prefix"),
         feed_name=values.get("feed_name", "feed.xml"),
         clean_patterns=values.get("clean_patterns", ()),
         feed_limit=values.get("feed_limit"),
+        new_feed_url=values.get("new_feed_url"),
         extra={k: values[k] for k in P20_SHOW_KEYS if k in values},
         allowed=tuple(Path(a).resolve() for a in allowed),
     )

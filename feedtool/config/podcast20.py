@@ -17,7 +17,21 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from feedtool.config import schema as s
-from feedtool.model import Chapter, Funding, License, Location, Person, Soundbite, Trailer, Txt
+from feedtool.model import (
+    Chapter,
+    Funding,
+    License,
+    Location,
+    Person,
+    RemoteItem,
+    Soundbite,
+    Trailer,
+    TranscriptLink,
+    Txt,
+    UpdateFrequency,
+    Value,
+    ValueRecipient,
+)
 from feedtool.standards import P20_LICENSES, P20_MEDIUMS, P20_PERSON_TAXONOMY
 
 T = TypeVar("T")
@@ -282,3 +296,86 @@ def _alternate(value: Any) -> dict[str, Any]:
 
 
 alternate_enclosure = list_of(_alternate)
+
+
+# --- Links to files hosted elsewhere (an imported show's old host) -------------
+
+TRANSCRIPT_TYPES = ("text/vtt", "application/x-subrip", "application/srt", "text/html", "text/plain",
+                    "application/json")
+
+
+def _transcript_link(value: Any) -> TranscriptLink:
+    t = _table(value, {"url": s.url, "type": s.one_of(*TRANSCRIPT_TYPES), "language": s.language,
+                       "rel": s.one_of("captions")}, ("url", "type"))
+    return TranscriptLink(t["url"], t["type"], t.get("language"), t.get("rel"))
+
+
+transcript_urls = list_of(_transcript_link)
+
+
+# --- Phase 6 and value tags (docs/tags/update-frequency.md, podroll.md, value.md) ----------
+
+
+def _rrule(value: Any) -> str:
+    text = s.text(value)
+    # RFC 5545 §3.3.10: FREQ is required; the parts are NAME=VALUE joined by ';'.
+    parts = dict(part.partition("=")[::2] for part in text.split(";"))
+    if parts.get("FREQ") not in ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
+        raise ValueError(f"expected an RFC 5545 rule such as 'FREQ=WEEKLY;BYDAY=MO', got {text!r}")
+    return text
+
+
+def update_frequency(value: Any) -> UpdateFrequency:
+    """A string, or {text, rrule, complete, dtstart}."""
+    if isinstance(value, str):
+        value = {"text": value}
+    t = _table(value, {"text": s.bounded(128), "rrule": _rrule, "complete": s.boolean, "dtstart": s.timestamp},
+               ("text",))
+    return UpdateFrequency(t["text"], t.get("rrule"), t.get("complete", False), t.get("dtstart"))
+
+
+def _remote_item(value: Any) -> RemoteItem:
+    t = _table(value, {"feed_guid": podcast_guid, "feed_url": s.url, "title": s.bounded(128),
+                       "medium": medium}, ("feed_guid",))
+    return RemoteItem(t["feed_guid"], t.get("feed_url"), t.get("title"), t.get("medium"))
+
+
+podroll = list_of(_remote_item)
+
+
+def _recipient(value: Any) -> ValueRecipient:
+    t = _table(value, {"name": s.bounded(128), "type": s.one_of("node", "lnaddress", "wallet"), "address": s.text,
+                       "split": s.positive_int, "custom_key": s.text, "custom_value": s.text, "fee": s.boolean},
+               ("type", "address", "split"))
+    return ValueRecipient(t["type"], t["address"], t["split"], t.get("name"), t.get("custom_key"),
+                          t.get("custom_value"), t.get("fee", False))
+
+
+def value_block(value: Any) -> Value:
+    """podcast:value: who is paid, and in what shares, when a listener streams sats."""
+    t = _table(value, {"type": s.one_of("lightning", "hive", "webmonetization"), "method": s.one_of(
+        "keysend", "amp", "lnaddress", "ILP"), "suggested": s.text, "recipients": list_of(_recipient)},
+        ("type", "method", "recipients"))
+    if not t["recipients"]:
+        raise ValueError("recipients: list at least one [[value.recipients]] table")
+    if "suggested" in t:
+        try:
+            float(t["suggested"])
+        except ValueError:
+            raise ValueError(f"suggested: expected a number such as '0.00000005000', got {t['suggested']!r}") from None
+    return Value(t["type"], t["method"], t.get("suggested"), t["recipients"])
+
+
+def season_names(value: Any) -> dict[int, str]:
+    """{"1" = "The First Year"}: podcast:season's name for each season number."""
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a table such as {{ 1 = \"The First Year\" }}, got {s.describe(value)}")
+    out = {}
+    for key, name in value.items():
+        if not str(key).isdigit() or int(key) < 1:
+            raise ValueError(f"{key}: expected a season number of 1 or more")
+        try:
+            out[int(key)] = s.bounded(128)(name)
+        except ValueError as exc:
+            raise ValueError(f"{key}: {exc}") from None
+    return dict(sorted(out.items()))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from feedtool import safe_files
 from feedtool.engine import cache, guids, memo
+from feedtool.sources import schedule
 from feedtool.render import urls
 from feedtool.config import load as config
 from feedtool.model import Artwork, Episode, Show
@@ -46,6 +47,7 @@ class Plan:
     # The files each episode owns (media, art, transcripts, chapters; its
     # page is the site's), by stem: for patch.py.
     owned: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    held: tuple[Episode, ...] = ()  # drafts and scheduled episodes, left out (sources/schedule.py)
 
     @property
     def feed_bytes(self) -> bytes:
@@ -67,7 +69,8 @@ def source_date_epoch() -> dt.datetime | None:
 
 
 def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache: bool = True,
-         allowed: Sequence[Path] = ()) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
+         allowed: Sequence[Path] = (), now: dt.datetime | None = None,
+         held: list[Episode] | None = None) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
     """Read the show and its episodes; raise FeedtoolError on any error.
     ALLOWED: folders outside the show its files may point into (safe_files)."""
     show, problems = config.load_show(root, allowed)
@@ -78,13 +81,19 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
     # The read cache (.feedtool-cache/): tags and cleaned texts of files
     # that have not changed since the last build are not read again.
     with cache.Cache(show.root, enabled=use_cache) as reader:
-        loaded = episodes.load(show, reader=reader, progress=progress)
+        loaded = episodes.load(show, reader=reader, progress=progress, now=now)
     problems += loaded.problems
+    if held is not None:
+        held += loaded.held
     lock, found = guids.read_lock(show.root)
     problems += found
     if has_errors(problems):
         raise FeedtoolError(problems)
-    assignment = guids.assign(show, loaded.episodes, lock)
+    # Held back (schedule.py): no GUID yet; one published before keeps its lock entry.
+    kept = {e.stem: lock.episodes[e.stem] for e in loaded.held if e.stem in lock.episodes}
+    assignment = guids.assign(show, loaded.episodes, dataclasses.replace(
+        lock, episodes={s: e for s, e in lock.episodes.items() if s not in kept}))
+    assignment.lock.episodes.update(kept)
     problems += assignment.problems
     if has_errors(problems):
         raise FeedtoolError(problems)
@@ -105,13 +114,14 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
 
 
 def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProgress | None = None,
-         use_cache: bool = True, allowed: Sequence[Path] = ()) -> Plan:
+         use_cache: bool = True, allowed: Sequence[Path] = (), now: dt.datetime | None = None) -> Plan:
     """Everything that `build` would write. BASE_URL overrides the show's
     (used by `serve`), and the lock then stays as it was."""
     from feedtool.engine import validate
     from feedtool.render import paging, site
 
-    show, eps, lock, problems = load(root, progress, use_cache=use_cache, allowed=allowed)
+    held: list[Episode] = []
+    show, eps, lock, problems = load(root, progress, use_cache=use_cache, allowed=allowed, now=now, held=held)
     if base_url is not None:
         show = dataclasses.replace(show, base_url=base_url, link=base_url)
     ordered = tuple(sorted(eps, key=lambda e: (e.date, e.stem), reverse=True))
@@ -155,7 +165,7 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
         files[page.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, problems)
     files.update(site.render_site(show, ordered, links, cover_url, deferred=True))
     return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems),
-                tuple(page.name for page in pages[1:]), owned)
+                tuple(page.name for page in pages[1:]), owned, tuple(held))
 
 
 def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem],
@@ -164,7 +174,7 @@ def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: 
     from feedtool.render import feed
     from feedtool.render import sidecars as p20build
 
-    if not show.media_base_url:
+    if not show.media_base_url and ep.audio.url is None:  # remote audio (sources/remote.py): nothing to copy
         files[urls.media_path(ep)] = ep.audio.path
     image_url = None
     data = b""
@@ -235,7 +245,7 @@ def out_refused(root: Path, out: Path) -> str | None:
 
 def build(root: Path, out: Path | None = None, *, check: bool = False,
           progress: episodes.LoadProgress | None = None, use_cache: bool = True,
-          allowed: Sequence[Path] = ()) -> Result:
+          allowed: Sequence[Path] = (), now: dt.datetime | None = None) -> Result:
     """Build ROOT into OUT (default ROOT/public). With CHECK, write nothing
     and report what would change. Without USE_CACHE, read every file, make
     every output and compare it, as on a first build. ALLOWED are the
@@ -245,9 +255,13 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
     refused = out_refused(root, out)
     if refused is not None:
         raise ValueError(f"--out {out}: {refused}")
-    why = "--no-cache" if not use_cache else "--check" if check else "--allow-outside" if allowed else ""
-    given = memo.inputs(root, out) if use_cache and not allowed else None
-    if given is not None:
+    why = ("--no-cache" if not use_cache else "--check" if check else "--allow-outside" if allowed
+           else "--now" if now else "")
+    given = memo.inputs(root, out) if use_cache and not allowed and now is None else None
+    unkeyed = given.digest if given is not None else ""
+    if given is not None:  # the clock is an input too: a scheduled episode falls due (schedule.py)
+        given = dataclasses.replace(given, digest=schedule.keyed(
+            unkeyed, schedule.memo_key(schedule.recorded(root), schedule.build_now())))
         reused = memo.reuse(root, out, given)
         if reused is not None:  # the last build read exactly this and public/ is as it left it
             return _reused(root, out, reused, check, progress)
@@ -258,7 +272,7 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
             if not isinstance(patched, str):  # only some episodes' own files changed
                 return _patched(root, out, given, patched)
             why = patched
-    p = plan(root, progress=progress, use_cache=use_cache, allowed=allowed)
+    p = plan(root, progress=progress, use_cache=use_cache, allowed=allowed, now=now)
     lock_path = p.show.root / guids.LOCK_NAME
     lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock
     stamps = cache.read_stamps(p.show.root, out) if use_cache else {}
@@ -275,9 +289,13 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
         write_file(lock_path, p.lock)
         if given is not None:  # the build wrote one of its own inputs: record what it wrote
             given = memo.rewritten(given, root, guids.LOCK_NAME)
+            unkeyed = given.digest
     if given is not None:
         from feedtool.engine import patch
 
+        schedule.remember(root, p.held)
+        given = dataclasses.replace(given, digest=schedule.keyed(
+            unkeyed, schedule.memo_key((e.date for e in p.held if not e.draft), schedule.build_now())))
         memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
                       files=list(p.files), archives=p.archives, feed_name=p.show.feed_name,
                       episodes=patch.record(p, given), podcast_guid=p.show.extra.get("guid"))

@@ -158,6 +158,13 @@ def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks,
     fg.podcast.itunes_type(show.type)
     fg.podcast.itunes_summary(html_text(show.description))
     fg.explicit.value = show.explicit
+    if show.new_feed_url:
+        fg.podcast.itunes_new_feed_url(show.new_feed_url)
+    # Only "Yes" has an effect (Apple's RSS requirements): nothing is written otherwise.
+    if show.extra.get("block"):
+        fg.podcast.itunes_block(True)
+    if show.extra.get("complete"):
+        fg.podcast.itunes_complete(True)
     add_podcast20(fg, show)
 
     for ep in episodes:
@@ -185,7 +192,9 @@ def add_entry(fg: FeedGenerator, show: Show, ep: Episode, links: EpisodeLinks) -
     if links.image:
         fe.podcast.itunes_image(links.image)
     fe.explicit.value = ep.explicit
-    add_podcast20_entry(fe, ep, links)
+    if ep.extra.get("block"):
+        fe.podcast.itunes_block(True)
+    add_podcast20_entry(fe, ep, links, show.extra.get("season_names", {}).get(ep.season))
 
 
 def add_podcast20(fg: FeedGenerator, show: Show) -> None:
@@ -204,13 +213,16 @@ def add_podcast20(fg: FeedGenerator, show: Show) -> None:
     p20.location(extra.get("location", ()))
     p20.txt(extra.get("txt", ()))
     p20.trailer(extra.get("trailer", ()))
+    p20.update_frequency(extra.get("update_frequency"))
+    p20.podroll(extra.get("podroll", ()))
+    p20.value(extra.get("value"))
 
 
-def add_podcast20_entry(fe: object, ep: Episode, links: EpisodeLinks) -> None:
+def add_podcast20_entry(fe: object, ep: Episode, links: EpisodeLinks, season_name: str | None = None) -> None:
     """Item-level podcast: and psc: tags."""
     p20, extra = fe.podcast20, ep.extra  # type: ignore[attr-defined]
     if ep.season is not None:
-        p20.season(ep.season)
+        p20.season(ep.season, season_name)
     if ep.number is not None:
         p20.episode(ep.number)
     for t in links.transcripts:

@@ -22,7 +22,8 @@ import feedgen.feed  # noqa: F401  (feedgen.util needs lxml.etree imported first
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
 
-from feedtool.model import Chapter, Funding, License, Location, Person, Soundbite, Trailer, Txt
+from feedtool.model import (Chapter, Funding, License, Location, Person, RemoteItem, Soundbite, Trailer, Txt,
+                            UpdateFrequency, Value)
 from feedtool.standards import PODCAST_NS, PSC_NS, npt
 
 # P20 docs/tags/guid.md: podcast:guid is a UUIDv5 of the feed URL under this namespace.
@@ -91,6 +92,21 @@ class Podcast20Extension(BaseExtension):  # type: ignore[misc]
         self._license: License | None = None
         self._location: list[Location] = []
         self._trailer: list[Trailer] = []
+        self._update_frequency: UpdateFrequency | None = None
+        self._podroll: list[RemoteItem] = []
+        self._value: Value | None = None
+
+    def update_frequency(self, value: UpdateFrequency | None) -> UpdateFrequency | None:
+        self._update_frequency = value
+        return value
+
+    def podroll(self, items: Iterable[RemoteItem]) -> list[RemoteItem]:
+        self._podroll = list(items)
+        return self._podroll
+
+    def value(self, value: Value | None) -> Value | None:
+        self._value = value
+        return value
 
     def extend_ns(self) -> dict[str, str]:
         # Only feed-level extensions declare namespaces in feedgen, so psc:
@@ -164,6 +180,25 @@ class Podcast20Extension(BaseExtension):  # type: ignore[misc]
                  length=None if tr.length is None else str(tr.length), type=tr.type,
                  season=None if tr.season is None else str(tr.season))
             el.text = tr.title
+        if self._update_frequency is not None:
+            uf = self._update_frequency
+            el = xml_elem(_p("updateFrequency"), channel)
+            _set(el, complete="true" if uf.complete else None, rrule=uf.rrule,
+                 dtstart=None if uf.dtstart is None else uf.dtstart.isoformat().replace("+00:00", "Z"))
+            el.text = uf.text
+        if self._podroll:
+            box = xml_elem(_p("podroll"), channel)
+            for item in self._podroll:
+                _set(xml_elem(_p("remoteItem"), box), feedGuid=item.feed_guid, feedUrl=item.feed_url,
+                     title=item.title, medium=item.medium)
+        if self._value is not None:
+            v = self._value
+            box = xml_elem(_p("value"), channel)
+            _set(box, type=v.type, method=v.method, suggested=v.suggested)
+            for r in v.recipients:
+                _set(xml_elem(_p("valueRecipient"), box), name=r.name, type=r.type, address=r.address,
+                     split=str(r.split), customKey=r.custom_key, customValue=r.custom_value,
+                     fee="true" if r.fee else None)
         return rss_feed
 
 
@@ -195,6 +230,7 @@ class Podcast20EntryExtension(BaseEntryExtension):  # type: ignore[misc]
 
     def __init__(self) -> None:
         self._season: int | None = None
+        self._season_name: str | None = None
         self._episode: int | None = None
         self._transcripts: list[Transcript] = []
         self._chapters: str | None = None
@@ -206,8 +242,9 @@ class Podcast20EntryExtension(BaseEntryExtension):  # type: ignore[misc]
         self._alternates: list[AlternateLink] = []
         self._psc: list[Chapter] = []
 
-    def season(self, value: int) -> int:
+    def season(self, value: int, name: str | None = None) -> int:
         self._season = value
+        self._season_name = name
         return value
 
     def episode(self, value: int) -> int:
@@ -251,7 +288,9 @@ class Podcast20EntryExtension(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_rss(self, item: object) -> object:
         if self._season is not None:
-            xml_elem(_p("season"), item).text = str(self._season)
+            el = xml_elem(_p("season"), item)
+            _set(el, name=self._season_name)
+            el.text = str(self._season)
         if self._episode is not None:
             xml_elem(_p("episode"), item).text = str(self._episode)
         for t in self._transcripts:

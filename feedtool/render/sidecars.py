@@ -83,7 +83,10 @@ def episode_outputs(show: Show, ep: Episode, files: dict[str, Content]) -> Links
         files[path] = fingerprint.deferred(functools.partial(_plain_transcript, ep), "txt", ep)
         found.append(podcast20.Transcript(urls.url_for(show, path), transcripts.TYPES["txt"], show.language))
 
-    chapters_url = None
+    # Hosted elsewhere (an imported show's old host): linked, not copied.
+    for link in ep.extra.get("transcript_urls", ()):
+        found.append(podcast20.Transcript(link.url, link.type, link.language or show.language, link.rel))
+    chapters_url = ep.extra.get("chapters_url")
     if ep.chapters:
         path = urls.chapters_path(ep)
         files[path] = fingerprint.deferred(functools.partial(chapters_mod.to_json, show, ep), "chapters", show, ep)

@@ -109,6 +109,8 @@ class EpisodeView:
     og_image: str | None
     chapters: tuple[ChapterView, ...]
     files: tuple[FileLink, ...]
+    keywords: str = ""  # for <meta name="keywords">, comma-separated
+    structured: Markup = Markup("")  # schema.org PodcastEpisode as JSON-LD
     has_transcript: bool = False  # without making the transcript's paragraphs
 
 
@@ -418,7 +420,30 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
         og_image=image,
         chapters=tuple(chapter_view(links.enclosure, c.start, c.title) for c in ep.chapters),
         files=files,
+        keywords=", ".join(ep.keywords),
+        structured=structured_data(show, ep, links),
     )
+
+
+def structured_data(show: Show, ep: Episode, links: EpisodeLinks) -> Markup:
+    """The page's schema.org PodcastEpisode (https://schema.org/PodcastEpisode)
+    as JSON-LD, which search engines read; "</" escaped so that no value can
+    close the script element."""
+    import json
+
+    data: dict[str, object] = {
+        "@context": "https://schema.org", "@type": "PodcastEpisode", "name": ep.title,
+        "url": show.base_url + page_href(ep), "datePublished": ep.date.isoformat(),
+        "description": preview(ep.summary), "timeRequired": iso_duration(ep.audio.duration),
+        "associatedMedia": {"@type": "MediaObject", "contentUrl": links.enclosure},
+        "partOfSeries": {"@type": "PodcastSeries", "name": show.title, "url": show.link},
+    }
+    if ep.number is not None:
+        data["episodeNumber"] = ep.number
+    if ep.keywords:
+        data["keywords"] = ", ".join(ep.keywords)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def chapter_view(enclosure: str, start: float, title: str) -> ChapterView:

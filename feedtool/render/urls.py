@@ -9,6 +9,7 @@ import hashlib
 from pathlib import Path
 from urllib.parse import quote
 
+from feedtool.config import stats
 from feedtool.model import Artwork, Episode, Show
 
 
@@ -16,11 +17,20 @@ def media_path(ep: Episode) -> str:
     return f"media/{ep.slug}{ep.audio.path.suffix.lower()}"
 
 
-def enclosure_url(show: Show, ep: Episode) -> str:
+def media_url(show: Show, ep: Episode) -> str:
+    """Where the episode's audio file is served."""
+    if ep.audio.url is not None:  # hosted elsewhere, recorded in STEM.toml (sources/remote.py)
+        return ep.audio.url
     if show.media_base_url:
         # Hosted elsewhere: the file keeps its path below episodes/.
         return show.media_base_url + quote(f"{ep.stem}{ep.audio.path.suffix}")
     return show.base_url + quote(media_path(ep))
+
+
+def enclosure_url(show: Show, ep: Episode) -> str:
+    """The URL apps download: the media URL, through the show's download
+    counter when it has one (stats_prefix)."""
+    return stats.prefixed(show.stats_prefix, media_url(show, ep))
 
 
 def url_for(show: Show, path: str) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 from feedtool.sources import chapters as chapters_mod
 from feedtool import safe_files
 from feedtool.config import schema
-from feedtool.sources import interview, transcripts
+from feedtool.sources import interview, remote, schedule, transcripts
 from feedtool.sources import walk as walker
 from feedtool.sources import podcast20 as p20episode
 from feedtool.sources.audio import SUPPORTED, read_audio
@@ -187,17 +187,23 @@ def parse_tag_date(raw: str | None) -> dt.datetime | None:
 
 @dataclass
 class Loaded:
-    episodes: list[Episode]
+    episodes: list[Episode]  # those published as of the build's now
     problems: list[Problem]
+    # Drafts and episodes dated after the build's now (schedule.py), oldest first.
+    held: list[Episode] = field(default_factory=list)
 
 
 # Called after each episode is read: (done, total, stem); the CLI draws a progress bar with it.
 LoadProgress = Callable[[int, int, str], None]
 
 
-def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = None) -> Loaded:
+def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = None,
+         now: dt.datetime | None = None) -> Loaded:
     """Read every episode of SHOW. Episodes with errors are left out of the
-    result and their problems reported; the caller stops on any error."""
+    result and their problems reported; the caller stops on any error.
+    Drafts and episodes dated after NOW (schedule.build_now) are read and
+    checked like the others, but kept apart in Loaded.held."""
+    now = schedule.build_now(now)
     groups, problems = discover(show.root, show.files)
     # Files named as another episode's alternate_enclosure are not episodes.
     groups = p20episode.without_alternates(show.root, groups)
@@ -205,15 +211,17 @@ def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = N
     if prefetch is not None:  # a cache.Cache: read what it lacks up front, on every core
         prefetch(show, groups, lambda path: rel(show.root, path), progress)
     episodes: list[Episode] = []
+    held: list[Episode] = []
     for done, group in enumerate(groups, 1):
-        episode, found = load_group(show, group, reader)
+        episode, found = read_group(show, group, reader)
         problems.extend(found)
         if episode is not None:
-            episodes.append(episode)
+            (held if schedule.held(episode, now) else episodes).append(episode)
         if progress is not None:
             progress(done, len(groups), group.stem)
     episodes.sort(key=lambda e: (e.date, e.stem))
-    return Loaded(episodes, problems)
+    held.sort(key=lambda e: (e.date, e.stem))
+    return Loaded(episodes, problems, held)
 
 
 def guarded(show: Show, group: Group) -> tuple[Group, list[Problem]]:
@@ -255,10 +263,27 @@ def _refused_audio(base: Path) -> bool:
 
 
 def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
+    """One group's episode as a build publishes it now: None for a draft or
+    a scheduled episode (the incremental build, patch.py, then falls back to
+    a full one, which knows what is held back)."""
+    episode, problems = read_group(show, group, reader)
+    if episode is not None and schedule.held(episode, schedule.build_now()):
+        return None, problems
+    return episode, problems
+
+
+def read_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
     root = show.root
     group, problems = guarded(show, group)
     if problems:
         return None, problems
+    early: dict[str, Any] | None = None  # STEM.toml, read first when there is no audio file
+    if not group.audio and group.meta is not None:
+        early, found = load_episode_meta(group.meta, rel(root, group.meta), show.files)
+        if any(p.is_error for p in found):
+            return None, found
+        if remote.is_remote(early):
+            return _read_remote(show, group, early, reader)
     if not group.audio:
         files = group.text + ([group.meta] if group.meta else []) + group.captions + (
             [group.chapters] if group.chapters else [])
@@ -290,6 +315,21 @@ def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
         audio = reader(audio_path, rel(root, audio_path))
     except ProblemFound as exc:
         problems.append(exc.problem)
+    return _read_rest(show, group, audio, problems, reader)
+
+
+def _read_remote(show: Show, group: Group, meta: dict[str, Any],
+                 reader: Any) -> tuple[Episode | None, list[Problem]]:
+    """An episode whose audio is hosted elsewhere: its STEM.toml says what a
+    file would (remote.py); the toml's own warnings come with _read_rest's reading."""
+    assert group.meta is not None
+    audio, found = remote.audio(meta, group.meta, rel(show.root, group.meta))
+    return _read_rest(show, group, audio, found, reader)
+
+
+def _read_rest(show: Show, group: Group, audio: AudioInfo | None, problems: list[Problem],
+               reader: Any) -> tuple[Episode | None, list[Problem]]:
+    root = show.root
 
     text: TextInfo | None = None
     text_path = group.text[0] if group.text else None
@@ -311,6 +351,10 @@ def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
     if group.meta is not None:
         meta, found = load_episode_meta(group.meta, rel(root, group.meta), show.files)
         problems.extend(found)
+        remote_keys = [k for k in (*remote.KEYS, "audio_sha256") if k in meta]
+        if audio is not None and audio.url is None and remote_keys:
+            problems.append(error(rel(root, group.meta), remote_keys[0], f"is set, but {audio.path.name} is beside "
+                                  "it too: keep the file or the remote audio's keys, not both"))
     if text is not None and text_path is not None:
         meta_display = rel(root, group.meta) if group.meta else f"{EPISODES_DIR}/{group.stem}.toml"
         text, found = interview.reread(text, text_path, rel(root, text_path), show.clean_patterns, meta,
@@ -372,6 +416,9 @@ def merge(
     # A text from the read cache keeps its notes there (model.Lazy): loaded
     # when a page or feed is made, not held for 10,000 episodes at once.
     notes_html = stored(text, "notes_html") if text else ""
+    if not notes_html and meta.get("show_notes"):
+        notes_html = meta["show_notes"]  # sanitised HTML (config/load.py)
+        sources["notes"] = "toml"
     if not notes_html:
         from html import escape
 
@@ -405,6 +452,7 @@ def merge(
         keywords=pick("keywords", ("toml", meta.get("keywords")), default=()),
         chapters=pick("chapters", ("tags", audio.chapters), default=()),
         sources=sources,
+        draft=meta.get("draft", False),
     )
     sources["guid"] = "toml" if episode.guid else "default"
     # Podcasting 2.0: chapters by precedence, timed transcripts, alternate files.

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from feedtool.sources.episodes import Group
 
 # STEM.toml keys that go unchanged into Episode.extra for podcast20.py.
-PASSED_ON = ("person", "soundbite", "location", "license", "funding")
+PASSED_ON = ("person", "soundbite", "location", "license", "funding", "chapters_url", "transcript_urls", "block")
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -321,7 +321,7 @@ def check_command(
     """Check any RSS podcast feed, offline, against Apple's, RSS 2.0's and Podcasting 2.0's rules.
 
     Each problem is printed as `LEVEL RULE-ID element (line N): message`;
-    docs/rules.md explains every rule id. Exit code: 0 no errors (warnings
+    `feedtool docs rules` explains every rule id. Exit code: 0 no errors (warnings
     allowed), 1 errors found, 2 not a feed or unreadable.
 
     Examples:
@@ -850,6 +850,77 @@ def list_episodes(
             next_hint(f"feedtool add AUDIO{show_suffix(show)} --text INTERVIEW.txt")
     if any(p.is_error for p in problems):
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command()
+def renumber(
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
+    write: Annotated[bool, typer.Option("--write", help="Write the new numbers into the STEM.toml files "
+                                        "[default: only show them].")] = False,
+) -> None:
+    """Number each season's episodes by date (1, 2, 3 … oldest first, the stem breaking a tie).
+    Shows the changes; --write writes them into each episode's STEM.toml.
+
+    A season without any numbered episode is left as it is. The audio's own
+    tags are not changed: run `feedtool tag all` afterwards for that.
+
+    Examples:
+
+        feedtool renumber               # what would change, old → new
+
+        feedtool renumber my-show --write
+    """
+    from feedtool.authoring import numbering
+
+    root = show_folder(show, show_opt)
+    try:
+        eps = numbering.episodes_of(root)
+    except FeedtoolError as exc:
+        fail(exc.problems, False, "Renumber stopped")
+    changes = numbering.plan(eps)
+    for change in changes:
+        out.print(str(change), markup=False)
+    n = len(changes)
+    if not changes:
+        err.print(f"Every episode's number already follows its date ({len(eps)} episodes).")
+        return
+    if not write:
+        err.print(f"Dry run: {n} episode{'s' if n != 1 else ''} would be renumbered. Nothing was written.")
+        next_hint(f"feedtool renumber{show_suffix(root)} --write")
+        return
+    written = numbering.apply(root, changes)
+    err.print(f"Renumbered {n} episode{'s' if n != 1 else ''}: wrote {len(written)} STEM.toml "
+              f"file{'s' if len(written) != 1 else ''}.")
+    next_hint(f"feedtool tag all{show_suffix(root)}  (the audio's track numbers), then `feedtool build`")
+
+
+DOC_TOPICS = ("config", "rules")
+
+
+@app.command("docs")
+def docs_command(
+    topic: Annotated[str, typer.Argument(metavar="config|rules",
+                                         help="config: every key of podcast.toml and STEM.toml; rules: every "
+                                              "rule `feedtool check` applies.")],
+) -> None:
+    """Print feedtool's reference documentation (Markdown), the same text as docs/config.md
+    and docs/rules.md in the source, so an installed feedtool carries its own docs.
+
+    Examples:
+
+        feedtool docs config            # every key, what it means, whether it is required
+
+        feedtool docs rules | less      # every rule id that `feedtool check` prints
+    """
+    if topic not in DOC_TOPICS:
+        err.print(f"error: {topic!r}: no such topic; choose one of: {', '.join(DOC_TOPICS)}", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    if topic == "config":
+        from feedtool.config.doc import markdown
+    else:
+        from feedtool.check.rules import markdown
+    sys.stdout.write(markdown())
 
 
 app.command("episodes")(list_episodes)

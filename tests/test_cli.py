@@ -132,8 +132,9 @@ def test_unknown_option_is_a_usage_error():
 
 
 def test_readme_shows_the_workflow_that_init_writes():
-    workflow = (REPO / ".github" / "workflows" / "feed.yml").read_text()
-    assert workflow in (REPO / "README.md").read_text()
+    from feedtool.authoring.scaffold import workflow_yaml
+
+    assert workflow_yaml() in (REPO / "README.md").read_text()
 
 
 # --- Repeated problems summarised (issue 14, item 4) ------------------------------------------

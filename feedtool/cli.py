@@ -65,9 +65,11 @@ ShowOption = Annotated[Path | None, typer.Option(
 
 def usage_line() -> str:
     """`feedtool COMMAND [OPTIONS] ARGS…` of the command being run, for messages."""
-    import click
+    # typer 0.26 carries its own copy of click, with no public name for this;
+    # the pin in pyproject.toml keeps the path (test_grammar checks the message).
+    from typer._click.globals import get_current_context
 
-    ctx = click.get_current_context(silent=True)
+    ctx = get_current_context(silent=True)
     if ctx is None:
         return "feedtool COMMAND [SHOW]"
     return " ".join([ctx.command_path, *ctx.command.collect_usage_pieces(ctx)])
@@ -900,9 +902,9 @@ DOC_TOPICS = ("config", "rules")
 
 @app.command("docs")
 def docs_command(
-    topic: Annotated[str, typer.Argument(metavar="config|rules",
-                                         help="config: every key of podcast.toml and STEM.toml; rules: every "
-                                              "rule `feedtool check` applies.")],
+    topic: Annotated[str, typer.Argument(metavar="TOPIC",
+                                         help="config (every key of podcast.toml and STEM.toml) or rules (every "
+                                              "rule `feedtool check` applies).")],
 ) -> None:
     """Print feedtool's reference documentation (Markdown), the same text as docs/config.md
     and docs/rules.md in the source, so an installed feedtool carries its own docs.

@@ -88,7 +88,7 @@ EPISODE_LINE = re.compile(r"^episode\s*=.*$", re.MULTILINE)
 def toml_with_number(text: str, number: int) -> str:
     """TEXT (a STEM.toml) with `episode = NUMBER`, every other line as written:
     the top-level episode line replaced, or one added before the first table."""
-    table = re.search(r"^\s*\[", text, re.MULTILINE)
+    table = re.search(r"^[ \t]*\[", text, re.MULTILINE)
     head, tail = (text[:table.start()], text[table.start():]) if table else (text, "")
     line = f"episode = {number}"
     if EPISODE_LINE.search(head):

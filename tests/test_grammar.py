@@ -4,6 +4,7 @@ codes everywhere; remove, init, renumber and docs as a podcaster expects."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -225,3 +226,37 @@ def test_toml_with_number_keeps_every_other_line() -> None:
     assert toml_with_number('title = "X"\n\n[[person]]\nname = "A"\n', 3) == \
         'title = "X"\n\nepisode = 3\n\n[[person]]\nname = "A"\n'
     assert toml_with_number("", 1) == "episode = 1\n"
+
+
+# --- check agrees with build ------------------------------------------------------------------------
+
+
+def test_check_has_nothing_to_say_about_a_feed_feedtool_built(make_show, cli) -> None:
+    """No warning and no note about feedtool's own choices: no itunes:summary (Apple reads
+    <description>), show notes in the tags Apple shows; the site keeps the full notes."""
+    from lxml import etree
+
+    from conftest import NS
+
+    root = make_show()
+    assert cli("build", root).exit_code == 0
+    result = cli("check", root / "public" / "feed.xml", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+    feed = etree.parse(str(root / "public" / "feed.xml"))
+    notes = "".join(feed.xpath("//item/content:encoded/text()", namespaces=NS))
+    tags = set(re.findall(r"<([a-z0-9]+)", notes))
+    assert tags and tags <= {"p", "ol", "ul", "li", "a"}
+    page = (root / "public" / "episodes" / "first" / "index.html").read_text()
+    assert "<h3>On filming the interactions between Theodore and Samantha</h3>" in page
+
+
+def test_apple_notes_keeps_every_word() -> None:
+    from feedtool.render.apple_html import apple_notes
+
+    notes = ('<p>Hi <em>there</em></p><h2>Head</h2><blockquote><p>q1</p><p>q2</p></blockquote>'
+             '<blockquote>short</blockquote><p>a<br>b</p><p><small>© X &amp; Y</small></p>'
+             '<ul><li><strong>x</strong> <a href="https://e.org/">link</a></li></ul>')
+    assert apple_notes(notes) == ('<p>Hi there</p><p>Head</p><p>q1</p><p>q2</p><p>short</p><p>a b</p>'
+                                  '<p>© X &amp; Y</p><ul><li>x <a href="https://e.org/">link</a></li></ul>')
+    assert apple_notes("") == ""

@@ -597,31 +597,28 @@ def init(
              "base_url": base_url, "language": language, "category": category}
     if yes:
         given["language"] = language or "en"
-    elif not sys.stdin.isatty():
-        missing = [flag for flag, key in (("--title", "title"), ("--author", "author"), ("--email", "owner_email"),
-                                          ("--base-url", "base_url"), ("--category", "category"))
-                   if given[key] is None]
-        if missing:
-            # No terminal to ask on: say how to give every answer instead.
-            err.print(f"error: no terminal to ask on for {', '.join(missing)}: pass --yes and the values, e.g. "
-                      f"feedtool init{show_suffix(directory)} --yes --title 'My Show' --author 'Ann Example' "
-                      "--email ann@example.com --base-url https://example.com/podcast/ --category Arts",
-                      markup=False, soft_wrap=True)
-            raise typer.Exit(EXIT_USAGE)
-        given["language"] = language or "en"
-        if given["description"] is None:
-            given["description"] = scaffold.default_description(str(given["title"]), str(given["author"]))
     else:
         labels = {"title": "Show title", "author": "Author", "owner_email": "Owner email",
                   "base_url": "Base URL (where public/ will be served)", "language": "Language"}
-        for key, label in labels.items():
-            if given[key] is None:
-                given[key] = ask(key, label, "en" if key == "language" else None)
-        if given["description"] is None:
-            given["description"] = ask("description", "Description",
-                                       scaffold.default_description(str(given["title"]), str(given["author"])))
-        if given["category"] is None:
-            given["category"] = ask_category()
+        try:
+            for key, label in labels.items():
+                if given[key] is None:
+                    given[key] = ask(key, label, "en" if key == "language" else None)
+            if given["description"] is None:
+                given["description"] = ask("description", "Description",
+                                           scaffold.default_description(str(given["title"]), str(given["author"])))
+            if given["category"] is None:
+                given["category"] = ask_category()
+        except typer.Abort:
+            # No terminal (CI, a script, stdin from /dev/null) or Ctrl-D: say how to give every answer.
+            missing = [flag for flag, key in (("--title", "title"), ("--author", "author"),
+                                              ("--email", "owner_email"), ("--base-url", "base_url"),
+                                              ("--category", "category")) if given[key] is None]
+            err.print(f"\nerror: no answer for {', '.join(missing) or 'a question'}: without a terminal, pass "
+                      f"--yes and the values, e.g. feedtool init{show_suffix(directory)} --yes --title 'My Show' "
+                      "--author 'Ann Example' --email ann@example.com --base-url https://example.com/podcast/ "
+                      "--category Arts. Nothing was written.", markup=False, soft_wrap=True)
+            raise typer.Exit(EXIT_USAGE) from None
     answers, problems = scaffold.validate(given)
     if answers is None:
         print_problems(problems)

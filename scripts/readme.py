@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 AUDIO = ROOT / "tests" / "fixtures" / "audio"
 TEXTS = ROOT / "tests" / "texts"
-CLIP = 130  # a log line longer than this is shortened with "…", as the README always did
+CLIP = 160  # a log line longer than this is shortened with "…", as the README always did
 
 
 # --- the command table --------------------------------------------------------------------------

@@ -34,6 +34,9 @@ from feedtool.problems import FeedtoolError, Problem, ProblemFound, Severity
 app = typer.Typer(
     name="feedtool",
     help="Turn a show folder into a podcast feed that every app accepts.\n\n"
+    "A command that works on a show takes its folder as the last argument, SHOW, or as --show SHOW "
+    "(default: the current folder). Exit codes: 0 good, 1 problems found in the show or feed, "
+    "2 usage error or unreadable input.\n\n"
     "Example: feedtool build  (in a folder with podcast.toml and episodes/)",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,

@@ -174,13 +174,13 @@ def print_problems(problems: Iterable[Problem], quiet: bool = False, *, limit: i
 
 
 def fail(problems: tuple[Problem, ...], as_json: bool, what: str = "Build stopped",
-         limit: int | None = None) -> NoReturn:
+         limit: int | None = None, code: int = EXIT_PROBLEMS) -> NoReturn:
     if as_json:
         out.print_json(json.dumps({"ok": False, "problems": [p.as_dict() for p in problems]}))
     print_problems(problems, limit=limit)
     n = sum(p.is_error for p in problems)
     err.print(f"{what}: {n} error{'s' if n != 1 else ''}. Nothing was written.")
-    raise typer.Exit(EXIT_PROBLEMS)
+    raise typer.Exit(code)
 
 
 def human_size(n: int) -> str:
@@ -728,7 +728,9 @@ def tag(
         try:
             plans, problems = tagging.plan(show, stems, update)
         except FeedtoolError as exc:
-            fail(exc.problems, False, "Tag stopped")
+            errors = [p for p in exc.problems if p.is_error]
+            unknown = all(p.rule == tagging.UNKNOWN_STEM for p in errors)
+            fail(exc.problems, False, "Tag stopped", code=EXIT_USAGE if unknown else EXIT_PROBLEMS)
     print_problems([p for p in problems if not p.is_error])
     todo = [p for p in plans if p.changes]
     report = out if dry_run else err  # a dry run's changes are its output

@@ -491,7 +491,7 @@ def test_a_crash_while_tagging_leaves_the_file_whole(make_show, monkeypatch) -> 
 def test_tag_unknown_stem_names_it(make_show, cli) -> None:
     root = make_show()
     result = cli("tag", "thrid", "--show", root)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a stem that names no episode is a usage error, as for remove
     assert "episodes/thrid: no episode has this stem (known: first, second)" in result.output
 
 

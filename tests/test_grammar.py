@@ -102,7 +102,7 @@ def test_exit_codes_are_the_same_for_every_command(make_show, cli, tmp_path: Pat
         assert result.exit_code == 0, (name, result.output)
     usage = {
         "build": ["--no-such-flag"], "check": [tmp_path / "nope.xml"], "inspect": [tmp_path / "nope.mp3"],
-        "docs": ["nothing"], "tag": ["all", tmp_path], "remove": ["nope", root],
+        "docs": ["nothing"], "tag": ["all", tmp_path], "remove": ["nope", root], "serve": ["--port", "-1", root],
         "add": [tmp_path / "nope.mp3", root], "renumber": [tmp_path], "episodes": [tmp_path],
     }
     for name, args in usage.items():

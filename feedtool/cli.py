@@ -1,8 +1,16 @@
 """The command line: options in, core calls, a report out, an exit code.
 
-Exit codes: 0 all good; 1 problems found (the show has errors, `check`
-found errors, `build --check` found changes); 2 usage error or an input that
-cannot be read at all (no podcast.toml, not a feed).
+One grammar for every command (issue 15): a command's own arguments first,
+then the show folder as an optional last argument, SHOW (default: the
+current folder), with `--show SHOW` accepted as its alias. A new command
+takes `show: ShowArg = None, show_opt: ShowOption = None` and calls
+`show_folder(show, show_opt)`, which says how to name the show when it is
+wrong.
+
+Exit codes, the same for every command: 0 all good; 1 problems found in
+the show or a feed (the show has errors, `check` found errors, `build
+--check` found changes); 2 usage error or an input that cannot be read at
+all (no podcast.toml, a missing file, not a feed).
 """
 
 from __future__ import annotations
@@ -26,6 +34,9 @@ from feedtool.problems import FeedtoolError, Problem, ProblemFound, Severity
 app = typer.Typer(
     name="feedtool",
     help="Turn a show folder into a podcast feed that every app accepts.\n\n"
+    "A command that works on a show takes its folder as the last argument, SHOW, or as --show SHOW "
+    "(default: the current folder). Exit codes: 0 good, 1 problems found in the show or feed, "
+    "2 usage error or unreadable input.\n\n"
     "Example: feedtool build  (in a folder with podcast.toml and episodes/)",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -44,6 +55,51 @@ LIST_EPISODES_UP_TO = 50  # `build` lists the episodes of a show this small
 ALLOW_OUTSIDE_HELP = ("Let the show's files be symbolic links into DIR, a folder outside the show (your "
                       "audio archive, say). Repeat for more folders. Only ever from the command line: "
                       "nothing in the show can allow a folder.")
+
+
+# --- the show folder: one argument, one alias, one resolver -------------------
+
+ShowArg = Annotated[Path | None, typer.Argument(
+    metavar="SHOW", show_default=False,
+    help="The show folder (holds podcast.toml) [default: the current folder].")]
+ShowOption = Annotated[Path | None, typer.Option(
+    "--show", metavar="SHOW", show_default=False, help="The show folder, as an option: the same as SHOW.")]
+
+
+def usage_line() -> str:
+    """`feedtool COMMAND [OPTIONS] ARGS…` of the command being run, for messages."""
+    # typer 0.26 carries its own copy of click, with no public name for this;
+    # the pin in pyproject.toml keeps the path (test_grammar checks the message).
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return "feedtool COMMAND [SHOW]"
+    return " ".join([ctx.command_path, *ctx.command.collect_usage_pieces(ctx)])
+
+
+def show_folder(positional: Path | None, option: Path | None, *, must_exist: bool = True) -> Path:
+    """The show folder named by the SHOW argument or --show (the same thing
+    twice is fine; two different folders are a usage error), else the current
+    folder. With MUST_EXIST, a folder without podcast.toml is a usage error
+    that says how to name the show."""
+    if positional is not None and option is not None and positional != option:
+        err.print(f"error: the show folder is named twice ({positional} and --show {option}); "
+                  f"name it once: {usage_line()}", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    show = positional if positional is not None else (option if option is not None else Path("."))
+    if must_exist and not (show / "podcast.toml").is_file():
+        where = "this folder" if show == Path(".") else str(show)
+        err.print(f"error: {show / 'podcast.toml'}: not found, so {where} is not a show folder. Name the show "
+                  f"folder as the last argument ({usage_line()}) or with --show SHOW; `feedtool init SHOW` "
+                  "makes a new one.", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
+    return show
+
+
+def show_suffix(show: Path) -> str:
+    """SHOW as the last argument of a suggested command ('' for the current folder)."""
+    return "" if show == Path(".") else f" {show}"
 
 
 def version_callback(value: bool) -> None:
@@ -118,13 +174,13 @@ def print_problems(problems: Iterable[Problem], quiet: bool = False, *, limit: i
 
 
 def fail(problems: tuple[Problem, ...], as_json: bool, what: str = "Build stopped",
-         limit: int | None = None) -> NoReturn:
+         limit: int | None = None, code: int = EXIT_PROBLEMS) -> NoReturn:
     if as_json:
         out.print_json(json.dumps({"ok": False, "problems": [p.as_dict() for p in problems]}))
     print_problems(problems, limit=limit)
     n = sum(p.is_error for p in problems)
     err.print(f"{what}: {n} error{'s' if n != 1 else ''}. Nothing was written.")
-    raise typer.Exit(EXIT_PROBLEMS)
+    raise typer.Exit(code)
 
 
 def human_size(n: int) -> str:
@@ -144,8 +200,10 @@ def clock(seconds: float) -> str:
 
 @app.command()
 def build(
-    directory: Annotated[Path, typer.Argument(help="The show folder (holds podcast.toml).")] = Path("."),
-    output: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder [default: DIR/public].")] = None,
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
+    output: Annotated[Path | None, typer.Option("--out", "-o", metavar="PATH",
+                                                help="Output folder [default: SHOW/public].")] = None,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if public/ would change.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
@@ -174,10 +232,8 @@ def build(
 
         feedtool build --now 2025-06-01T09:00Z   # publish as of then (scheduled episodes)
     """
+    directory = show_folder(show, show_opt)
     moment = parse_now_option(now)
-    if not (directory / "podcast.toml").is_file():
-        err.print(f"error: {directory / 'podcast.toml'}: not found; give the show folder (see `feedtool init`)")
-        raise typer.Exit(EXIT_USAGE)
     if output is not None:
         refused = out_refused(directory, output)
         if refused is not None:
@@ -301,7 +357,7 @@ def check_command(
     """Check any RSS podcast feed, offline, against Apple's, RSS 2.0's and Podcasting 2.0's rules.
 
     Each problem is printed as `LEVEL RULE-ID element (line N): message`;
-    docs/rules.md explains every rule id. Exit code: 0 no errors (warnings
+    `feedtool docs rules` explains every rule id. Exit code: 0 no errors (warnings
     allowed), 1 errors found, 2 not a feed or unreadable.
 
     Examples:
@@ -349,11 +405,15 @@ def check_command(
 
 @app.command()
 def inspect(
-    files: Annotated[list[Path], typer.Argument(help="Audio files, episode files (STEM.toml), or interview "
-                                                "texts (.txt, .md, .html), in a show or not.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Audio files, episode files (STEM.toml), "
+                                                "or interview texts (.txt, .md, .html), in a show or not.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
 ) -> None:
     """Show what feedtool reads from audio files and episodes, and where each field comes from.
+
+    Every file is inspected, then the exit code says the worst: 2 when a file
+    could not be read at all (missing, not a kind feedtool reads), 1 when an
+    episode has errors.
 
     Examples:
 
@@ -368,62 +428,87 @@ def inspect(
 
     reports = []
     problems: list[Problem] = []
+    unreadable = False
     for f in files:
         report, found = inspect_mod.inspect_path(f)
         problems += found
         if report is not None:
             reports.append(report)
+        elif any(p.is_error for p in found):
+            unreadable = True
     if as_json:
         out.print_json(json.dumps(reports if len(files) > 1 else (reports[0] if reports else None), default=str))
     else:
         for r in reports:
             out.print(inspect_mod.format_report(r), soft_wrap=True, markup=False)
     print_problems(problems)
+    if unreadable:
+        raise typer.Exit(EXIT_USAGE)
     if any(p.is_error for p in problems):
         raise typer.Exit(EXIT_PROBLEMS)
 
 
 @app.command()
 def remove(
-    stem: Annotated[str, typer.Argument(help="The episode's stem: its path below episodes/ without suffix.")],
-    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
-    keep_files: Annotated[bool, typer.Option("--keep-files", help="Unpublish but leave the files.")] = False,
+    stem: Annotated[str, typer.Argument(metavar="STEM",
+                                        help="The episode's stem: its path below episodes/ without suffix.")],
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
+    delete_files: Annotated[bool, typer.Option(
+        "--delete-files", help="Also delete the episode's files (audio, text, STEM.toml, captions, "
+        "chapters); asks first on a terminal.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking (for scripts).")] = False,
+    keep_files: Annotated[bool, typer.Option("--keep-files", hidden=True,
+                                             help="The default now: files are kept.")] = False,
 ) -> None:
-    """Unpublish an episode on purpose: its GUID is retired in the lock and its files deleted.
+    """Unpublish an episode on purpose: its GUID is retired in episodes/feedtool.lock, never
+    to be given again. Its files are kept (and stay unpublished) unless --delete-files.
 
     Without this, an episode whose files disappear stops the build, so that no
-    episode vanishes from subscribers' apps because a file was moved.
+    episode vanishes from subscribers' apps because a file was moved. Running
+    it again for the same stem says the episode is already retired (exit 0).
 
-    Example:
+    Examples:
 
         feedtool remove 2021/old-episode
-    """
-    from feedtool.engine import guids
-    from feedtool.sources.episodes import EPISODES_DIR
-    from feedtool.engine.write import write_file
 
-    lock, problems = guids.read_lock(show)
-    if problems:
-        fail(tuple(problems), False, "Remove stopped")
+        feedtool remove 2021/old-episode my-show --delete-files --yes
+    """
+    from feedtool.authoring import removal
+
+    root = show_folder(show, show_opt)
+    stem = stem.removeprefix("episodes/")
+    files = removal.files_of(root, stem)
+    if delete_files and files and not yes:
+        if not sys.stdin.isatty():
+            err.print(f"error: --delete-files would delete {len(files)} file{'s' if len(files) != 1 else ''} "
+                      f"of {stem}; without a terminal to ask on, pass --yes as well", markup=False)
+            raise typer.Exit(EXIT_USAGE)
+        for p in files:
+            err.print(f"  {p.relative_to(root).as_posix()}", markup=False)
+        if not typer.confirm(f"Delete these {len(files)} file{'s' if len(files) != 1 else ''}?", err=True):
+            err.print("Nothing was changed.")
+            raise typer.Exit(EXIT_PROBLEMS)
     try:
-        new = guids.remove(lock, stem)
+        outcome = removal.retire(root, stem)
+    except FeedtoolError as exc:
+        fail(exc.problems, False, "Remove stopped")
     except KeyError:
-        err.print(f"error: {guids.LOCK_NAME}: {stem}: no published episode has this stem "
-                  f"(known: {', '.join(sorted(lock.episodes)) or 'none'})")
-        raise typer.Exit(EXIT_PROBLEMS) from None
-    write_file(show / guids.LOCK_NAME, new.to_bytes())
-    deleted = []
-    if not keep_files:
-        folder = (show / EPISODES_DIR / stem).parent
-        name = stem.rsplit("/", 1)[-1]
-        for p in sorted(folder.glob(name + ".*")):
-            if p.stem == name or p.name.startswith(name + ".chapters"):
-                p.unlink()
-                deleted.append(p.name)
-    err.print(f"Removed {stem} (GUID {lock.episodes[stem]['guid']} retired for good)"
-              + (f"; deleted {', '.join(deleted)}" if deleted else "")
-              + ("; its files are kept and stay unpublished" if keep_files else "")
-              + ". Next: `feedtool build`.")
+        err.print(f"error: episodes/feedtool.lock: {stem}: no published episode has this stem "
+                  f"(published: {', '.join(removal.known(root)) or 'none'}; `feedtool episodes` lists them)",
+                  markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    deleted = removal.delete(files) if delete_files else []
+    said = (f"{stem} was already removed (GUID {outcome.guid} retired)" if outcome.already
+            else f"Removed {stem} (GUID {outcome.guid} retired for good)")
+    if deleted:
+        said += f"; deleted {', '.join(deleted)}"
+    elif files:
+        said += f"; its {len(files)} file{'s are' if len(files) != 1 else ' is'} kept and stay unpublished " \
+                "(--delete-files deletes them)"
+    err.print(said + ".", markup=False)
+    if not outcome.already or deleted:
+        next_hint(f"feedtool build{show_suffix(root)}")
 
 
 # --- authoring: init, add, tag, serve, episodes --------------------------------
@@ -451,17 +536,6 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
 
 def next_hint(text: str) -> None:
     err.print(f"[bold]Next:[/] {text}", markup=True, soft_wrap=True)
-
-
-def show_flag(show: Path) -> str:
-    return "" if show == Path(".") else f" --show {show}"
-
-
-def require_show(show: Path) -> None:
-    if not (show / "podcast.toml").is_file():
-        err.print(f"error: {show / 'podcast.toml'}: not found; give the show folder with --show "
-                  "(or make one with `feedtool init`)", markup=False)
-        raise typer.Exit(EXIT_USAGE)
 
 
 def complete_category(incomplete: str) -> list[str]:
@@ -516,16 +590,22 @@ def ask_category() -> str:
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Where to make the show (created if missing).")] = Path("."),
-    title: Annotated[str | None, typer.Option(help="The show's name.")] = None,
-    author: Annotated[str | None, typer.Option(help="Who makes the show.")] = None,
-    email: Annotated[str | None, typer.Option(help="The owner's email (directories verify it).")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="Where public/ will be served.")] = None,
-    language: Annotated[str | None, typer.Option(help="ISO 639 code, e.g. en  [default: en]")] = None,
+    show: Annotated[Path | None, typer.Argument(
+        metavar="SHOW", show_default=False,
+        help="Where to make the show (created if missing) [default: the current folder].")] = None,
+    show_opt: ShowOption = None,
+    title: Annotated[str | None, typer.Option(metavar="TITLE", help="The show's name.")] = None,
+    author: Annotated[str | None, typer.Option(metavar="NAME", help="Who makes the show.")] = None,
+    email: Annotated[str | None, typer.Option(metavar="EMAIL",
+                                              help="The owner's email (directories verify it).")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL",
+                                                 help="Where public/ will be served.")] = None,
+    language: Annotated[str | None, typer.Option(metavar="CODE",
+                                                 help="ISO 639 code, e.g. en  [default: en]")] = None,
     category: Annotated[str | None, typer.Option(
-        help="Apple category, e.g. 'Arts' or 'Society & Culture > Documentary'.",
+        metavar="CATEGORY", help="Apple category, e.g. 'Arts' or 'Society & Culture > Documentary'.",
         autocompletion=complete_category)] = None,
-    description: Annotated[str | None, typer.Option(help="What the show is about.")] = None,
+    description: Annotated[str | None, typer.Option(metavar="TEXT", help="What the show is about.")] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Ask nothing: every answer from the flags.")] = False,
 ) -> None:
     """Make a new show folder: podcast.toml, episodes/, cover art, .gitignore and a CI workflow.
@@ -541,6 +621,7 @@ def init(
     """
     from feedtool.authoring import scaffold
 
+    directory = show_folder(show, show_opt, must_exist=False)
     conflicts = scaffold.conflicts(directory)
     if conflicts:
         print_problems(conflicts)
@@ -553,14 +634,25 @@ def init(
     else:
         labels = {"title": "Show title", "author": "Author", "owner_email": "Owner email",
                   "base_url": "Base URL (where public/ will be served)", "language": "Language"}
-        for key, label in labels.items():
-            if given[key] is None:
-                given[key] = ask(key, label, "en" if key == "language" else None)
-        if given["description"] is None:
-            given["description"] = ask("description", "Description",
-                                       scaffold.default_description(str(given["title"]), str(given["author"])))
-        if given["category"] is None:
-            given["category"] = ask_category()
+        try:
+            for key, label in labels.items():
+                if given[key] is None:
+                    given[key] = ask(key, label, "en" if key == "language" else None)
+            if given["description"] is None:
+                given["description"] = ask("description", "Description",
+                                           scaffold.default_description(str(given["title"]), str(given["author"])))
+            if given["category"] is None:
+                given["category"] = ask_category()
+        except typer.Abort:
+            # No terminal (CI, a script, stdin from /dev/null) or Ctrl-D: say how to give every answer.
+            missing = [flag for flag, key in (("--title", "title"), ("--author", "author"),
+                                              ("--email", "owner_email"), ("--base-url", "base_url"),
+                                              ("--category", "category")) if given[key] is None]
+            err.print(f"\nerror: no answer for {', '.join(missing) or 'a question'}: without a terminal, pass "
+                      f"--yes and the values, e.g. feedtool init{show_suffix(directory)} --yes --title 'My Show' "
+                      "--author 'Ann Example' --email ann@example.com --base-url https://example.com/podcast/ "
+                      "--category Arts. Nothing was written.", markup=False, soft_wrap=True)
+            raise typer.Exit(EXIT_USAGE) from None
     answers, problems = scaffold.validate(given)
     if answers is None:
         print_problems(problems)
@@ -576,23 +668,27 @@ def init(
     for rel in created.appended:
         err.print(f"  added feedtool's lines to {rel}", markup=False)
     err.print(scaffold.summary(answers), markup=False)
-    where = "" if directory == Path(".") else f" --show {directory}"
-    next_hint(f"feedtool add AUDIO --text INTERVIEW.txt{where}  (then `feedtool build`)")
+    next_hint(f"feedtool add AUDIO{show_suffix(directory)} --text INTERVIEW.txt  (then `feedtool build`)")
 
 
 @app.command()
 def add(
-    audio: Annotated[Path, typer.Argument(help="The episode's audio: .mp3 .m4a .ogg .opus .flac")],
-    text: Annotated[Path | None, typer.Option("--text", help="The interview text (.txt or .md).")] = None,
-    title: Annotated[str | None, typer.Option(help="The title [default: the text's headline, or the tags'].")] = None,
+    audio: Annotated[Path, typer.Argument(metavar="AUDIO", help="The episode's audio: .mp3 .m4a .ogg .opus .flac")],
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
+    text: Annotated[Path | None, typer.Option("--text", metavar="FILE",
+                                              help="The interview text (.txt, .md or .html).")] = None,
+    title: Annotated[str | None, typer.Option(metavar="TITLE", help="The title [default: the text's headline, "
+                                              "or the tags'].")] = None,
     date: Annotated[str | None, typer.Option(
-        help="Publication date, e.g. 2024-01-31 or 2024-01-31T09:00:00Z, or 'today' "
+        metavar="DATE", help="Publication date, e.g. 2024-01-31 or 2024-01-31T09:00:00Z, or 'today' "
              "[default: the audio's date tag].")] = None,
-    season: Annotated[int | None, typer.Option(help="Season number.")] = None,
-    episode: Annotated[int | None, typer.Option(help="Episode number [default: the next free one].")] = None,
-    stem: Annotated[str | None, typer.Option(help="File name below episodes/ [default: from the title].")] = None,
+    season: Annotated[int | None, typer.Option(metavar="N", help="Season number.")] = None,
+    episode: Annotated[int | None, typer.Option(metavar="N", help="Episode number [default: the next by date "
+                                                "in its season].")] = None,
+    stem: Annotated[str | None, typer.Option(metavar="STEM",
+                                             help="File name below episodes/ [default: from the title].")] = None,
     move: Annotated[bool, typer.Option("--move", help="Move the files instead of copying them.")] = False,
-    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
 ) -> None:
     """Bring an episode into the show: the audio and text under episodes/, and STEM.toml
     prefilled with title, date, summary and episode number (each from a flag, the text or the tags).
@@ -601,11 +697,11 @@ def add(
 
         feedtool add ~/Recordings/interview.mp3 --text interview.txt
 
-        feedtool add take3.m4a --title "Three Takes" --date 2024-05-01 --season 2 --move
+        feedtool add take3.m4a my-show --title "Three Takes" --date 2024-05-01 --season 2 --move
     """
     from feedtool.authoring import add as add_mod
 
-    require_show(show)
+    show = show_folder(show, show_opt)
     if not audio.is_file():
         err.print(f"error: {audio}: file not found", markup=False)
         raise typer.Exit(EXIT_USAGE)
@@ -631,15 +727,16 @@ def add(
         err.print(f"  {field:<10} {shown:<70}  [{source}]", markup=False)
     for path in written:
         err.print(f"  wrote {path.relative_to(plan.show.root).as_posix()}", markup=False)
-    next_hint(f"feedtool build{'' if show == Path('.') else ' ' + str(show)}  (edit "
+    next_hint(f"feedtool build{show_suffix(show)}  (edit "
               f"episodes/{plan.stem}.toml first if a value is wrong)")
 
 
 @app.command()
 def tag(
     target: Annotated[str, typer.Argument(metavar="STEM|all", help="An episode's stem, or 'all'.")],
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Show the changes; write nothing.")] = False,
-    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
 ) -> None:
     """Write each episode's metadata into its audio file's own tags: title, show as artist and
     album, date, episode number, summary, cover art and chapters. Never re-encodes the audio.
@@ -652,17 +749,19 @@ def tag(
 
         feedtool tag all
 
-        feedtool tag 2024/interview
+        feedtool tag 2024/interview my-show
     """
     from feedtool.authoring import tagging
 
-    require_show(show)
+    show = show_folder(show, show_opt)
     stems = None if target == "all" else [target.removeprefix("episodes/")]
     with progress_bar("Reading") as update:
         try:
             plans, problems = tagging.plan(show, stems, update)
         except FeedtoolError as exc:
-            fail(exc.problems, False, "Tag stopped")
+            errors = [p for p in exc.problems if p.is_error]
+            unknown = all(p.rule == tagging.UNKNOWN_STEM for p in errors)
+            fail(exc.problems, False, "Tag stopped", code=EXIT_USAGE if unknown else EXIT_PROBLEMS)
     print_problems([p for p in problems if not p.is_error])
     todo = [p for p in plans if p.changes]
     report = out if dry_run else err  # a dry run's changes are its output
@@ -678,7 +777,7 @@ def tag(
         err.print(f"Dry run: {len(todo)} file{'s' if len(todo) != 1 else ''} would change, {same} already "
                   "up to date. Nothing was written.")
         if todo:
-            next_hint(f"feedtool tag {target}{show_flag(show)}")
+            next_hint(f"feedtool tag {target}{show_suffix(show)}")
         return
     with progress_bar("Tagging") as update:
         for i, p in enumerate(todo, 1):
@@ -687,15 +786,17 @@ def tag(
                 update(i, len(todo), p.stem)
     err.print(f"Tagged {len(todo)} file{'s' if len(todo) != 1 else ''}, {same} already up to date.")
     if todo:
-        next_hint(f"feedtool build{'' if show == Path('.') else ' ' + str(show)}  "
+        next_hint(f"feedtool build{show_suffix(show)}  "
                   "(the tagged files changed size, so their enclosures change)")
 
 
 @app.command()
 def serve(
-    directory: Annotated[Path, typer.Argument(help="The show folder.")] = Path("."),
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")] = 8000,
-    host: Annotated[str, typer.Option(
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
+    port: Annotated[int, typer.Option(min=0, max=65535, metavar="PORT",
+                                      help="Port to listen on (0: any free port).")] = 8000,
+    host: Annotated[str, typer.Option(metavar="ADDRESS",
         help="Address to listen on; 0.0.0.0 lets phones on your network subscribe.")] = "127.0.0.1",
     allow_outside: Annotated[list[Path] | None, typer.Option(
         "--allow-outside", metavar="DIR", exists=True, file_okay=False, dir_okay=True,
@@ -714,7 +815,7 @@ def serve(
     """
     from feedtool.authoring import serve as serve_mod
 
-    require_show(directory)
+    directory = show_folder(show, show_opt)
 
     def on_build(ok: bool, problems: list[Problem], n: int) -> None:
         print_problems(problems, limit=SUMMARISE_AFTER, hint="`feedtool build --verbose` lists them all")
@@ -741,9 +842,11 @@ def serve(
 
 def import_show(
     feed: Annotated[str, typer.Argument(help="The feed to import: its URL or a saved file.")],
-    directory: Annotated[Path | None, typer.Argument(help="The new show folder [default: a folder named after "
+    directory: Annotated[Path | None, typer.Argument(metavar="SHOW", show_default=False,
+                                                     help="The new show folder [default: a folder named after "
                                                      "the show].")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="Where the new feed will be served "
+    show_opt: ShowOption = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL", help="Where the new feed will be served "
                                                  "(podcast.toml's base_url).")] = None,
     download: Annotated[bool, typer.Option("--download", help="Fetch every episode's audio into the show "
                                            "(resumes where a run was cut off) instead of keeping the old "
@@ -773,7 +876,8 @@ def import_show(
         raise typer.Exit(EXIT_USAGE) from None
     from feedtool.authoring.add import slugify
 
-    root = directory or Path(slugify(imported.show["title"]) or "imported-show")
+    named = show_folder(directory, show_opt, must_exist=False) if directory or show_opt else None
+    root = named or Path(slugify(imported.show["title"]) or "imported-show")
     if (root / "podcast.toml").exists():
         err.print(f"error: {root / 'podcast.toml'}: already exists; import into a new folder", markup=False)
         raise typer.Exit(EXIT_USAGE)
@@ -850,7 +954,8 @@ app.add_typer(media_app, name="media")
 
 @media_app.command("verify")
 def media_verify(
-    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
     hash_files: Annotated[bool, typer.Option("--hash", help="Also download each file whose STEM.toml records "
                                              "audio_sha256 and compare its hash.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout.")] = False,
@@ -862,11 +967,11 @@ def media_verify(
 
         feedtool media verify
 
-        feedtool media verify --show my-show --hash
+        feedtool media verify my-show --hash
     """
     from feedtool.authoring import media
 
-    require_show(show)
+    show = show_folder(show, show_opt)
     try:
         with progress_bar("Checking media", enabled=not as_json) as update:
             results, problems = media.verify(show, hash_files=hash_files, progress=update)
@@ -887,7 +992,8 @@ def media_verify(
 
 
 def list_episodes(
-    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the episodes as JSON on stdout.")] = False,
     now: Annotated[str | None, typer.Option("--now", metavar="DATE", help="List as a build with `--now DATE` "
                                             "would publish.")] = None,
@@ -901,14 +1007,14 @@ def list_episodes(
 
         feedtool episodes
 
-        feedtool list --show my-show --json
+        feedtool list my-show --json
     """
     moment = parse_now_option(now)
     from rich.table import Table
 
     from feedtool.authoring import listing
 
-    require_show(show)
+    show = show_folder(show, show_opt)
     try:
         rows, problems = listing.rows(show, moment)
     except FeedtoolError as exc:
@@ -938,9 +1044,80 @@ def list_episodes(
         n = len(rows)
         err.print(f"{n} episode{'s' if n != 1 else ''}.")
         if not rows:
-            next_hint(f"feedtool add AUDIO --text INTERVIEW.txt{show_flag(show)}")
+            next_hint(f"feedtool add AUDIO{show_suffix(show)} --text INTERVIEW.txt")
     if any(p.is_error for p in problems):
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command()
+def renumber(
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
+    write: Annotated[bool, typer.Option("--write", help="Write the new numbers into the STEM.toml files "
+                                        "[default: only show them].")] = False,
+) -> None:
+    """Number each season's episodes by date (1, 2, 3 … oldest first, the stem breaking a tie).
+    Shows the changes; --write writes them into each episode's STEM.toml.
+
+    A season without any numbered episode is left as it is. The audio's own
+    tags are not changed: run `feedtool tag all` afterwards for that.
+
+    Examples:
+
+        feedtool renumber               # what would change, old → new
+
+        feedtool renumber my-show --write
+    """
+    from feedtool.authoring import numbering
+
+    root = show_folder(show, show_opt)
+    try:
+        eps = numbering.episodes_of(root)
+    except FeedtoolError as exc:
+        fail(exc.problems, False, "Renumber stopped")
+    changes = numbering.plan(eps)
+    for change in changes:
+        out.print(str(change), markup=False)
+    n = len(changes)
+    if not changes:
+        err.print(f"Every episode's number already follows its date ({len(eps)} episodes).")
+        return
+    if not write:
+        err.print(f"Dry run: {n} episode{'s' if n != 1 else ''} would be renumbered. Nothing was written.")
+        next_hint(f"feedtool renumber{show_suffix(root)} --write")
+        return
+    written = numbering.apply(root, changes)
+    err.print(f"Renumbered {n} episode{'s' if n != 1 else ''}: wrote {len(written)} STEM.toml "
+              f"file{'s' if len(written) != 1 else ''}.")
+    next_hint(f"feedtool tag all{show_suffix(root)}  (the audio's track numbers), then `feedtool build`")
+
+
+DOC_TOPICS = ("config", "rules")
+
+
+@app.command("docs")
+def docs_command(
+    topic: Annotated[str, typer.Argument(metavar="TOPIC",
+                                         help="config (every key of podcast.toml and STEM.toml) or rules (every "
+                                              "rule `feedtool check` applies).")],
+) -> None:
+    """Print feedtool's reference documentation (Markdown), the same text as docs/config.md
+    and docs/rules.md in the source, so an installed feedtool carries its own docs.
+
+    Examples:
+
+        feedtool docs config            # every key, what it means, whether it is required
+
+        feedtool docs rules | less      # every rule id that `feedtool check` prints
+    """
+    if topic not in DOC_TOPICS:
+        err.print(f"error: {topic!r}: no such topic; choose one of: {', '.join(DOC_TOPICS)}", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    if topic == "config":
+        from feedtool.config.doc import markdown
+    else:
+        from feedtool.check.rules import markdown
+    sys.stdout.write(markdown())
 
 
 app.command("episodes")(list_episodes)

@@ -160,7 +160,17 @@ def test_init_cover_shows_the_title_and_is_reproducible() -> None:
 def test_the_workflow_written_by_init_is_the_repositorys_own(tmp_path: Path, cli) -> None:
     assert cli("init", tmp_path / "s", *INIT_FLAGS).exit_code == 0
     written = (tmp_path / "s" / ".github" / "workflows" / "feed.yml").read_text()
-    assert written == (REPO / ".github" / "workflows" / "feed.yml").read_text() == scaffold.workflow_yaml()
+    from feedtool import __version__
+
+    assert written == scaffold.workflow_yaml()
+    # The repository's own is the same file but for the install: feedtool from its own checkout.
+    own = (REPO / ".github" / "workflows" / "feed.yml").read_text()
+    pin = f'python -m pip install "feedtool=={__version__}"'
+    assert pin in written
+    assert own == written.replace(pin, "python -m pip install .").replace(
+        "      - run: python -m pip install .\n",
+        "      # (This repository is feedtool itself: it builds its demo with its own code.)\n"
+        "      - run: python -m pip install .\n")
     flow = yaml.safe_load(written)
     steps = flow["jobs"]["build"]["steps"]
     uses = [s.get("uses", "") for s in steps] + [s.get("uses", "") for s in flow["jobs"]["deploy"]["steps"]]
@@ -168,7 +178,7 @@ def test_the_workflow_written_by_init_is_the_repositorys_own(tmp_path: Path, cli
     assert any(u.startswith("actions/setup-python@") for u in uses)
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
-    assert runs == ["python -m pip install feedtool", "feedtool build", "feedtool check public/feed.xml"]
+    assert runs == [pin, "feedtool build", "feedtool check public/feed.xml"]
     # The read cache is kept between runs (issue 14): restored before the build, saved after it.
     cached = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
     assert cached["with"]["path"] == ".feedtool-cache"
@@ -265,7 +275,7 @@ def test_add_takes_the_next_free_number_and_says_where_each_field_came_from(make
     assert meta == {"title": "Night Shift", "date": dt.date(2015, 3, 1), "episode": 8}
     _values, problems = config.load_episode_meta(root / "episodes" / "night-shift.toml", "night-shift.toml")
     assert problems == []
-    assert "next free number" in result.output and "[--title]" in result.output
+    assert "next by date" in result.output and "[--title]" in result.output
     assert (root / "episodes" / "night-shift.mp3").read_bytes() == src.read_bytes()
     assert cli("build", root).exit_code == 0
     titles = {i.findtext("title"): i.findtext("itunes:episode", namespaces=NS) for i in items(root)}
@@ -481,7 +491,7 @@ def test_a_crash_while_tagging_leaves_the_file_whole(make_show, monkeypatch) -> 
 def test_tag_unknown_stem_names_it(make_show, cli) -> None:
     root = make_show()
     result = cli("tag", "thrid", "--show", root)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a stem that names no episode is a usage error, as for remove
     assert "episodes/thrid: no episode has this stem (known: first, second)" in result.output
 
 

@@ -116,10 +116,14 @@ def test_inspect_an_episode_shows_each_fields_source(make_show):
 
 
 def test_inspect_bad_files(tmp_path):
+    # A file that cannot be read at all is an unreadable input: exit 2, as `check` does for a non-feed.
     bad = run("inspect", str(AUDIO / "corrupt.mp3"))
-    assert bad.returncode == 1 and "corrupt.mp3" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "corrupt.mp3" in bad.stderr and "Traceback" not in bad.stderr
     missing = run("inspect", str(tmp_path / "nope.mp3"))
-    assert missing.returncode == 1 and "file not found" in missing.stderr
+    assert missing.returncode == 2 and "file not found" in missing.stderr
+    # Every file is reported, the good one too, before the exit code says the worst.
+    both = run("inspect", str(tmp_path / "nope.mp3"), str(AUDIO / "tagged.mp3"))
+    assert both.returncode == 2 and "file not found" in both.stderr and "tagged.mp3" in both.stdout
 
 
 def test_unknown_option_is_a_usage_error():
@@ -128,8 +132,9 @@ def test_unknown_option_is_a_usage_error():
 
 
 def test_readme_shows_the_workflow_that_init_writes():
-    workflow = (REPO / ".github" / "workflows" / "feed.yml").read_text()
-    assert workflow in (REPO / "README.md").read_text()
+    from feedtool.authoring.scaffold import workflow_yaml
+
+    assert workflow_yaml() in (REPO / "README.md").read_text()
 
 
 # --- Repeated problems summarised (issue 14, item 4) ------------------------------------------

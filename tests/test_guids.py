@@ -69,14 +69,16 @@ def test_remove_command_unpublishes_on_purpose(make_show, cli):
     root = make_show()
     assert cli("build", root).exit_code == 0
     old_guid = guids_by_title(root)["Second Episode"]
-    result = cli("remove", "second", "--show", root)
+    result = cli("remove", "second", root, "--delete-files", "--yes")
     assert result.exit_code == 0, result.output
     assert not (root / "episodes" / "second.m4a").exists()
     assert cli("build", root).exit_code == 0
     assert list(guids_by_title(root)) == ["Spike Jonze Opens His Heart For 'Her'"]
     lock = json.loads((root / "episodes" / "feedtool.lock").read_text())
     assert lock["removed"]["second"]["guid"] == old_guid
-    assert cli("remove", "nope", "--show", root).exit_code == 1
+    assert cli("remove", "nope", "--show", root).exit_code == 2  # a stem never published: a usage error
+    again = cli("remove", "second", root)  # a second remove: already done, said so, exit 0
+    assert again.exit_code == 0 and "second was already removed" in again.output
 
 
 def test_guid_in_toml_may_not_contradict_the_lock(make_show, cli):
@@ -121,7 +123,7 @@ def test_a_retired_guid_never_comes_back(make_show, cli, tmp_path):
     root = make_show()
     assert cli("build", root).exit_code == 0
     old_guid = guids_by_title(root)["Second Episode"]
-    assert cli("remove", "second", "--show", root).exit_code == 0
+    assert cli("remove", "second", "--show", root, "--delete-files", "--yes").exit_code == 0
     assert cli("build", root).exit_code == 0
     retired = lock_of(root)["removed"]["second"]
     assert retired["guid"] == old_guid and retired["audio_sha256"]
@@ -156,7 +158,7 @@ def test_kept_files_of_a_removed_episode_stay_unpublished_with_a_note(make_show,
     root = make_show()
     assert cli("build", root).exit_code == 0
     old_guid = guids_by_title(root)["Second Episode"]
-    removed = cli("remove", "second", "--show", root, "--keep-files")
+    removed = cli("remove", "second", root)  # keeping the files is the default
     assert removed.exit_code == 0 and "stay unpublished" in removed.output
     assert (root / "episodes" / "second.m4a").exists()
     result = cli("build", root)
@@ -188,7 +190,7 @@ def test_a_toml_may_not_claim_a_retired_guid(make_show, cli):
     root = make_show()
     assert cli("build", root).exit_code == 0
     old_guid = guids_by_title(root)["Second Episode"]
-    assert cli("remove", "second", "--show", root).exit_code == 0
+    assert cli("remove", "second", "--show", root, "--delete-files", "--yes").exit_code == 0
     (root / "episodes" / "first.toml").write_text(f'date = 2013-12-18\nguid = "{old_guid}"\n')
     result = cli("build", root)
     assert result.exit_code == 1

@@ -125,6 +125,6 @@ def test_inspect_a_binary_text_is_a_clear_error(tmp_path, cli):
     text = tmp_path / "notes.txt"
     text.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     result = cli("inspect", text)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a file that cannot be read at all (issue 15's exit codes)
     assert "is not a text file" in result.output
     assert "Traceback" not in result.output

@@ -68,7 +68,8 @@ def test_index_lists_every_episode_newest_first_with_the_enclosure_as_player(mak
     for card, title in zip(cards, titles):
         enclosure = items[title].find("enclosure").get("url")
         audio = card.find(".//audio")
-        assert audio.get("src") == enclosure
+        # Relative, so public/ plays from disk and from any host it is copied to (issue 15).
+        assert audio.get("src") == enclosure.removeprefix("https://example.com/show/")
         assert audio.get("preload") == "none" and audio.get("controls") is not None
         assert audio.get("aria-label") == f"Play {title}"
         date, duration = card.xpath(".//p[@class='meta']/time")
@@ -136,7 +137,7 @@ def test_every_page_links_the_feed_and_has_open_graph_tags(make_show, cli):
 
 def test_episode_page_has_player_chapters_notes_transcript_files_and_neighbours(make_show, cli):
     public = built(make_show, cli)
-    enclosure = "https://example.com/show/media/first.mp3"
+    enclosure = "../../media/first.mp3"  # relative: the media are in public/
     doc = page(public, "episodes/first/index.html")
     assert doc.findtext(".//h1") == "Spike Jonze Opens His Heart For 'Her'"
     player = doc.get_element_by_id("player")
@@ -164,7 +165,8 @@ def test_episode_page_has_player_chapters_notes_transcript_files_and_neighbours(
     announced = [t.get("url") for t in item.findall("podcast:transcript", NS)]
     announced += [c.get("url") for c in item.findall("podcast:chapters", NS)]
     assert len(announced) >= 2
-    assert sorted(h for h in files.values() if h.startswith("../../")) == sorted(
+    assert files["Player to embed"] == "../../episodes/first/embed.html"
+    assert sorted(h for h in files.values() if h.startswith("../../") and not h.endswith("embed.html") and h != enclosure) == sorted(
         u.replace("https://example.com/show/", "../../") for u in announced)
 
     # Newest first in the feed: "second" is the next (newer) episode.
@@ -273,12 +275,16 @@ def test_no_script_from_show_notes_reaches_a_page(make_show, cli):
     assert result.exit_code == 0, result.output
     for rel in pages(root / "public"):
         doc = page(root / "public", rel)
-        assert [s.get("src").split("?")[0] for s in doc.iter("script") if s.get("type") != "application/ld+json"] == [
+        # Besides site.js, only search engines' data (JSON-LD, which no browser runs).
+        assert all(s.get("type") == "application/ld+json" and not s.get("src")
+                   for s in doc.iter("script") if not s.get("src"))
+        assert [s.get("src").split("?")[0] for s in doc.iter("script") if s.get("src")] == [
             "../../site.js" if rel.startswith("episodes/") else "site.js"]
         assert not [a for el in doc.iter() for a in el.attrib if a.lower().startswith("on")]
         assert not [h for h in doc.xpath("//@href | //@src") if h.strip().lower().startswith("javascript:")]
         for data in doc.xpath('//script[@type="application/ld+json"]'):  # data, never code (issue 16)
-            assert "<" not in data.text and json.loads(data.text)["@type"] == "PodcastEpisode"
+            assert "<" not in data.text
+            assert json.loads(data.text)["@type"] == ("PodcastEpisode" if rel.startswith("episodes/") else "PodcastSeries")
     assert "An ordinary first paragraph." in page(root / "public", "episodes/bad/index.html").text_content()
 
 
@@ -390,3 +396,92 @@ def test_a_large_show_is_paged_newest_on_the_index_older_pages_counted_from_the_
             path = target.path.lstrip("/")
             assert (public / (path + "index.html" if path.endswith("/") or not path else path)).is_file(), ref
     html5lib.HTMLParser(strict=True).parse((public / "page/1/index.html").read_bytes())
+
+
+# --- issue 15: links that work anywhere, people, the feed everywhere, search data, embeds -----------
+
+
+def test_media_elsewhere_are_linked_absolutely(make_show, cli):
+    from conftest import SHOW_TOML
+
+    public = built(make_show, cli, show_toml=SHOW_TOML + 'media_base_url = "https://cdn.example.net/audio/"\n')
+    doc = page(public, "episodes/first/index.html")
+    assert doc.get_element_by_id("player").get("src") == "https://cdn.example.net/audio/first.mp3"
+    card = page(public, "index.html").xpath("//ol[@class='episodes']//audio")[0]
+    assert card.get("src").startswith("https://cdn.example.net/audio/")
+
+
+EPISODES_WITH_PEOPLE = {
+    "told": {"audio": "tagged.mp3", "text": "A Told Story\n\nThe first paragraph of a story that is told here.\n",
+             "toml": 'date = 2020-01-02\ntranscript = true\n[[person]]\nname = "Ann & Guest"\nrole = "guest"\n'
+                     'href = "https://ann.example/"\n'},
+    "bare": {"audio": "untagged.mp3", "toml": 'date = 2020-01-01\ntitle = "Only A Title"\n'},
+}
+SHOW_WITH_HOST = '\n[[person]]\nname = "Hal Host"\nrole = "host"\n'
+
+
+def test_people_are_shown_with_their_roles_and_links(make_show, cli):
+    from conftest import SHOW_TOML
+
+    public = built(make_show, cli, EPISODES_WITH_PEOPLE, show_toml=SHOW_TOML + SHOW_WITH_HOST)
+    told = page(public, "episodes/told/index.html")
+    [person] = told.xpath("//header//p[@class='people']/span")
+    assert person.text_content() == "Guest: Ann & Guest"
+    assert person.find("a").get("href") == "https://ann.example/"
+    # An episode without people of its own has the show's (podcast:person at the channel).
+    bare = page(public, "episodes/bare/index.html")
+    assert [s.text_content() for s in bare.xpath("//header//p[@class='people']/span")] == ["Host: Hal Host"]
+    index = page(public, "index.html")
+    assert [s.text_content() for s in index.xpath("//header[@class='hero']//p[@class='people']/span")] == [
+        "Host: Hal Host"]
+
+
+def test_an_episode_without_text_shows_its_title_once(make_show, cli):
+    public = built(make_show, cli, EPISODES_WITH_PEOPLE)
+    [card] = [c for c in page(public, "index.html").xpath("//ol[@class='episodes']/li/article")
+              if c.findtext(".//h3/a") == "Only A Title"]
+    assert card.text_content().count("Only A Title") == 1 + 1  # the title and the hidden "of TITLE" of its link
+    assert not card.xpath("p[not(@class)]")
+    bare = page(public, "episodes/bare/index.html")
+    assert not bare.xpath("//section[@class='notes']")
+    assert "Only A Title" not in bare.xpath("string(//main//article/*[position() > 1])")
+
+
+def test_every_page_links_the_feed_and_has_search_data(make_show, cli):
+    import json
+
+    public = built(make_show, cli, EPISODES_WITH_PEOPLE)
+    feed_url = "https://example.com/show/feed.xml"
+    html_files = [*pages(public), "episodes/told/embed.html", "episodes/bare/embed.html", "transcripts/told.html"]
+    for rel in html_files:
+        doc = page(public, rel)
+        assert doc.xpath("//link[@rel='alternate'][@type='application/rss+xml']/@href") == [feed_url], rel
+    episode = page(public, "episodes/told/index.html")
+    [ld] = episode.xpath("//script[@type='application/ld+json']")
+    data = json.loads(ld.text)
+    assert data["@type"] == "PodcastEpisode" and data["url"] == "https://example.com/show/episodes/told/"
+    assert data["associatedMedia"]["contentUrl"] == "https://example.com/show/media/told.mp3"
+    assert data["partOfSeries"]["webFeed"] == feed_url
+    series = json.loads(page(public, "index.html").xpath("//script[@type='application/ld+json']")[0].text)
+    assert series["@type"] == "PodcastSeries" and series["webFeed"] == feed_url
+
+
+def test_json_ld_cannot_close_its_script():
+    import json
+
+    hostile = "</script><script>alert(1)</script> & <!--"
+    text = str(site.json_ld({"name": hostile}))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"name": hostile}
+
+
+def test_sitemap_lists_every_page(make_show, cli):
+    public = built(make_show, cli, EPISODES_WITH_PEOPLE)
+    sitemap = etree.parse(str(public / "sitemap.xml")).getroot()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    assert sitemap.xpath("//s:loc/text()", namespaces=ns) == [
+        "https://example.com/show/", "https://example.com/show/episodes/told/",
+        "https://example.com/show/episodes/bare/"]
+    for rel in pages(public):
+        html5lib.HTMLParser(strict=True).parse((public / rel).read_bytes())
+    html5lib.HTMLParser(strict=True).parse((public / "episodes" / "told" / "embed.html").read_bytes())

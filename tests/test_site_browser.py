@@ -12,6 +12,7 @@ real audio before seeking.
 from __future__ import annotations
 
 import functools
+import io
 import http.server
 import os
 import queue
@@ -44,11 +45,31 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 PUBLIC = REPO / "public"
 EPISODE = "episodes/spike-jonze-her/"
+DEMO_BASE = "https://feedtool.github.io/demo/"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host as real ones are: quiet, and answering Range requests
+    (a player seeks with them now that the site's audio links are relative)."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        path = Path(self.translate_path(self.path))
+        if match is None or not path.is_file():
+            return super().send_head()
+        data = path.read_bytes()
+        start = int(match.group(1))
+        end = min(int(match.group(2)) if match.group(2) else len(data) - 1, len(data) - 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        return io.BytesIO(data[start:end + 1])
 
 
 @contextmanager
@@ -143,12 +164,13 @@ def test_index_lists_every_episode_with_the_enclosure_as_player_source(browser, 
     assert [c.find_element(By.CSS_SELECTOR, "h3 a").text for c in cards] == [t for t, _ in items]
     for card, (_, enclosure) in zip(cards, items):
         audio = card.find_element(By.TAG_NAME, "audio")
-        assert prop(browser, audio, "src") == enclosure
+        # Linked relatively: the served copy plays its own media (issue 15).
+        assert prop(browser, audio, "src") == site_url + enclosure.removeprefix(DEMO_BASE)
         assert prop(browser, audio, "preload") == "none"
     # Each card leads to its episode page, which plays the same enclosure.
     cards[0].find_element(By.CSS_SELECTOR, "h3 a").click()
     WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith(EPISODE))
-    assert prop(browser, browser.find_element(By.ID, "player"), "src") == items[0][1]
+    assert prop(browser, browser.find_element(By.ID, "player"), "src") == site_url + items[0][1].removeprefix(DEMO_BASE)
 
 
 def test_a_chapter_link_seeks_the_player(browser, site_url):
@@ -252,3 +274,43 @@ def test_keyboard_focus_is_visible(browser, site_url):
     assert browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", focused) == "solid"
     ActionChains(browser).send_keys(Keys.ENTER).perform()
     assert browser.current_url.endswith("#main")
+
+
+def wait_for_metadata(driver: webdriver.Chrome, audio: WebElement) -> float:
+    driver.execute_script("arguments[0].preload = 'metadata'; arguments[0].load()", audio)
+    WebDriverWait(driver, 15).until(lambda d: prop(d, audio, "readyState") >= 1, "the audio did not load")
+    return float(prop(driver, audio, "duration"))
+
+
+def test_the_site_opened_from_disk_plays_its_own_audio(browser):
+    """public/index.html opened as a file (or from a staging host) finds its media: the
+    links are relative wherever the media are in public/."""
+    load(browser, (PUBLIC / "index.html").as_uri())
+    audio = browser.find_element(By.CSS_SELECTOR, "ol.episodes audio")
+    assert prop(browser, audio, "src") == (PUBLIC / "media" / "spike-jonze-her.mp3").as_uri()
+    assert wait_for_metadata(browser, audio) == pytest.approx(253, abs=1)
+    download = browser.find_element(By.CSS_SELECTOR, "ol.episodes audio a")
+    assert download.get_attribute("href") == (PUBLIC / "media" / "spike-jonze-her.mp3").as_uri()
+
+
+def test_episode_page_shows_people_feed_link_and_search_data(browser, site_url):
+    import json
+
+    load(browser, site_url + EPISODE)
+    people = [p.text for p in browser.find_elements(By.CSS_SELECTOR, ".episode-head .people .person")]
+    assert people == ["Host: Audie Cornish", "Guest: Spike Jonze"]
+    data = json.loads(browser.find_element(By.CSS_SELECTOR, "script[type='application/ld+json']")
+                      .get_attribute("textContent"))
+    assert data["@type"] == "PodcastEpisode" and data["partOfSeries"]["webFeed"] == DEMO_BASE + "feed.xml"
+    assert data["associatedMedia"]["contentUrl"] == DEMO_BASE + "media/spike-jonze-her.mp3"
+    alternate = browser.find_element(By.CSS_SELECTOR, "link[rel='alternate'][type='application/rss+xml']")
+    assert alternate.get_attribute("href") == DEMO_BASE + "feed.xml"
+
+
+def test_the_embed_page_is_a_player_that_plays(browser, site_url):
+    load(browser, site_url + EPISODE + "embed.html")
+    assert severe_logs(browser) == []
+    audio = browser.find_element(By.TAG_NAME, "audio")
+    assert prop(browser, audio, "src") == site_url + "media/spike-jonze-her.mp3"
+    assert wait_for_metadata(browser, audio) == pytest.approx(253, abs=1)
+    assert browser.find_element(By.CSS_SELECTOR, "h1 a").get_attribute("href") == DEMO_BASE + EPISODE

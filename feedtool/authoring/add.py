@@ -81,16 +81,19 @@ def _flag_problem(display: str, key: str, flag: str, exc: ValueError) -> Problem
     return error(display, key, f"{exc} (from {flag})")
 
 
-def next_number(show: Show, season: int | None) -> int:
-    """Max existing episode number + 1, within SEASON when one is given.
+def next_number(show: Show, season: int | None, date: dt.datetime | dt.date | None = None) -> tuple[int, int]:
+    """The number after the one of the season's episode dated just before
+    DATE (authoring/numbering.py), so numbers follow dates; and how many
+    episodes of the season already have that number or a higher one, dated
+    after it (`feedtool renumber` shifts them).
 
-    Existing numbers are read the way a build reads them (toml, then track
-    tag), so the new number never collides with one the feed already shows.
+    Existing numbers are read the way a build reads them (toml, then track tag).
     """
-    loaded = episodes.load(show)
-    numbers = [e.number for e in loaded.episodes
-               if e.number is not None and (season is None or e.season == season)]
-    return max(numbers, default=0) + 1
+    from feedtool.authoring.numbering import number_after
+
+    eps = [e for e in episodes.load(show).episodes if e.season == season]
+    number = number_after(eps, date, season)
+    return number, sum(e.number is not None and e.number >= number for e in eps)
 
 
 def taken_paths(show: Show, stem: str) -> list[Path]:
@@ -170,8 +173,9 @@ def plan(root: Path, req: Request, *, today: dt.date | None = None) -> Plan:
     if req.episode is not None:
         _check_number(req.episode, "episode", "--episode", display, meta, sources, problems)
     else:
-        meta["episode"] = next_number(show, meta.get("season"))
-        sources["episode"] = "next free number"
+        meta["episode"], later = next_number(show, meta.get("season"), meta.get("date"))
+        sources["episode"] = "next by date" + (
+            f"; {later} later episode(s) to shift: `feedtool renumber`" if later else "")
 
     for path in taken_paths(show, stem):
         problems.append(error(
@@ -257,7 +261,7 @@ TOML_ORDER = ("title", "date", "season", "episode", "summary")
 def toml_text(p: Plan) -> str:
     """STEM.toml, readable: a header, then each key with where it came from."""
     lines = [f"# {p.stem}: written by `feedtool add` from {p.request.audio.name}. Edit freely;",
-             "# every key is explained in docs/config.md."]
+             "# `feedtool docs config` explains every key."]
     for key in TOML_ORDER:
         if key in p.meta:
             value = p.meta[key]

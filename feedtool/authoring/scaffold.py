@@ -18,6 +18,7 @@ from typing import Any
 import tomli_w
 from PIL import Image, ImageDraw, ImageFont
 
+from feedtool import __version__
 from feedtool.config import load as config
 from feedtool.sources.episodes import EPISODES_DIR
 from feedtool.problems import FeedtoolError, Problem, error
@@ -118,7 +119,7 @@ def _line(key: str, value: Any) -> str:
 def podcast_toml(a: Answers) -> str:
     """A commented podcast.toml that config.load_show accepts as it is."""
     return "\n".join([
-        "# The show. feedtool reads this on every build; docs/config.md lists every key.",
+        "# The show. feedtool reads this on every build; `feedtool docs config` lists every key.",
         "",
         "# The show's name, as podcast apps list it.",
         _line("title", a.title),
@@ -198,8 +199,10 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[s
 
 
 def workflow_yaml() -> str:
-    """The CI workflow that `init` writes (the repository's own is the same file)."""
-    return resources.files("feedtool").joinpath("templates/feed.yml").read_text("utf-8")
+    """The CI workflow that `init` writes, pinned to this feedtool's version
+    (the repository's own is the same file, installing feedtool from itself)."""
+    text = resources.files("feedtool").joinpath("templates/feed.yml").read_text("utf-8")
+    return text.replace("@VERSION@", __version__)
 
 
 @dataclass(frozen=True)

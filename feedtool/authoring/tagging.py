@@ -56,6 +56,9 @@ LABELS: dict[str, dict[str, str]] = {
 }
 FIELDS = ("title", "artist", "album", "date", "track", "comment", "artwork", "chapters")
 
+# A stem on the command line that names no episode: a usage error (exit 2), not a problem of the show.
+UNKNOWN_STEM = "STEM-UNKNOWN"
+
 
 @dataclass(frozen=True)
 class Wanted:
@@ -202,7 +205,7 @@ def plan(root: Path, stems: Sequence[str] | None,
             if stem not in by_stem and not any(p.is_error for p in problems):
                 known = ", ".join(sorted(by_stem)) or "none"
                 problems.append(error(f"{episodes.EPISODES_DIR}/{stem}", None,
-                                      f"no episode has this stem (known: {known})"))
+                                      f"no episode has this stem (known: {known})", rule=UNKNOWN_STEM))
     if any(p.is_error for p in problems):
         raise FeedtoolError(problems)
     chosen = [by_stem[s] for s in sorted(by_stem) if stems is None or s in stems]

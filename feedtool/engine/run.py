@@ -74,8 +74,9 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
     """Read the show and its episodes; raise FeedtoolError on any error.
     ALLOWED: folders outside the show its files may point into (safe_files)."""
     show, problems = config.load_show(root, allowed)
-    if show is None:
-        raise FeedtoolError(problems)
+    if show is None:  # issue 15: the episodes' own mistakes too, in the same run
+        from feedtool.sources.without_show import episode_file_problems
+        raise FeedtoolError(problems + episode_file_problems(root, allowed))
     from feedtool.sources import episodes
 
     # The read cache (.feedtool-cache/): tags and cleaned texts of files

@@ -5,9 +5,14 @@ yes/no/clean while Apple requires true/false (so a small extension writes
 it), it prepends entries unless told to append, it stamps lastBuildDate with
 the clock, and the last fg.link() call becomes <link>.
 
-Apps read <description> and itunes:summary as HTML, so the show's and the
-episodes' plain-text descriptions are HTML-escaped before they go in
-(`html_text`): a quoted <script> then shows as text and never runs.
+Apps read <description> as HTML, so the show's and the episodes'
+plain-text descriptions are HTML-escaped before they go in (`html_text`): a
+quoted <script> then shows as text and never runs.
+
+No itunes:summary (issue 15): Apple's RSS guide no longer lists it and reads
+<description> instead, and `feedtool check` notes it as deprecated
+(APL-DEPRECATED); every app that shows a summary reads <description>. The
+show notes in content:encoded use only the tags Apple shows (apple_html.py).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
 from feedtool import __version__
+from feedtool.render.apple_html import apple_notes
 from feedtool.render import podcast20
 from feedtool.model import Episode, Show
 from feedtool.render.podcast20 import Transcript
@@ -156,7 +162,6 @@ def generator(show: Show, episodes: Sequence[Episode], links: FeedLinks,
     fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
     fg.podcast.itunes_category([{"cat": c.name, "sub": c.sub} for c in show.categories])
     fg.podcast.itunes_type(show.type)
-    fg.podcast.itunes_summary(html_text(show.description))
     fg.explicit.value = show.explicit
     if show.new_feed_url:
         fg.podcast.itunes_new_feed_url(show.new_feed_url)
@@ -177,13 +182,12 @@ def add_entry(fg: FeedGenerator, show: Show, ep: Episode, links: EpisodeLinks) -
     fe.guid(ep.guid, permalink=False)
     fe.title(ep.title)
     fe.description(html_text(ep.summary))
-    fe.content(ep.notes_html, type="CDATA")
+    fe.content(apple_notes(ep.notes_html), type="CDATA")
     fe.enclosure(links.enclosure, str(ep.audio.size), ep.audio.mime)
     fe.pubDate(ep.date)
     if ep.link or links.page:
         fe.link(href=ep.link or links.page)
     fe.podcast.itunes_duration(duration_text(ep.audio.duration))
-    fe.podcast.itunes_summary(html_text(ep.summary))
     fe.podcast.itunes_episode_type(ep.episode_type)
     if ep.number is not None:
         fe.podcast.itunes_episode(ep.number)

@@ -33,12 +33,15 @@ from feedtool import __version__, safe_files
 from feedtool.render import fingerprint
 from feedtool.render import urls
 from feedtool.render.feed import EpisodeLinks
-from feedtool.model import Episode, Lazy, Show, deferrable_fields, stored
+from feedtool.model import Episode, Lazy, Person, Show, deferrable_fields, stored
 from feedtool.render.paging import ranges
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
 from feedtool.render.fingerprint import Content
 
 TEMPLATES_DIR = "templates"
+# An episode's player alone, for an <iframe> on another site: episodes/SLUG/embed.html.
+EMBED_NAME = "embed.html"
+SITEMAP = "sitemap.xml"
 STYLESHEET = "style.css"
 SCRIPT = "site.js"
 # Open Graph and <meta name="description"> are shown as one or two lines in
@@ -78,12 +81,28 @@ class ChapterView:
 
 
 @dataclass(frozen=True)
+class PersonView:
+    """A podcast:person as a page shows it: "Guest: Spike Jonze", linked when it has an href."""
+
+    name: str
+    role: str  # "Host", "Guest", "Cover art designer"
+    href: str | None
+    img: str | None
+
+
+def people_view(persons: Sequence[Person]) -> tuple[PersonView, ...]:
+    return tuple(PersonView(p.name, p.role[:1].upper() + p.role[1:], p.href, p.img) for p in persons)
+
+
+@dataclass(frozen=True)
 class EpisodeView:
     """One episode as the templates see it: every string ready to print.
 
-    Paths (``page``, ``image``, ``files``) are relative to the page being
-    rendered; URLs meant for other sites (``url``, ``enclosure``,
-    ``og_image``) are absolute.
+    Paths (``page``, ``image``, ``files``, ``audio``) are relative to the
+    page being rendered, so the site plays from disk, a staging host or a
+    sub-folder (issue 15); URLs meant for other sites (``url``,
+    ``enclosure``, ``og_image``) are absolute. ``audio`` is absolute only
+    when the media are elsewhere (media_base_url, a download counter).
     """
 
     title: str
@@ -102,6 +121,8 @@ class EpisodeView:
     notes: Markup
     transcript: tuple[str, ...]
     enclosure: str
+    audio: str  # the enclosure for this page's player and links
+    embed: str  # the episode's embeddable player page, relative
     mime: str
     format: str
     size_text: str
@@ -109,8 +130,9 @@ class EpisodeView:
     og_image: str | None
     chapters: tuple[ChapterView, ...]
     files: tuple[FileLink, ...]
-    keywords: str = ""  # for <meta name="keywords">, comma-separated
-    structured: Markup = Markup("")  # schema.org PodcastEpisode as JSON-LD
+    people: tuple[PersonView, ...] = ()  # the episode's podcast:person, else the show's
+    keywords: str = ""  # for <meta name="keywords"> and the JSON-LD, comma-separated
+    number: int | None = None  # itunes:episode, for the JSON-LD
     has_transcript: bool = False  # without making the transcript's paragraphs
 
 
@@ -212,7 +234,65 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
             functools.partial(_episode_page, env, show, common, assets, ep, links[ep.stem], cover_url,
                               older_nav, newer_nav),
             "page", ep, links[ep.stem], older_nav, newer_nav)
+        files[urls.page_folder(ep) + EMBED_NAME] = make(
+            functools.partial(_embed_page, env, show, common, assets, ep, links[ep.stem], cover_url),
+            "embed", ep, links[ep.stem])
+    if selection is None:
+        # Page URLs only, no dates: it changes when an episode comes or goes (a full build).
+        files[SITEMAP] = sitemap(show, episodes, len(spans))
     return dict(sorted(files.items()))
+
+
+def sitemap(show: Show, episodes: Sequence[Episode], index_pages: int) -> bytes:
+    """sitemap.xml (sitemaps.org protocol 0.9): the index pages and every episode's page."""
+    from xml.sax.saxutils import escape
+
+    pages = [show.base_url + index_href(n, 0) for n in range(max(index_pages, 1))]
+    pages += [show.base_url + page_href(ep) for ep in episodes]
+    body = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in pages)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{body}</urlset>\n").encode("utf-8")
+
+
+def json_ld(data: dict[str, object]) -> Markup:
+    """DATA as the text of a <script type="application/ld+json">: '<' escaped
+    so that no value can close the script element."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def series_data(show: Show, cover_url: str | None) -> dict[str, object]:
+    """schema.org PodcastSeries, which search engines read for a podcast's page."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org", "@type": "PodcastSeries", "name": show.title,
+        "description": show.description, "url": show.base_url, "webFeed": show.feed_url,
+        "author": {"@type": "Person", "name": show.author}, "inLanguage": show.language,
+    }
+    if cover_url:
+        data["image"] = cover_url
+    return data
+
+
+def episode_data(show: Show, view: EpisodeView) -> dict[str, object]:
+    """schema.org PodcastEpisode: the episode, its audio and its series."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org", "@type": "PodcastEpisode", "name": view.title, "url": view.url,
+        "datePublished": view.date_iso, "description": view.summary_text, "timeRequired": view.duration_iso,
+        "associatedMedia": {"@type": "MediaObject", "contentUrl": view.enclosure,
+                            "encodingFormat": view.mime, "duration": view.duration_iso},
+        "partOfSeries": {"@type": "PodcastSeries", "name": show.title, "url": show.base_url,
+                         "webFeed": show.feed_url},
+    }
+    if view.og_image:
+        data["image"] = view.og_image
+    if view.number is not None:
+        data["episodeNumber"] = view.number
+    if view.keywords:
+        data["keywords"] = view.keywords
+    return data
 
 
 @dataclass(frozen=True)
@@ -237,6 +317,8 @@ def _index(env: jinja2.Environment, show: Show, common: dict[str, object], asset
         "url": show.base_url + index_href(pager.number, 0),
         "episodes": root_views,
         "pager": pager,
+        "people": people_view(show.extra.get("person") or ()),
+        "json_ld": json_ld(series_data(show, cover_url)),
     })
 
 
@@ -254,6 +336,22 @@ def _episode_page(env: jinja2.Environment, show: Show, common: dict[str, object]
         "episode": view,
         "older": older,
         "newer": newer,
+        "embed_name": EMBED_NAME,
+        "json_ld": json_ld(episode_data(show, view)),
+    })
+
+
+def _embed_page(env: jinja2.Environment, show: Show, common: dict[str, object], assets: dict[str, str],
+                ep: Episode, links: EpisodeLinks, cover_url: str | None) -> bytes:
+    view = episode_view(show, ep, links, cover_url, depth=2)
+    return render(env, show, "embed.html", {
+        **common,
+        "root": "../../",
+        "assets": assets,
+        "cover": relative(show, cover_url, 2) if cover_url else None,
+        "og_image": view.og_image,
+        "url": view.url + EMBED_NAME,
+        "episode": view,
     })
 
 
@@ -306,7 +404,7 @@ def environment(show: Show) -> jinja2.Environment:
 
 # The templates a page is made from (episode.html and index.html extend
 # base.html and include meta.html).
-PAGE_TEMPLATES = ("base.html", "meta.html", "index.html", "episode.html")
+PAGE_TEMPLATES = ("base.html", "meta.html", "people.html", "index.html", "episode.html", "embed.html")
 
 
 def _compile(env: jinja2.Environment, names: Sequence[str]) -> None:
@@ -387,6 +485,10 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
     )
     if links.chapters:
         files += (FileLink("Chapters (JSON)", relative(show, links.chapters, depth), "application/json+chapters"),)
+    audio = relative(show, links.enclosure, depth)
+    # An episode without a text or summary has its title as both (sources/episodes.py):
+    # a page shows it once, as the title, not again as the summary and the notes.
+    title_only = " ".join(ep.summary.split()) == " ".join(ep.title.split())
     number = []
     if ep.season is not None:
         number.append(f"Season {ep.season}")
@@ -404,46 +506,28 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
         label=", ".join(number),
         episode_type=ep.episode_type,
         explicit=ep.explicit,
-        summary=paragraphs(ep.summary),
+        summary=() if title_only else paragraphs(ep.summary),
         summary_text=preview(ep.summary),
         # Made when a template reads them: the index of 10,000 episodes
         # shows neither (issue 7).
         # (model.deferrable_fields: a Lazy stands in for the value it makes.)
-        notes=Lazy(functools.partial(_notes_of, ep), None),  # type: ignore[arg-type]
+        notes=Lazy(functools.partial(_notes_of, ep, title_only), None),  # type: ignore[arg-type]
         transcript=Lazy(functools.partial(_transcript_of, ep), None),  # type: ignore[arg-type]
         has_transcript=_has_transcript(ep),
         enclosure=links.enclosure,
+        audio=audio,
+        embed="../" * depth + page_href(ep) + EMBED_NAME,
         mime=ep.audio.mime,
         format=ep.audio.format.upper(),
         size_text=human_size(ep.audio.size),
         image=relative(show, links.image, depth) if links.image else None,
         og_image=image,
-        chapters=tuple(chapter_view(links.enclosure, c.start, c.title) for c in ep.chapters),
+        chapters=tuple(chapter_view(audio, c.start, c.title) for c in ep.chapters),
         files=files,
+        people=people_view(ep.extra.get("person") or show.extra.get("person") or ()),
         keywords=", ".join(ep.keywords),
-        structured=structured_data(show, ep, links),
+        number=ep.number,
     )
-
-
-def structured_data(show: Show, ep: Episode, links: EpisodeLinks) -> Markup:
-    """The page's schema.org PodcastEpisode (https://schema.org/PodcastEpisode)
-    as JSON-LD, which search engines read; "</" escaped so that no value can
-    close the script element."""
-    import json
-
-    data: dict[str, object] = {
-        "@context": "https://schema.org", "@type": "PodcastEpisode", "name": ep.title,
-        "url": show.base_url + page_href(ep), "datePublished": ep.date.isoformat(),
-        "description": preview(ep.summary), "timeRequired": iso_duration(ep.audio.duration),
-        "associatedMedia": {"@type": "MediaObject", "contentUrl": links.enclosure},
-        "partOfSeries": {"@type": "PodcastSeries", "name": show.title, "url": show.link},
-    }
-    if ep.number is not None:
-        data["episodeNumber"] = ep.number
-    if ep.keywords:
-        data["keywords"] = ", ".join(ep.keywords)
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def chapter_view(enclosure: str, start: float, title: str) -> ChapterView:
@@ -464,7 +548,9 @@ def _has_transcript(ep: Episode) -> bool:
     return isinstance(kept, Lazy) or bool(kept.strip())
 
 
-def _notes_of(ep: Episode) -> Markup:
+def _notes_of(ep: Episode, title_only: bool = False) -> Markup:
+    if title_only and ep.text is None:  # the notes would be the title again
+        return Markup("")
     return sanitized(ep.notes_html)
 
 

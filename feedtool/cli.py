@@ -712,7 +712,10 @@ def list_episodes(
     show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="Print the episodes as JSON on stdout.")] = False,
 ) -> None:
-    """List the show's episodes: number, date, title, duration, format, size and warnings.
+    """List the show's episodes: number, date, title, duration, format, size, loudness and warnings.
+
+    Loudness (integrated LUFS, range LU, true peak dBTP) is listed when the show sets a
+    `loudness` target in podcast.toml, and for episodes encoded from a master.
 
     Examples:
 
@@ -735,13 +738,25 @@ def list_episodes(
                                     indent=2, ensure_ascii=False) + "\n")
     else:
         table = Table(box=None, header_style="bold", pad_edge=False)
-        for name, justify in (("#", "right"), ("date", "left"), ("title", "left"), ("duration", "right"),
-                              ("format", "left"), ("size", "right"), ("warnings", "left")):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        # Loudness only where something was measured (a target, a master).
+        loud = any(r.loudness is not None for r in rows)
+        columns: list[tuple[str, Literal["left", "right"]]] = [
+            ("#", "right"), ("date", "left"), ("title", "left"), ("duration", "right"), ("format", "left"),
+            ("size", "right")]
+        if loud:
+            columns += [("LUFS", "right"), ("LRA", "right"), ("dBTP", "right")]
+        for name, justify in [*columns, ("warnings", "left")]:
+            table.add_column(name, justify=justify)
         for r in rows:
             number = "" if r.number is None else (f"S{r.season}E{r.number}" if r.season else str(r.number))
             n_warn = len(r.warnings)
-            table.add_row(number, r.date[:10], r.title, clock(r.duration), r.format, human_size(r.size),
+            levels: tuple[str, ...] = ()
+            if loud:
+                lv = r.loudness
+                levels = ((f"{lv.integrated:.1f}", f"{lv.range:.1f}", f"{lv.true_peak:.1f}") if lv
+                          else ("", "", ""))
+            table.add_row(number, r.date[:10], r.title, clock(r.duration),
+                          (f"{r.master.rsplit('.', 1)[-1]}→{r.format}" if r.master else r.format), human_size(r.size), *levels,
                           f"{n_warn} warning{'s' if n_warn != 1 else ''}" if n_warn else "",
                           style="yellow" if n_warn else None)
         out.print(table)

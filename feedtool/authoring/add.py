@@ -26,6 +26,7 @@ from feedtool.config import schema
 from feedtool.engine import guids
 from feedtool.sources import episodes
 from feedtool.config import load as config
+from feedtool.sources import masters
 from feedtool.sources.audio import read_audio
 from feedtool.sources.episodes import EPISODES_DIR, META_SUFFIX, TEXT_SUFFIXES
 from feedtool.model import AudioInfo, Show, TextInfo
@@ -87,7 +88,7 @@ def next_number(show: Show, season: int | None) -> int:
     Existing numbers are read the way a build reads them (toml, then track
     tag), so the new number never collides with one the feed already shows.
     """
-    loaded = episodes.load(show)
+    loaded = episodes.load(show, deliver=False)  # numbers only: no master encoded, nothing measured
     numbers = [e.number for e in loaded.episodes
                if e.number is not None and (season is None or e.season == season)]
     return max(numbers, default=0) + 1
@@ -114,7 +115,11 @@ def plan(root: Path, req: Request, *, today: dt.date | None = None) -> Plan:
         raise FeedtoolError(problems)
     problems = []
     try:
-        audio = read_audio(req.audio, str(req.audio))
+        if masters.is_master(show.mastering, req.audio):
+            # A master is copied as it is; the next build encodes it.
+            audio, _channels = masters.read(req.audio, str(req.audio))
+        else:
+            audio = read_audio(req.audio, str(req.audio))
     except ProblemFound as exc:
         raise FeedtoolError([exc.problem]) from None
 

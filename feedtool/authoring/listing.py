@@ -8,7 +8,7 @@ from typing import Any
 
 from feedtool.sources import episodes
 from feedtool.config import load as config
-from feedtool.model import Episode
+from feedtool.model import Episode, Loudness
 from feedtool.problems import FeedtoolError, Problem
 
 
@@ -23,12 +23,18 @@ class Row:
     format: str
     size: int
     warnings: tuple[str, ...]
+    loudness: Loudness | None = None  # measured when the show sets a target, or from a master
+    master: str | None = None  # the master the audio was encoded from, relative to the show
+
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "stem": self.stem, "season": self.season, "episode": self.number, "date": self.date,
             "title": self.title, "duration": round(self.duration, 3), "format": self.format,
-            "size": self.size, "warnings": list(self.warnings),
+            "size": self.size, "warnings": list(self.warnings), "master": self.master,
+            "loudness": None if self.loudness is None else {
+                "integrated": self.loudness.integrated, "range": self.loudness.range,
+                "true_peak": self.loudness.true_peak},
         }
 
 
@@ -67,5 +73,6 @@ def rows(root: Path) -> tuple[list[Row], list[Problem]]:
             stem=ep.stem, season=ep.season, number=ep.number, date=ep.date.isoformat(), title=ep.title,
             duration=ep.audio.duration, format=ep.audio.format, size=ep.audio.size,
             warnings=tuple(p.message if not p.field else f"{p.field}: {p.message}" for p in mine),
+            loudness=ep.loudness, master=episodes.rel(show.root, ep.master) if ep.master else None,
         ))
     return out, problems

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from feedtool.sources import episodes
+from feedtool.sources import episodes, masters
 from feedtool.config import load as config
 from feedtool.sources.audio import read_audio
 # The writers live with the readers, for the masters' encoder to use too.
@@ -140,7 +140,9 @@ def plan(root: Path, stems: Sequence[str] | None,
     show, problems = config.load_show(root)
     if show is None:
         raise FeedtoolError(problems)
-    loaded = episodes.load(show)
+    # Masters are not encoded here: `tag` writes the show's own files, and a
+    # master's encoded copy is tagged by the build (sources/masters.py).
+    loaded = episodes.load(show, deliver=False)
     problems += loaded.problems
     by_stem = {e.stem: e for e in loaded.episodes}
     if stems is not None:
@@ -154,6 +156,13 @@ def plan(root: Path, stems: Sequence[str] | None,
     chosen = [by_stem[s] for s in sorted(by_stem) if stems is None or s in stems]
     plans = []
     for i, ep in enumerate(chosen, 1):
+        if masters.is_master(show.mastering, ep.audio.path):
+            plans.append(TagPlan(ep.stem, ep.audio.path, episodes.rel(show.root, ep.audio.path), ep.audio.format,
+                                 wanted_for(show, ep), notes=[
+                                     "a master: left as it is; the build tags the copy it encodes from it"]))
+            if progress is not None:
+                progress(i, len(chosen), ep.stem)
+            continue
         try:
             plans.append(plan_episode(show, ep))
         except ProblemFound as exc:

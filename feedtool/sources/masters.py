@@ -237,6 +237,21 @@ def measure_ready(show: Show, episode: Episode, display: str,
     return replace(episode, loudness=value), loudness.problems(show.mastering, display, value)
 
 
+def loudness_of(root: Path | None, path: Path, display: str, duration: float = 0.0) -> Loudness | None:
+    """PATH's loudness for `inspect`: from the store of the show at ROOT
+    when it was measured before, else measured now; None without ffmpeg."""
+    try:
+        key = media_store.content_key(root, path, display) if root is not None else None
+        value = media_store.loudness(root, key) if root is not None and key is not None else None
+        if value is None:
+            value = loudness.measure(path, display, duration)
+            if root is not None and key is not None:
+                media_store.remember_loudness(root, key, value)
+        return value
+    except (ProblemFound, OSError):
+        return None
+
+
 def read(path: Path, display: str) -> tuple[AudioInfo, int]:
     """A master's AudioInfo and channels (audio.read_master)."""
     return read_master(path, display)

@@ -551,7 +551,8 @@ def init(
 
 @app.command()
 def add(
-    audio: Annotated[Path, typer.Argument(help="The episode's audio: .mp3 .m4a .ogg .opus .flac")],
+    audio: Annotated[Path, typer.Argument(help="The episode's audio: .mp3 .m4a .ogg .opus .flac, or a "
+                                          ".wav .aiff .flac master (the build encodes it)")],
     text: Annotated[Path | None, typer.Option("--text", help="The interview text (.txt or .md).")] = None,
     title: Annotated[str | None, typer.Option(help="The title [default: the text's headline, or the tags'].")] = None,
     date: Annotated[str | None, typer.Option(
@@ -571,6 +572,8 @@ def add(
         feedtool add ~/Recordings/interview.mp3 --text interview.txt
 
         feedtool add take3.m4a --title "Three Takes" --date 2024-05-01 --season 2 --move
+
+        feedtool add master.wav --title "Live at the Library" --date today   (encoded at build)
     """
     from feedtool.authoring import add as add_mod
 
@@ -658,6 +661,51 @@ def tag(
     if todo:
         next_hint(f"feedtool build{'' if show == Path('.') else ' ' + str(show)}  "
                   "(the tagged files changed size, so their enclosures change)")
+
+
+@app.command()
+def master(
+    target: Annotated[str, typer.Argument(metavar="STEM|all", help="An episode's stem, or 'all'.")],
+    force: Annotated[bool, typer.Option("--force", help="Encode again even when the cache holds the encode.")] = False,
+    show: Annotated[Path, typer.Option("--show", help="The show folder.")] = Path("."),
+) -> None:
+    """Encode masters (WAV, AIFF, FLAC in episodes/) to the show's format and loudness now,
+    rather than in the next build. Masters are never changed, nor is public/: the next
+    `feedtool build` publishes the encodes.
+
+    Set the format and loudness in podcast.toml (audio_format, audio_bitrate, loudness,
+    true_peak); a build after a change encodes again by itself, `master` does it ahead.
+
+    Examples:
+
+        feedtool master all
+
+        feedtool master 2024/interview --force
+    """
+    from feedtool.authoring import mastering
+
+    require_show(show)
+    stems = None if target == "all" else [target.removeprefix("episodes/").rsplit(".", 1)[0]
+                                          if target.lower().endswith((".wav", ".aif", ".aiff", ".flac"))
+                                          else target.removeprefix("episodes/")]
+    with progress_bar("Mastering") as update:
+        try:
+            done, problems = mastering.run(show, stems, force=force, progress=update)
+        except FeedtoolError as exc:
+            fail(exc.problems, False, "Master stopped")
+    print_problems(problems)
+    for m in done:
+        lv = m.loudness
+        rate = f" {m.kbps} kb/s" if m.kbps else ""
+        err.print(f"  {m.master} → {m.format.upper()}{rate}: {lv.integrated:.1f} LUFS, range {lv.range:.1f} LU, "
+                  f"true peak {lv.true_peak:.1f} dBTP ({'encoded' if m.encoded else 'already encoded'})",
+                  markup=False)
+    made = sum(m.encoded for m in done)
+    err.print(f"Encoded {made} master{'s' if made != 1 else ''}, {len(done) - made} already up to date.")
+    if any(p.is_error for p in problems):
+        raise typer.Exit(EXIT_PROBLEMS)
+    if done:
+        next_hint(f"feedtool build{'' if show == Path('.') else ' ' + str(show)}  (publishes the encodes)")
 
 
 @app.command()

@@ -171,8 +171,8 @@ def tagged(show: Show, episode: Episode, encoded: Encoded) -> Path:
     tags = hashlib.blake2b(json.dumps(described).encode(), digest_size=8).hexdigest()
     suffix = encoded.path.suffix
     target = encoded.path.with_name(f"{encoded.key}.{tags}{suffix}")
-    if target.is_file():
-        return target
+    if target.is_file() and target.stat().st_mtime_ns >= encoded.path.stat().st_mtime_ns:
+        return target  # made from this very encode (`master --force` makes a newer one)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(encoded.path, "rb") as src, open(tmp, "wb") as dst:

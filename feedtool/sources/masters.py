@@ -37,7 +37,7 @@ from typing import Any
 
 from feedtool.model import AudioInfo, Episode, Loudness, Mastering, Show, replace
 from feedtool.problems import Problem, ProblemFound, error, warning
-from feedtool.sources import ffmpeg, loudness, media_store, tag_writer
+from feedtool.sources import ffmpeg, loudness, media_store
 from feedtool.sources.audio import MASTERS, read_master
 
 FOLDER = "masters"
@@ -163,6 +163,8 @@ def _run_encode(master: Path, out: Path, display: str, fmt: Format, wanted: dict
 def tagged(show: Show, episode: Episode, encoded: Encoded) -> Path:
     """The encode with EPISODE's tags, cover and chapters, made from it when
     the tags changed; the older tagged copies of the same encode are removed."""
+    from feedtool.sources import tag_writer  # mutagen's writers and Pillow: only when a master is tagged
+
     want = tag_writer.wanted_for(show, episode)
     art = hashlib.sha256(want.artwork.data).hexdigest() if want.artwork else None
     described = [TAGS_VERSION, want.title, want.artist, want.album, want.date.isoformat(), want.track,

@@ -298,3 +298,42 @@ def test_bad_mastering_keys_name_the_key(make_show: Callable[..., Path], cli: Ca
     result = cli("build", root)
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert f"podcast.toml:1: {message}" in result.output  # type: ignore[attr-defined]
+
+
+def test_add_brings_a_master_in_and_the_build_encodes_it(make_show: Callable[..., Path], speech: Path,
+                                                         cli: Callable[..., object]) -> None:
+    root = make_show(episodes={})
+    added = cli("add", speech, "--title", "Live at the Library", "--date", "2024-05-01", "--show", root)
+    assert added.exit_code == 0, added.output  # type: ignore[attr-defined]
+    master = root / "episodes" / "live-at-the-library.wav"
+    assert master.read_bytes() == speech.read_bytes()
+    built = cli("build", root)
+    assert built.exit_code == 0, built.output  # type: ignore[attr-defined]
+    assert str(ID3(root / "public" / "media" / "live-at-the-library.mp3")["TIT2"]) == "Live at the Library"
+
+
+def test_init_sets_apples_loudness_target(tmp_path: Path, cli: Callable[..., object]) -> None:
+    from feedtool.config.load import load_show
+
+    result = cli("init", tmp_path / "new", "--yes", "--title", "Night Owls", "--author", "Ann Example",
+                 "--email", "ann@example.com", "--base-url", "https://example.com/owls/", "--category", "Arts")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    show, problems = load_show(tmp_path / "new")
+    assert show is not None and show.mastering.loudness == -16 and show.mastering.true_peak == -1
+
+
+def test_the_loudness_rules() -> None:
+    from feedtool.model import Loudness, Mastering
+    from feedtool.sources import loudness
+
+    show = Mastering(loudness=-16)
+    assert loudness.problems(show, "a.mp3", Loudness(-16.9, 6.0, -1.0)) == []
+    (quiet,) = loudness.problems(show, "a.mp3", Loudness(-17.2, 6.0, -3.0))
+    assert quiet.rule == "LOUDNESS" and "measures -17.2 LUFS, 1.2 LU quieter" in quiet.message
+    (peak,) = loudness.problems(Mastering(loudness=-16, tolerance=2, true_peak=-2), "a.mp3",
+                                Loudness(-14.5, 6.0, -1.5))
+    assert peak.rule == "TRUE-PEAK" and "peaks at -1.5 dBTP, above the show's limit of -2 dBTP" in peak.message
+    (silent,) = loudness.problems(show, "a.mp3", loudness.parse_summary(
+        "Summary:\n  Integrated loudness:\n    I:         -70.0 LUFS\n  Loudness range:\n    LRA:         0.0 LU\n"
+        "  True peak:\n    Peak:       -inf dBFS\n", "a.mp3"))
+    assert silent.rule == "LOUDNESS" and "silent" in silent.message

@@ -201,7 +201,7 @@ def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = N
     """Read every episode of SHOW. Episodes with errors are left out of the
     result and their problems reported; the caller stops on any error.
     Without DELIVER, masters are not encoded nor episodes measured: each
-    episode's audio is then its master (for `tag` and `inspect`)."""
+    episode's audio is then its master (for `tag`, `add` and `master`)."""
     groups, problems = discover(show.root, show.files)
     # Files named as another episode's alternate_enclosure are not episodes.
     groups = p20episode.without_alternates(show.root, groups)

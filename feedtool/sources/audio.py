@@ -162,6 +162,10 @@ def _read_open_file(fh: IO[bytes], path: Path, shown: str, suffix: str, size: in
     expected = suffix[1:]
     audio = _load(fh, shown, expected)
     fmt = _format_of(audio)
+    if fmt in ("WAVE", "AIFF"):  # a master under a published format's name
+        real = ".wav" if fmt == "WAVE" else ".aiff"
+        _fail(shown, f"the file is {_FORMAT_NAMES[fmt]} audio, which feedtool does not read as {suffix!r}; "
+                     f"rename it to {real} and the build encodes it as a master (docs/audio.md)")
     if fmt not in _READERS:
         _fail(shown, f"the file is {_FORMAT_NAMES.get(fmt, fmt)} audio, which feedtool does not "
                      f"read; convert it to {', '.join(SUPPORTED)}")

@@ -337,3 +337,23 @@ def test_the_loudness_rules() -> None:
         "Summary:\n  Integrated loudness:\n    I:         -70.0 LUFS\n  Loudness range:\n    LRA:         0.0 LU\n"
         "  True peak:\n    Peak:       -inf dBFS\n", "a.mp3"))
     assert silent.rule == "LOUDNESS" and "silent" in silent.message
+
+
+def test_many_ready_episodes_are_measured_together_once(make_show: Callable[..., Path], quiet_mp3: Path,
+                                                        tmp_path: Path) -> None:
+    root = make_show(episodes={f"ep{i}": {"toml": f"date = 2024-02-0{i}\n"} for i in (1, 2, 3)},
+                     show_toml="loudness = -22\n" + SHOW_TOML)
+    for i, kbps in ((1, "64k"), (2, "80k"), (3, "96k")):  # the same speech, three files of their own
+        ffmpeg("-i", str(quiet_mp3), "-c:a", "libmp3lame", "-b:a", kbps, str(root / "episodes" / f"ep{i}.mp3"))
+    path, calls = counting_ffmpeg(tmp_path / "bin")
+    result = feedtool(root, "build", ".", "--json", path=path)
+    assert result.returncode == 0, result.stderr
+    assert runs(calls) == 3  # one measurement each, run side by side
+    assert [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "LOUDNESS"] == []
+    calls.unlink()
+    toml = root / "podcast.toml"
+    toml.write_text(toml.read_text().replace("loudness = -22", "loudness = -16"))
+    again = feedtool(root, "build", ".", "--json", path=path)
+    assert runs(calls) == 0  # another target, the same measurements
+    warned = sorted(p["path"] for p in json.loads(again.stdout)["problems"] if p["rule"] == "LOUDNESS")
+    assert warned == ["episodes/ep1.mp3", "episodes/ep2.mp3", "episodes/ep3.mp3"]

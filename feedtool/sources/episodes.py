@@ -208,6 +208,9 @@ def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = N
     prefetch = getattr(reader, "prefetch", None)
     if prefetch is not None:  # a cache.Cache: read what it lacks up front, on every core
         prefetch(show, groups, lambda path: rel(show.root, path), progress)
+    if deliver and show.mastering.loudness is not None:  # measure what the store lacks, on every core
+        masters.premeasure(show, [(g.audio[0], rel(show.root, g.audio[0])) for g in groups if len(g.audio) == 1],
+                           progress)
     episodes: list[Episode] = []
     for done, group in enumerate(groups, 1):
         episode, found = load_group(show, group, reader, progress=progress, deliver=deliver)

@@ -239,6 +239,46 @@ def measure_ready(show: Show, episode: Episode, display: str,
     return replace(episode, loudness=value), loudness.problems(show.mastering, display, value)
 
 
+def premeasure(show: Show, paths: list[tuple[Path, str]], report: Report | None = None) -> None:
+    """Measure the ready files among PATHS ((path, display) pairs) that the
+    store has not measured, several ffmpeg runs at once (one per core): a
+    show's first build with a loudness target, or a show that got many new
+    episodes. What fails here is measured again, in order, by measure_ready,
+    which reports it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    todo: list[tuple[Path, str, str]] = []
+    for path, display in paths:
+        if is_master(show.mastering, path):
+            continue
+        try:
+            key = media_store.content_key(show.root, path, display)
+        except (ProblemFound, OSError):
+            continue
+        if media_store.loudness(show.root, key) is None:
+            todo.append((path, display, key))
+    if len(todo) < 2:
+        return
+    try:
+        workers = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        workers = os.cpu_count() or 1
+
+    def one(job: tuple[Path, str, str]) -> tuple[str, Loudness | None]:
+        try:
+            return job[2], loudness.measure(job[0], job[1])
+        except ProblemFound:
+            return job[2], None
+
+    # Threads, not processes: each waits on its ffmpeg, which does the work.
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for done, (key, value) in enumerate(pool.map(one, todo), 1):
+            if value is not None:
+                media_store.remember_loudness(show.root, key, value)
+            if report is not None:
+                report(done, len(todo), "measuring loudness")
+
+
 def loudness_of(root: Path | None, path: Path, display: str, duration: float = 0.0) -> Loudness | None:
     """PATH's loudness for `inspect`: from the store of the show at ROOT
     when it was measured before, else measured now; None without ffmpeg."""

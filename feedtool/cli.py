@@ -673,7 +673,8 @@ def init(
 
 @app.command()
 def add(
-    audio: Annotated[Path, typer.Argument(metavar="AUDIO", help="The episode's audio: .mp3 .m4a .ogg .opus .flac")],
+    audio: Annotated[Path, typer.Argument(metavar="AUDIO", help="The episode's audio: .mp3 .m4a .ogg .opus .flac, "
+                                          "or a .wav .aiff .flac master (the build encodes it)")],
     show: ShowArg = None,
     show_opt: ShowOption = None,
     text: Annotated[Path | None, typer.Option("--text", metavar="FILE",
@@ -698,6 +699,8 @@ def add(
         feedtool add ~/Recordings/interview.mp3 --text interview.txt
 
         feedtool add take3.m4a my-show --title "Three Takes" --date 2024-05-01 --season 2 --move
+
+        feedtool add master.wav --title "Live at the Library" --date today   (encoded at build)
     """
     from feedtool.authoring import add as add_mod
 
@@ -788,6 +791,52 @@ def tag(
     if todo:
         next_hint(f"feedtool build{show_suffix(show)}  "
                   "(the tagged files changed size, so their enclosures change)")
+
+
+@app.command()
+def master(
+    target: Annotated[str, typer.Argument(metavar="STEM|all", help="An episode's stem, or 'all'.")],
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Encode again even when the cache holds the encode.")] = False,
+) -> None:
+    """Encode masters (WAV, AIFF, FLAC in episodes/) to the show's format and loudness now,
+    rather than in the next build. Masters are never changed, nor is public/: the next
+    `feedtool build` publishes the encodes.
+
+    Set the format and loudness in podcast.toml (audio_format, audio_bitrate, loudness,
+    true_peak); a build after a change encodes again by itself, `master` does it ahead.
+
+    Examples:
+
+        feedtool master all
+
+        feedtool master 2024/interview my-show --force
+    """
+    from feedtool.authoring import mastering
+
+    show = show_folder(show, show_opt)
+    stems = None if target == "all" else [target.removeprefix("episodes/").rsplit(".", 1)[0]
+                                          if target.lower().endswith((".wav", ".aif", ".aiff", ".flac"))
+                                          else target.removeprefix("episodes/")]
+    with progress_bar("Mastering") as update:
+        try:
+            done, problems = mastering.run(show, stems, force=force, progress=update)
+        except FeedtoolError as exc:
+            fail(exc.problems, False, "Master stopped")
+    print_problems(problems)
+    for m in done:
+        lv = m.loudness
+        rate = f" {m.kbps} kb/s" if m.kbps else ""
+        err.print(f"  {m.master} → {m.format.upper()}{rate}: {lv.integrated:.1f} LUFS, range {lv.range:.1f} LU, "
+                  f"true peak {lv.true_peak:.1f} dBTP ({'encoded' if m.encoded else 'already encoded'})",
+                  markup=False)
+    made = sum(m.encoded for m in done)
+    err.print(f"Encoded {made} master{'s' if made != 1 else ''}, {len(done) - made} already up to date.")
+    if any(p.is_error for p in problems):
+        raise typer.Exit(EXIT_PROBLEMS)
+    if done:
+        next_hint(f"feedtool build{show_suffix(show)}  (publishes the encodes)")
 
 
 @app.command()
@@ -998,10 +1047,12 @@ def list_episodes(
     now: Annotated[str | None, typer.Option("--now", metavar="DATE", help="List as a build with `--now DATE` "
                                             "would publish.")] = None,
 ) -> None:
-    """List the show's episodes: number, date, title, duration, format, size, status and warnings.
+    """List the show's episodes: number, date, title, duration, format, size, status, loudness and warnings.
 
     A draft (`draft = true`) or an episode dated after now is listed as such,
-    with its date: the next build leaves it out.
+    with its date: the next build leaves it out. Loudness (integrated LUFS,
+    range LU, true peak dBTP) is listed when the show sets a `loudness` target
+    in podcast.toml, and for episodes encoded from a master.
 
     Examples:
 
@@ -1026,17 +1077,30 @@ def list_episodes(
     else:
         table = Table(box=None, header_style="bold", pad_edge=False)
         held = any(r.status != "published" for r in rows)  # a status column only when one says something
-        for name, justify in (("#", "right"), ("date", "left"), ("title", "left"), ("duration", "right"),
-                              ("format", "left"), ("size", "right"), *([("status", "left")] if held else []),
-                              ("warnings", "left")):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        # Loudness only where something was measured (a target, a master).
+        loud = any(r.loudness is not None for r in rows)
+        columns: list[tuple[str, Literal["left", "right"]]] = [
+            ("#", "right"), ("date", "left"), ("title", "left"), ("duration", "right"), ("format", "left"),
+            ("size", "right")]
+        if held:
+            columns.append(("status", "left"))
+        if loud:
+            columns += [("LUFS", "right"), ("LRA", "right"), ("dBTP", "right")]
+        for name, justify in [*columns, ("warnings", "left")]:
+            table.add_column(name, justify=justify)
         for r in rows:
             number = "" if r.number is None else (f"S{r.season}E{r.number}" if r.season else str(r.number))
             n_warn = len(r.warnings)
             status = "" if r.status == "published" else r.status
             date = r.date[:16].replace("T", " ") if r.status == "scheduled" else r.date[:10]
-            table.add_row(number, date, r.title, clock(r.duration), r.format, human_size(r.size),
-                          *([status] if held else []),
+            levels: tuple[str, ...] = ()
+            if loud:
+                lv = r.loudness
+                levels = ((f"{lv.integrated:.1f}", f"{lv.range:.1f}", f"{lv.true_peak:.1f}") if lv
+                          else ("", "", ""))
+            fmt = f"{r.master.rsplit('.', 1)[-1]}→{r.format}" if r.master else r.format
+            table.add_row(number, date, r.title, clock(r.duration), fmt, human_size(r.size),
+                          *([status] if held else []), *levels,
                           f"{n_warn} warning{'s' if n_warn != 1 else ''}" if n_warn else "",
                           style="yellow" if n_warn else "dim" if status else None)
         out.print(table)

@@ -71,6 +71,35 @@ class AudioInfo:
 
 
 @dataclass(frozen=True)
+class Loudness:
+    """An episode's loudness as ITU-R BS.1770 / EBU R128 measure it."""
+
+    integrated: float  # LUFS, gated over the whole episode
+    range: float  # LU, EBU Tech 3342 loudness range
+    true_peak: float  # dBTP, on the 4x oversampled signal
+
+
+@dataclass(frozen=True)
+class Mastering:
+    """How a show's masters (WAV, AIFF, FLAC) become the files it publishes,
+    and the loudness its episodes should have (podcast.toml; docs/audio.md)."""
+
+    audio_format: Literal["mp3", "m4a", "flac"] = "mp3"
+    bitrate: int | None = None  # kbps; None: by channels (sources/masters.py)
+    loudness: float | None = None  # the target in LUFS; None: ready files are not measured
+    tolerance: float = 1.0  # LU either side of the target
+    true_peak: float = -1.0  # dBTP, the highest allowed
+
+    # Masters are levelled to this when the show names no target: Apple's
+    # recommendation (see docs/audio.md).
+    DEFAULT_TARGET = -16.0
+
+    @property
+    def target(self) -> float:
+        return self.DEFAULT_TARGET if self.loudness is None else self.loudness
+
+
+@dataclass(frozen=True)
 class Section:
     """A sub-head of the interview text and the paragraphs under it."""
 
@@ -340,6 +369,7 @@ class Show:
     # Folders outside the show that `--allow-outside` let files point into
     # (resolved); only ever from the command line, never from a show's file.
     allowed: tuple[Path, ...] = ()
+    mastering: Mastering = Mastering()
 
     @property
     def feed_url(self) -> str:
@@ -376,6 +406,10 @@ class Episode:
     sources: Mapping[str, Source]
     extra: Mapping[str, Any] = field(default_factory=dict)
     draft: bool = False  # `draft = true`: never published, whatever the date (sources/schedule.py)
+    # A WAV/AIFF/FLAC master this episode's audio was encoded from (then
+    # `audio` is the encoded file in .feedtool-cache/masters/).
+    master: Path | None = None
+    loudness: Loudness | None = None  # measured when the show asks (Mastering)
 
     @property
     def slug(self) -> str:

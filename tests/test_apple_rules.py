@@ -8,7 +8,7 @@ from __future__ import annotations
 import feedparser
 import podcastparser
 import pytest
-from conftest import NS, REPO
+from conftest import NS, REPO, SHOW_TOML
 from lxml import etree
 from mutagen.id3 import COMM, ID3, TIT2
 from PIL import Image
@@ -21,7 +21,9 @@ TOML = "date = 2013-12-18T16:00:00Z\n"
 
 
 def one_episode(make_show, audio: str = "untagged.mp3", toml: str = TOML):
-    return make_show({"first": {"audio": audio, "toml": toml}})
+    # A FLAC is published as it is only when the show asks (else it is a master to encode: issue 17).
+    show_toml = SHOW_TOML + ('audio_format = "flac"\n' if audio.endswith(".flac") else "")
+    return make_show({"first": {"audio": audio, "toml": toml}}, show_toml=show_toml)
 
 
 def use_cover(root, name: str, image: Image.Image, fmt: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import AUDIO, TEXTS, snapshot
+from conftest import AUDIO, SHOW_TOML, TEXTS, snapshot
 
 import feedtool.sources.text
 from feedtool.engine import cache
@@ -79,6 +79,10 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+# FLAC published as it is, not taken for a master to encode (issue 17).
+FLAC_SHOW = SHOW_TOML + 'audio_format = "flac"\n'
+
+
 @pytest.fixture
 def show(make_show: Callable[..., Path]) -> Path:
     root = make_show({
@@ -87,7 +91,7 @@ def show(make_show: Callable[..., Path]) -> Path:
         "second": {"audio": "tagged.m4a", "toml": 'date = 2014-01-08\ntitle = "Second"\n'},
         "third": {"audio": "tagged.flac", "text": (TEXTS / "magazine_qa.txt").read_text(),
                   "toml": "date = 2014-02-01\n"},
-    })
+    }, show_toml=FLAC_SHOW)
     age(root)
     return root
 
@@ -261,7 +265,7 @@ def test_the_process_pool_reads_the_same_as_one_process(make_show, reads, monkey
     for i, audio in enumerate(formats * 2, 1):
         episodes[f"e{i:02d}"] = {"audio": audio, "text": (TEXTS / "radio_transcript.txt").read_text(),
                                  "toml": f"date = 2014-01-{i:02d}\ntitle = 'Episode {i}'\n"}
-    root = make_show(episodes)
+    root = make_show(episodes, show_toml=FLAC_SHOW)
     age(root)
     serial = plan(root, use_cache=False)
     # 24 reads: lower the threshold so that they go to two worker processes.

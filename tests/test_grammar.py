@@ -28,6 +28,7 @@ SHOW_COMMANDS = {
     "add": [str(AUDIO / "tagged.mp3")],
     "serve": ["--port", "-1"],  # a usage error after the show is found: nothing is served
     "media": ["verify"],
+    "master": ["all"],
 }
 
 

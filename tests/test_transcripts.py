@@ -200,7 +200,8 @@ def test_timed_transcript_without_audio_is_an_orphan(make_show):
     root = show_with(make_show)
     write(root, "other.vtt", "WEBVTT\n")
     assert errors(root) == [
-        "episodes/other.vtt: has no audio file beside it (expected other.mp3, .m4a, .ogg, .opus or .flac)"]
+        "episodes/other.vtt: has no audio file beside it (expected other.mp3, .m4a, .ogg, .opus or .flac, "
+        "or a .wav, .aiff or .flac master)"]
 
 
 def test_non_utf8_timed_transcript(make_show):

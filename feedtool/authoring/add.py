@@ -26,6 +26,7 @@ from feedtool.config import schema
 from feedtool.engine import guids
 from feedtool.sources import episodes
 from feedtool.config import load as config
+from feedtool.sources import masters
 from feedtool.sources.audio import read_audio
 from feedtool.sources.episodes import EPISODES_DIR, META_SUFFIX, TEXT_SUFFIXES
 from feedtool.model import AudioInfo, Show, TextInfo
@@ -91,7 +92,8 @@ def next_number(show: Show, season: int | None, date: dt.datetime | dt.date | No
     """
     from feedtool.authoring.numbering import number_after
 
-    eps = [e for e in episodes.load(show).episodes if e.season == season]
+    # Numbers only: no master encoded, nothing measured.
+    eps = [e for e in episodes.load(show, deliver=False).episodes if e.season == season]
     number = number_after(eps, date, season)
     return number, sum(e.number is not None and e.number >= number for e in eps)
 
@@ -117,7 +119,11 @@ def plan(root: Path, req: Request, *, today: dt.date | None = None) -> Plan:
         raise FeedtoolError(problems)
     problems = []
     try:
-        audio = read_audio(req.audio, str(req.audio))
+        if masters.is_master(show.mastering, req.audio):
+            # A master is copied as it is; the next build encodes it.
+            audio, _channels = masters.read(req.audio, str(req.audio))
+        else:
+            audio = read_audio(req.audio, str(req.audio))
     except ProblemFound as exc:
         raise FeedtoolError([exc.problem]) from None
 

@@ -9,8 +9,9 @@ from typing import Any
 from feedtool.sources import episodes, interview
 from feedtool.config import load as config
 from feedtool.sources import text as text_mod
-from feedtool.sources.audio import SUPPORTED, read_audio
-from feedtool.model import Artwork, AudioInfo, Episode, TextInfo
+from feedtool.sources.audio import MASTERS, SUPPORTED, read_audio
+from feedtool.sources import masters
+from feedtool.model import Artwork, AudioInfo, Episode, Loudness, TextInfo, replace
 from feedtool.problems import Problem, ProblemFound, error
 
 
@@ -21,7 +22,13 @@ def find_show_root(path: Path) -> Path | None:
     return None
 
 
-def audio_report(a: AudioInfo) -> dict[str, Any]:
+def loudness_report(value: Loudness | None) -> dict[str, float] | None:
+    if value is None:
+        return None
+    return {"integrated": value.integrated, "range": value.range, "true_peak": value.true_peak}
+
+
+def audio_report(a: AudioInfo, level: Loudness | None = None) -> dict[str, Any]:
     return {
         "file": str(a.path),
         "format": a.format,
@@ -32,6 +39,7 @@ def audio_report(a: AudioInfo) -> dict[str, Any]:
         "tags": {k: getattr(a, k) for k in ("title", "artist", "album", "date", "comment", "track")},
         "artwork": {"mime": a.artwork.mime, "bytes": len(a.artwork.data)} if a.artwork else None,
         "chapters": [{"start": round(c.start, 3), "title": c.title} for c in a.chapters],
+        "loudness": loudness_report(level),
     }
 
 
@@ -50,7 +58,8 @@ def episode_report(ep: Episode) -> dict[str, Any]:
     return {
         "episode": ep.stem,
         "fields": {k: {"value": v, "source": ep.sources.get(k, "default")} for k, v in fields.items()},
-        "audio": audio_report(ep.audio),
+        "master": None if ep.master is None else str(ep.master),
+        "audio": audio_report(ep.audio, ep.loudness),
         "text": None if ep.text is None else {
             "file": str(ep.text_path), "title": ep.text.title, "summary": ep.text.summary,
             "credit": ep.text.credit, "sections": [s.heading for s in ep.text.sections],
@@ -116,12 +125,17 @@ def inspect_path(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
                 if group is not None:
                     ep, found = episodes.read_group(show, group)  # a draft or scheduled one too
                     if ep is not None:
+                        if ep.loudness is None:  # the show sets no target: measured for inspect alone
+                            ep = replace(ep, loudness=masters.loudness_of(
+                                show.root, ep.audio.path, episodes.rel(show.root, ep.audio.path), ep.audio.duration))
                         return episode_report(ep), found
                     return None, found
-    if path.suffix.lower() not in SUPPORTED:
+    if path.suffix.lower() not in SUPPORTED and path.suffix.lower() not in MASTERS:
         return None, [error(str(path), None, "not an audio file, and not an episode of a show folder")]
     try:
-        return audio_report(read_audio(path, str(path))), []
+        info = (masters.read(path, str(path))[0] if path.suffix.lower() in MASTERS
+                and path.suffix.lower() not in SUPPORTED else read_audio(path, str(path)))
+        return audio_report(info, masters.loudness_of(None, path, str(path), info.duration)), []
     except ProblemFound as exc:
         return None, [exc.problem]
 
@@ -166,6 +180,8 @@ def format_report(r: dict[str, Any]) -> str:
             lines.append(f"  text          {t['file']}")
             lines.append(f"    sections    {len(t['sections'])}; credit: {t['credit']}")
             lines.append(f"    chrome removed: {len(t['removed_chrome'])} line(s)")
+        if r.get("master"):
+            lines.append(f"  master        {r['master']} (the audio below is its encoded copy)")
         r = r["audio"]
     lines.append(f"audio {r['file']}")
     lines.append(f"  format {r['format']} ({r['mime']}), {r['size']} bytes, {r['duration']} s"
@@ -177,4 +193,8 @@ def format_report(r: dict[str, Any]) -> str:
         lines.append(f"  artwork  {r['artwork']['mime']}, {r['artwork']['bytes']} bytes")
     for c in r["chapters"]:
         lines.append(f"  chapter  {c['start']:>9.3f}s  {c['title']}")
+    if r.get("loudness"):
+        lv = r["loudness"]
+        lines.append(f"  loudness {lv['integrated']:.1f} LUFS integrated, range {lv['range']:.1f} LU, "
+                     f"true peak {lv['true_peak']:.1f} dBTP (EBU R128)")
     return "\n".join(lines)

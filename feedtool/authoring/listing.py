@@ -9,7 +9,7 @@ from typing import Any
 
 from feedtool.sources import episodes, schedule
 from feedtool.config import load as config
-from feedtool.model import Episode
+from feedtool.model import Episode, Loudness
 from feedtool.problems import FeedtoolError, Problem
 
 
@@ -25,12 +25,18 @@ class Row:
     size: int
     warnings: tuple[str, ...]
     status: str = "published"  # or "scheduled" (dated after the build's now) or "draft"
+    loudness: Loudness | None = None  # measured when the show sets a target, or from a master
+    master: str | None = None  # the master the audio was encoded from, relative to the show
+
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "stem": self.stem, "season": self.season, "episode": self.number, "date": self.date,
             "title": self.title, "duration": round(self.duration, 3), "format": self.format,
-            "size": self.size, "warnings": list(self.warnings), "status": self.status,
+            "size": self.size, "warnings": list(self.warnings), "status": self.status, "master": self.master,
+            "loudness": None if self.loudness is None else {
+                "integrated": self.loudness.integrated, "range": self.loudness.range,
+                "true_peak": self.loudness.true_peak},
         }
 
 
@@ -71,5 +77,6 @@ def rows(root: Path, now: dt.datetime | None = None) -> tuple[list[Row], list[Pr
             duration=ep.audio.duration, format=ep.audio.format, size=ep.audio.size,
             warnings=tuple(p.message if not p.field else f"{p.field}: {p.message}" for p in mine),
             status=schedule.held(ep, moment) or "published",
+            loudness=ep.loudness, master=episodes.rel(show.root, ep.master) if ep.master else None,
         ))
     return out, problems

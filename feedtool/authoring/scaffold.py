@@ -139,6 +139,10 @@ def podcast_toml(a: Answers) -> str:
         _line("categories", [a.category]),
         "# true when the show has explicit content.",
         _line("explicit", False),
+        "# The loudness every episode should have, in LUFS (Apple advises -16): each episode is",
+        "# measured once (ffmpeg) and a warning names any that is off; WAV/AIFF masters in",
+        "# episodes/ are levelled to it. Remove the line to skip measuring (docs/audio.md).",
+        _line("loudness", -16),
         "",
     ])
 

@@ -14,7 +14,7 @@ from feedtool.config import podcast20 as p20
 from feedtool import safe_files
 from feedtool.config import schema as s
 from feedtool.config import stats
-from feedtool.model import Category, Show
+from feedtool.model import Category, Mastering, Show
 from feedtool.problems import Problem, ProblemFound, error
 from feedtool.config.schema import Key
 # Re-exported: authoring/ and the CLI ask config for the categories it checks against.
@@ -89,6 +89,21 @@ def sha256(value: Any) -> str:
     if len(raw) != 64 or any(c not in "0123456789abcdef" for c in raw):
         raise ValueError(f"expected 64 hexadecimal digits, got {value!r}")
     return raw
+def number_between(low: float, high: float) -> s.Converter:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a number, got {s.describe(value)}")
+        if not low <= value <= high:
+            raise ValueError(f"expected a number from {low:g} to {high:g}, got {value:g}")
+        return float(value)
+    return check
+
+
+def bitrate(value: Any) -> int:
+    kbps = s.positive_int(value)
+    if not 32 <= kbps <= 320:
+        raise ValueError(f"expected a bitrate in kbps from 32 to 320, got {kbps}")
+    return kbps
 
 
 SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
@@ -117,6 +132,18 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
         "(keep serving this feed, with a 301 redirect where the host allows one, until they have)"),
     Key("feed_limit", s.positive_int, False, "put only the newest N episodes in the feed, and the older ones in "
         "archive feeds it links to (RFC 5005), to keep the feed small"),
+    # Masters and loudness (docs/audio.md).
+    Key("audio_format", s.one_of("mp3", "m4a", "flac"), False, "what WAV, AIFF and FLAC masters in episodes/ "
+        "are encoded to: 'mp3' (default), 'm4a' (AAC) or 'flac' (FLAC files are then published as they are)"),
+    Key("audio_bitrate", bitrate, False, "the encoder's bitrate in kbps (default 96 for mono, 128 for stereo; "
+        "not for FLAC)"),
+    Key("loudness", number_between(-70, -5), False, "the integrated loudness episodes should have, in LUFS "
+        "(-16 is Apple's advice): every episode is measured and one outside it is warned about; masters are "
+        "levelled to it (to -16 when unset)"),
+    Key("loudness_tolerance", number_between(0.1, 10), False, "how far from `loudness` an episode may be, in LU "
+        "(default 1)"),
+    Key("true_peak", number_between(-9, 0), False, "the highest true peak an episode may have, in dBTP "
+        "(default -1)"),
     # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
     Key("guid", p20.podcast_guid, False, "podcast:guid, the show's permanent id; derived from the feed URL "
         "once and kept in episodes/feedtool.lock (set it only to keep an id the show already has)"),
@@ -264,6 +291,13 @@ def load_show(root: Path, allowed: Sequence[Path] = ()) -> tuple[Show | None, li
         new_feed_url=values.get("new_feed_url"),
         extra={k: values[k] for k in P20_SHOW_KEYS if k in values},
         allowed=tuple(Path(a).resolve() for a in allowed),
+        mastering=Mastering(
+            audio_format=values.get("audio_format", "mp3"),
+            bitrate=values.get("audio_bitrate"),
+            loudness=values.get("loudness"),
+            tolerance=values.get("loudness_tolerance", 1.0),
+            true_peak=values.get("true_peak", -1.0),
+        ),
     )
     return show, problems
 

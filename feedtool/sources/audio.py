@@ -35,6 +35,15 @@ SUPPORTED: dict[str, str] = {
     ".flac": "audio/flac",
 }
 
+# Masters: what a podcaster records and edits in, encoded to the show's
+# format before it is published (sources/masters.py).
+MASTERS: dict[str, str] = {
+    ".wav": "audio/wav",
+    ".aif": "audio/aiff",
+    ".aiff": "audio/aiff",
+    ".flac": "audio/flac",
+}
+
 # Our format name → the mutagen class that reads it.
 _READERS: dict[str, type[Any]] = {
     "mp3": MP3,
@@ -99,6 +108,51 @@ def read_audio(path: Path, display: str | None = None) -> AudioInfo:
         _fail(shown, f"cannot read the file: {exc.strerror or exc}")
 
 
+def read_master(path: Path, display: str | None = None) -> tuple[AudioInfo, int]:
+    """A WAV, AIFF or FLAC master: (its AudioInfo, its number of channels).
+    Its tags are read as a published file's are (ID3 in WAV and AIFF,
+    Vorbis comments and pictures in FLAC): they are the episode's last
+    source of title, date and art, as for any audio file."""
+    from mutagen.aiff import AIFF
+    from mutagen.wave import WAVE
+
+    shown = str(path) if display is None else display
+    suffix = path.suffix.lower()
+    try:
+        with safe_files.open_file(path, shown) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size == 0:
+                _fail(shown, "the file is empty")
+            head = fh.read(12)
+            fh.seek(0)
+            kind = ("flac" if head.startswith(b"fLaC") else "wav" if head[8:12] == b"WAVE"
+                    else "aiff" if head[8:12] in (b"AIFF", b"AIFC") else None)
+            expected = {".wav": "wav", ".flac": "flac"}.get(suffix, "aiff")
+            if kind != expected:
+                _fail(shown, f"is not a {expected.upper()} file, as its {suffix!r} suffix says"
+                             + (f" (it holds {kind.upper()})" if kind else ""))
+            try:
+                audio: Any = {"wav": WAVE, "aiff": AIFF, "flac": FLAC}[kind](fh)  # type: ignore[no-untyped-call]
+            except Exception as exc:  # mutagen raises many types
+                _fail(shown, f"the file is damaged (mutagen: {str(exc) or type(exc).__name__})")
+    except OSError as exc:
+        _fail(shown, f"cannot read the file: {exc.strerror or exc}")
+    duration = float(getattr(audio.info, "length", 0.0) or 0.0)
+    if not math.isfinite(duration) or duration <= 0:
+        _fail(shown, "cannot tell how long the audio is: the file reports no duration")
+    if kind == "flac":
+        tags = _tags_of(audio, "flac")
+    else:
+        tags = _id3_tags(audio.tags) if audio.tags is not None else _Tags()
+    info = AudioInfo(
+        path=path, size=size, duration=duration, mime=MASTERS[suffix], format=kind,
+        bitrate=int(getattr(audio.info, "bitrate", 0) or 0) or None, title=tags.title, artist=tags.artist,
+        album=tags.album, date=tags.date, comment=tags.comment, track=tags.track, artwork=tags.artwork,
+        chapters=tags.chapters,
+    )
+    return info, int(getattr(audio.info, "channels", 2) or 2)
+
+
 def _fail(shown: str, message: str) -> NoReturn:
     """Raise the one kind of error this module lets out."""
     raise ProblemFound(error(shown, None, message))
@@ -108,6 +162,10 @@ def _read_open_file(fh: IO[bytes], path: Path, shown: str, suffix: str, size: in
     expected = suffix[1:]
     audio = _load(fh, shown, expected)
     fmt = _format_of(audio)
+    if fmt in ("WAVE", "AIFF"):  # a master under a published format's name
+        real = ".wav" if fmt == "WAVE" else ".aiff"
+        _fail(shown, f"the file is {_FORMAT_NAMES[fmt]} audio, which feedtool does not read as {suffix!r}; "
+                     f"rename it to {real} and the build encodes it as a master (docs/audio.md)")
     if fmt not in _READERS:
         _fail(shown, f"the file is {_FORMAT_NAMES.get(fmt, fmt)} audio, which feedtool does not "
                      f"read; convert it to {', '.join(SUPPORTED)}")
@@ -437,7 +495,7 @@ def _track_number(value: str | None) -> int | None:
     return int(match.group(1)) or None
 
 
-def _image_mime(data: bytes) -> str | None:
+def image_mime(data: bytes) -> str | None:
     """The picture's real type; tagged MIME strings are often wrong ("PNG", "image/jpg")."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
@@ -451,7 +509,7 @@ def _best_artwork(candidates: Iterable[tuple[int, bytes]]) -> Artwork | None:
 
     Pictures that are neither PNG nor JPEG are skipped: no podcast app shows them.
     """
-    usable = [(kind, data, mime) for kind, data in candidates if (mime := _image_mime(data))]
+    usable = [(kind, data, mime) for kind, data in candidates if (mime := image_mime(data))]
     usable.sort(key=lambda c: c[0] != 3)  # stable: keeps tag order otherwise
     if not usable:
         return None

@@ -23,7 +23,8 @@ from feedtool.config import schema
 from feedtool.sources import interview, remote, schedule, transcripts
 from feedtool.sources import walk as walker
 from feedtool.sources import podcast20 as p20episode
-from feedtool.sources.audio import SUPPORTED, read_audio
+from feedtool.sources import masters
+from feedtool.sources.audio import MASTERS, SUPPORTED, read_audio
 from feedtool.config.load import load_episode_meta, resolve_inside
 from feedtool.sources.decode import decode
 from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo, replace, stored
@@ -40,7 +41,7 @@ QUIET_SUFFIXES = (".jpg", ".jpeg", ".png", ".lock", ".gitkeep")
 # (a log, an audio file renamed .txt) and would bloat every app's download.
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 # The suffixes of an episode's files: a folder named with one is a mistake.
-EPISODE_SUFFIXES = frozenset((*SUPPORTED, *TEXT_SUFFIXES, META_SUFFIX, chapters_mod.SUFFIX, *transcripts.SUFFIXES))
+EPISODE_SUFFIXES = frozenset((*SUPPORTED, *MASTERS, *TEXT_SUFFIXES, META_SUFFIX, chapters_mod.SUFFIX, *transcripts.SUFFIXES))
 
 
 @dataclass
@@ -111,7 +112,7 @@ def add_to_group(groups: dict[str, Group], folder: str, path: Path) -> bool:
     its stem; False for a file that is no part of an episode."""
     name_stem, suffix = split_name(path.name)
     stem = f"{folder}/{name_stem}" if folder else name_stem
-    if suffix in SUPPORTED:
+    if suffix in SUPPORTED or suffix in MASTERS:
         groups.setdefault(stem, Group(stem)).audio.append(path)
     elif suffix in TEXT_SUFFIXES:
         groups.setdefault(stem, Group(stem)).text.append(path)
@@ -198,11 +199,13 @@ LoadProgress = Callable[[int, int, str], None]
 
 
 def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = None,
-         now: dt.datetime | None = None) -> Loaded:
+         now: dt.datetime | None = None, *, deliver: bool = True) -> Loaded:
     """Read every episode of SHOW. Episodes with errors are left out of the
     result and their problems reported; the caller stops on any error.
     Drafts and episodes dated after NOW (schedule.build_now) are read and
-    checked like the others, but kept apart in Loaded.held."""
+    checked like the others, but kept apart in Loaded.held. Without
+    DELIVER, masters are not encoded nor episodes measured: each episode's
+    audio is then its master (for `tag`, `add` and `master`)."""
     now = schedule.build_now(now)
     groups, problems = discover(show.root, show.files)
     # Files named as another episode's alternate_enclosure are not episodes.
@@ -210,10 +213,13 @@ def load(show: Show, reader: Any = read_audio, progress: LoadProgress | None = N
     prefetch = getattr(reader, "prefetch", None)
     if prefetch is not None:  # a cache.Cache: read what it lacks up front, on every core
         prefetch(show, groups, lambda path: rel(show.root, path), progress)
+    if deliver and show.mastering.loudness is not None:  # measure what the store lacks, on every core
+        masters.premeasure(show, [(g.audio[0], rel(show.root, g.audio[0])) for g in groups if len(g.audio) == 1],
+                           progress)
     episodes: list[Episode] = []
     held: list[Episode] = []
     for done, group in enumerate(groups, 1):
-        episode, found = read_group(show, group, reader)
+        episode, found = read_group(show, group, reader, progress=progress, deliver=deliver)
         problems.extend(found)
         if episode is not None:
             (held if schedule.held(episode, now) else episodes).append(episode)
@@ -253,7 +259,7 @@ def guarded(show: Show, group: Group) -> tuple[Group, list[Problem]]:
 def _refused_audio(base: Path) -> bool:
     """Whether BASE.mp3 (or another audio suffix) is there but no regular
     file: a link or a special file, which discovery refused with an error."""
-    for suffix in SUPPORTED:
+    for suffix in (*SUPPORTED, *MASTERS):
         try:
             if not stat.S_ISREG(os.lstat(f"{base}{suffix}").st_mode):
                 return True
@@ -272,7 +278,10 @@ def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
     return episode, problems
 
 
-def read_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
+def read_group(show: Show, group: Group, reader: Any = read_audio, *, progress: LoadProgress | None = None,
+               deliver: bool = True) -> tuple[Episode | None, list[Problem]]:
+    """One episode from its files: with DELIVER (a build), a master encoded
+    (masters.py) and the loudness measured when the show asks for it."""
     root = show.root
     group, problems = guarded(show, group)
     if problems:
@@ -292,7 +301,8 @@ def read_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
         for orphan in files:
             problems.append(error(
                 rel(root, orphan), None,
-                f"has no audio file beside it (expected {group.stem}.mp3, .m4a, .ogg, .opus or .flac)",
+                f"has no audio file beside it (expected {group.stem}.mp3, .m4a, .ogg, .opus or .flac, "
+                "or a .wav, .aiff or .flac master)",
             ))
         return None, problems
     if len(group.audio) > 1:
@@ -311,11 +321,20 @@ def read_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
 
     audio_path = group.audio[0]
     audio: AudioInfo | None = None
+    is_master = masters.is_master(show.mastering, audio_path)
+    channels = 2
     try:
-        audio = reader(audio_path, rel(root, audio_path))
+        if is_master:
+            audio, channels = masters.read(audio_path, rel(root, audio_path))
+        else:
+            audio = reader(audio_path, rel(root, audio_path))
     except ProblemFound as exc:
         problems.append(exc.problem)
-    return _read_rest(show, group, audio, problems, reader)
+    episode, problems = _read_rest(show, group, audio, problems, reader)
+    if not deliver:
+        return episode, problems
+    return _deliver(show, episode, problems, audio_path, is_master=is_master, channels=channels, reader=reader,
+                    progress=progress)
 
 
 def _read_remote(show: Show, group: Group, meta: dict[str, Any],
@@ -366,6 +385,23 @@ def _read_rest(show: Show, group: Group, audio: AudioInfo | None, problems: list
     episode, found = merge(show, group, audio, text, text_path, meta)
     problems.extend(found)
     return episode, problems
+
+
+def _deliver(show: Show, episode: Episode | None, problems: list[Problem], audio_path: Path, *, is_master: bool,
+             channels: int, reader: Any, progress: LoadProgress | None) -> tuple[Episode | None, list[Problem]]:
+    """A build's episode: its master encoded (masters.py), or its loudness
+    measured when the show asks for it."""
+    if episode is None or any(p.is_error for p in problems):
+        return episode, problems
+    display = rel(show.root, audio_path)
+    if is_master:
+        episode, found = masters.deliver(show, episode, display, channels, reader, progress)
+    elif show.mastering.loudness is not None:
+        episode, found = masters.measure_ready(show, episode, display, progress)
+    else:
+        return episode, problems
+    problems.extend(found)
+    return (None if any(p.is_error for p in found) else episode), problems
 
 
 def first(*candidates: tuple[Source, Any]) -> tuple[Source, Any]:

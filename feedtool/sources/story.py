@@ -252,8 +252,9 @@ def _title_shaped(p: Paragraph) -> bool:
     return 2 <= p.words <= _TITLE_MAX_WORDS or (p.words >= 1 and stoplists.unspaced_chars(text) >= 4)
 
 
-def _content_words(text: str, common: frozenset[str]) -> set[str]:
-    words = stoplists.words_of(text)
+def _content_words(p: Paragraph, common: frozenset[str]) -> set[str]:
+    text = p.text
+    words = p.key.split()  # the words read once (`_read_paragraphs`)
     # A word's first letters stand for the word, so that "school" and
     # "schools", "школьники" and "школьников" are one (a stemmer for any
     # language, if a crude one).
@@ -327,6 +328,14 @@ _POSTDATE = re.compile(
     r"|\b\d+\s*(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s+ago\b|\d+\s*(?:時間|分|日)前",
     re.IGNORECASE,
 )
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _is_postdated(text: str) -> bool:
+    # Every date has a digit, which is found far faster than a date.
+    return _DIGIT.search(text) is not None and _POSTDATE.search(text) is not None
 
 
 _TIMECODE = re.compile(r"[\[(]?\d{1,2}(?::\d\d){1,2}(?:[.,]\d+)?[\])]?")
@@ -407,7 +416,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
     story_words: set[str] = set()
     for p in paras[start:end]:
         if p.kind in ("good", "near"):
-            story_words |= _content_words(p.text, common)
+            story_words |= _content_words(p, common)
     counts = Counter(p.key for p in paras)
     shares: dict[int, float] = {}
     scores: dict[int, float] = {}
@@ -422,7 +431,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         repeated = counts[p.key] > 2 and p.words < _REPEATED_TITLE_WORDS
         if not _title_shaped(p) or repeated or (i >= start and p.kind == "good"):
             continue
-        words = _content_words(p.text, common)
+        words = _content_words(p, common)
         if words:
             shares[i] = len(words & story_words) / len(words)
             scores[i] = _headline_score(paras, i, shares[i], max(start, i + 1))
@@ -465,6 +474,8 @@ def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
     time every few lines is a comment thread (name, date, post, "Reply"),
     not more of the story.
     """
+    if not any(p.pattern == "end" for p in paras[max(start, 0):end]):
+        return end
     # Counted once from the end backwards, so that a page of many markers
     # costs one pass.
     dated = posts = 0
@@ -473,7 +484,7 @@ def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
         p = paras[i]
         if p.pattern == "end" and dated >= _THREAD_DATES and dated >= posts * _THREAD_SHARE:
             found = i
-        if p.kind != "good" and _POSTDATE.search(p.text):
+        if p.kind != "good" and _is_postdated(p.text):
             dated += 1
         if p.kind in ("good", "near"):
             posts += 1
@@ -487,7 +498,7 @@ def _before_listing(paras: Sequence[Paragraph], start: int, end: int) -> int:
     paragraph or two; the title and name lines above the first date go with it."""
     first_prose = next((i for i in range(max(start, 0), end) if paras[i].kind == "good"), end)
     dated = [i for i in range(first_prose + 1, end)
-             if paras[i].kind != "good" and paras[i].words <= _HEADER_LINE_WORDS and _POSTDATE.search(paras[i].text)]
+             if paras[i].kind != "good" and paras[i].words <= _HEADER_LINE_WORDS and _is_postdated(paras[i].text)]
     if len(dated) < _LISTING_DATES:
         return end
     posts = sum(1 for p in paras[dated[0] + 1 : end] if p.kind in ("good", "near"))
@@ -531,10 +542,6 @@ def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
                 _DATELINE.search(p.text) or _BYLINE.match(p.text)):
             found = i + 1
     return found
-    for i in range(start, min(end - 1, start + _HEADER_REACH)):
-        if paras[i].words <= _HEADER_LINE_WORDS and _is_dateline(paras[i]):
-            return _after_header(paras, i + 1, end)
-    return start
 
 
 class Line(NamedTuple):

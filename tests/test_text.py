@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feedtool.model import Section, TextInfo
+from feedtool.sources.chrome import classify
 from feedtool.sources.text import (
     DEFAULT_PATTERNS,
     SUMMARY_LIMIT,
@@ -359,6 +360,29 @@ def test_extra_patterns_can_mark_an_end() -> None:
 def test_default_patterns_compile() -> None:
     assert all(isinstance(p, str) for p in DEFAULT_PATTERNS)
     assert len(compile_patterns(DEFAULT_PATTERNS)) == len(DEFAULT_PATTERNS)
+
+
+# Pieces of the lines the scanning patterns look for, in any order and case,
+# with words around them: a photo agency, a caption toggle, a photographer
+# after a slash, a newsletter plea, "(left)", a sentence and a name in capitals.
+_CHROME_PIECES = ["Getty Images", "AP Photo", "Reuters", "(AFP)", "[AP]", "hide caption", "Toggle Caption",
+                  "/ Jane Roe", ". JANE ROE", "! O'NEIL", "newsletter", "Boletín", "рассылка", "(left)", ", right,",
+                  "file photo", "audio is not supported", "the", "Mayor", "said", " ", ". ", ",", "2024",
+                  "Sign up", "Photo:", "© 2024 Lantern", "All rights reserved", "Reply", "by", "Ana Ruiz"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_CHROME_PIECES), max_size=12), upper=st.booleans())
+def test_classify_with_its_shortcut_is_the_full_alternation(pieces: list[str], upper: bool) -> None:
+    """classify skips the patterns that scan a line for a word when the line
+    has none of their words; the role must be the one all patterns give."""
+    from feedtool.sources import chrome
+
+    line = " ".join("".join(pieces).split())
+    line = line.upper() if upper else line
+    m = chrome._default_any().fullmatch(line)
+    want = chrome._role_of(m) if m and len(line) <= chrome._CHROME_MAX else "body"
+    assert classify(line, ()) == want
 
 
 @pytest.mark.parametrize(

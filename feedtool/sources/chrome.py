@@ -224,6 +224,38 @@ def compile_patterns(patterns: Sequence[str]) -> list[re.Pattern[str]]:
 def _default_any() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in DEFAULT_PATTERNS), re.IGNORECASE)
 
+
+# The patterns that look for a word anywhere in the line (a photo agency,
+# "caption", "newsletter", a photographer's name after a slash) try it at
+# every position, which is most of the time a line takes; most lines have
+# none of those words.  Each such pattern needs one of these, so a line
+# without any is matched against the other patterns only, in the same order:
+# the same role, found about twice as fast.
+_SCANNED_WORDS = ("audio", "getty", "ap", "reuters", "afp", "shutterstock", "istock", "alamy", "caption", "file",
+                  "newsletter", "bolet", "infolettre", "rundbrief", "рассылк", "뉴스레터", "ニュースレター")
+_SIDES = ("left", "right", "cent", "from")
+_CAPITALS_AFTER_SENTENCE = re.compile(r"[.!?]\s+[A-ZÀ-Þ][A-ZÀ-Þ'’.-]")
+
+
+def _may_scan(text: str) -> bool:
+    """Whether TEXT has what one of the scanning patterns needs (plain
+    substring tests: a regex search for them costs as much as the patterns)."""
+    if "(" in text or "[" in text or "/" in text:
+        return True
+    low = text.lower()
+    if any(w in low for w in _SCANNED_WORDS) or ("," in text and any(w in low for w in _SIDES)):
+        return True
+    return _CAPITALS_AFTER_SENTENCE.search(text) is not None
+
+
+def _scanning(pattern: str) -> bool:
+    return pattern.startswith((".", "[^", "(?=."))
+
+
+@functools.cache
+def _default_anchored() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in DEFAULT_PATTERNS if not _scanning(p)), re.IGNORECASE)
+
 def classify_own(text: str, extra: Sequence[re.Pattern[str]]) -> Role | None:
     """What the show's own patterns say of a line, or None.  They apply at
     any length and are obeyed as written: a show knows its boilerplate."""
@@ -240,7 +272,8 @@ def classify(text: str, extra: Sequence[re.Pattern[str]]) -> Role:
         return own
     if len(text) > _CHROME_MAX:
         return "body"
-    m = _default_any().fullmatch(text)
+    rx = _default_any() if _may_scan(text) else _default_anchored()
+    m = rx.fullmatch(text)
     return _role_of(m) if m else "body"
 
 

@@ -662,3 +662,44 @@ def test_a_transcript_with_time_codes_is_read_whole() -> None:
     assert [t for t in turns if ":" in t and t[0] != "["] == [p for p in kept if p[0] != "["]
     assert info.title == "The Harbour Hour, Episode 12"
     assert info.is_transcript
+
+
+_FERRY_STORY = [
+    "The island's ferry company will run a summer timetable for the first time in a decade, the harbour "
+    "master said on Monday, after two years in which the crossing was cut to one boat a day.",
+    "The new boats seat twice as many passengers, and the company says the extra crossings will pay for "
+    "themselves if the summer is as busy as the last one, when the queue reached the top of the hill.",
+    "People who live on the island have asked for the change for years, and the school, the doctor and "
+    "the shop all depend on it: the last boat back now leaves early enough that nobody has to stay over "
+    "on the mainland when an appointment runs late.",
+]
+
+
+def test_a_list_the_story_introduces_is_the_story() -> None:
+    """The last lines of a story may be a list (dates, results, steps) that
+    a line ending in a colon announces in the same block: kept, items and all."""
+    items = ["June 9 -- North Quay, 07:15", "June 16 -- Old Harbour, 08:30", "June 23 -- Lighthouse Pier, 09:45",
+             "June 30 -- North Quay, 07:15"]
+    raw = "\n\n".join([
+        "Menu", "Ferries to Run a Summer Timetable", "By Ana Reis", "May 2, 2024", *_FERRY_STORY,
+        "The first crossings of the summer timetable:\n" + "\n".join(items),
+        "Share on Facebook", "More stories", "Harbour café reopens", "Ferry fares go up",
+    ])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert kept == [*_FERRY_STORY, "The first crossings of the summer timetable:", *items]
+    assert info.title == "Ferries to Run a Summer Timetable"
+
+
+def test_a_box_of_titles_under_a_colon_is_not_a_list_of_the_story() -> None:
+    """Titles of other stories glued under a line with a colon have no
+    figures or bullets: a box of links, not the story's list."""
+    teasers = ["Why the harbour café is closing its doors", "How to choose a seat on a long crossing",
+               "What the new timetable means for island schools", "Where to park when the queue is long"]
+    raw = "\n\n".join([
+        "Ferries to Run a Summer Timetable", "By Ana Reis", "May 2, 2024", *_FERRY_STORY,
+        "Coverage from our travel desk:\n" + "\n".join(teasers),
+    ])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert kept == _FERRY_STORY

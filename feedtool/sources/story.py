@@ -59,6 +59,12 @@ _END_COST = 40.0  # "Comments", "Related stories", the © line: a barrier, not a
 _NEAR_SHARE = 0.5  # a near-good paragraph counts half
 _LENIENT_CHROME_COST = 0.5
 _PAST_SHORT = 2
+# A list the story introduces: a line of this many words ending in a colon,
+# then more than this many lines in its block.
+_LIST_INTRO_WORDS = 3
+_LIST_MIN_ITEMS = 2
+_LIST_COUNTED = 0.6
+_BULLETS = "•·*-–—▪►✓"
 # A run of less than this many words of prose is no story to pick out of a page.
 _MIN_STORY = 30
 
@@ -511,6 +517,31 @@ def _before_listing(paras: Sequence[Paragraph], start: int, end: int) -> int:
     return cut
 
 
+def _with_its_list(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """END, or past the list that the story's last lines introduce.
+
+    A story may end on a list: tour dates, a recipe's steps, the results.
+    Its lines are names and figures, no prose, but the story announces it
+    with a sentence that ends in a colon, and the page sets it in one block
+    with that line (no blank line between).  The list is the story's up to
+    the end of that block, or to a line the patterns call chrome.
+    """
+    if start < 0 or end <= start:
+        return end
+    intro = next((i for i in (end - 1, end) if i < len(paras) and paras[i].text.endswith(":")
+                  and paras[i].pattern == "body" and paras[i].words >= _LIST_INTRO_WORDS), None)
+    if intro is None:
+        return end
+    j = intro + 1
+    while j < len(paras) and paras[j].glued and paras[j].pattern == "body":
+        j += 1
+    # Its items are figures or bullets (dates, amounts, scores, steps), not
+    # the titles of a box of links that a line with a colon heads.
+    items = [p.text for p in paras[intro + 1 : j]]
+    counted = sum(1 for t in items if _DIGIT.search(t) or t[:1] in _BULLETS)
+    return j if len(items) > _LIST_MIN_ITEMS and counted >= _LIST_COUNTED * len(items) else end
+
+
 def _boxed(paras: Sequence[Paragraph]) -> set[int]:
     """The lines glued under a "Related" or "Read more" box (one source
     block, no blank line between), short or near-prose: the box's list of
@@ -598,6 +629,8 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
         end = own_end
     end = _before_thread(paras, start, end)
     end = _before_listing(paras, start, end)
+    if bounds is None and own_end is None:
+        end = _with_its_list(paras, start, end)
     headline, confident = _headline(paras, start, end, common)
     if headline >= start >= 0:
         start = headline + 1  # what came before the headline is the page's

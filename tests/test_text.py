@@ -703,3 +703,32 @@ def test_a_box_of_titles_under_a_colon_is_not_a_list_of_the_story() -> None:
     info = parse_text(raw, language="en")
     kept = [p for s in info.sections for p in s.paragraphs]
     assert kept == _FERRY_STORY
+
+
+def test_the_story_begins_at_its_dateline_lead() -> None:
+    """Key points or a caption between the headline and the paragraph that
+    opens with the dateline ("PLACE, Region (Agency) —") are not the story:
+    it and the summary begin at the dateline."""
+    lead = ("PORTO, Portugal (AP) — The city's ferry company will run a summer timetable for the first time in a "
+            "decade, the harbour master said on Monday, after two years in which the crossing was cut to one boat.")
+    raw = "\n\n".join([
+        "Menu", "Ferries to Run a Summer Timetable", "Published Mon, May 2 2024",
+        "Key points",
+        "The company will add three crossings a day from June, and the last boat back will leave at ten.",
+        "Fares stay the same for islanders, while visitors will pay a euro more in the summer months.",
+        lead, *_FERRY_STORY[1:], "Share on Facebook", "More stories",
+    ])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert kept == [lead, *_FERRY_STORY[1:]]
+    assert info.summary == lead
+    assert info.title == "Ferries to Run a Summer Timetable"
+
+
+@pytest.mark.parametrize("opening", ["NASA scientists - who had waited for years - saw the probe wake up",
+                                     "A man rides a ferry – the last one of the day – to the island"])
+def test_a_capitalised_first_word_is_no_dateline(opening: str) -> None:
+    first = opening + ", and the harbour master said on Monday that the crossing would run all summer long."
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", first, *_FERRY_STORY])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs][0] == first

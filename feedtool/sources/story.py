@@ -575,6 +575,30 @@ def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
     return found
 
 
+# A news story's first paragraph opens with its dateline: the place in
+# capitals, perhaps its region and the agency, then a dash ("LISBON —",
+# "ST. PAUL, Minn. (AP) —", "BERLIN (dpa) -").
+_DATELINE_LEAD = re.compile(
+    r"[A-ZÀ-ÞĀ-Ž\u0400-\u042f][A-ZÀ-ÞĀ-Ž\u0400-\u042f.'’ -]{0,40}[A-ZÀ-ÞĀ-Ž\u0400-\u042f.]"
+    r"(?:,\s*[^—–()]{2,40}?)?\s*(?:\([^()]{1,40}\)\s*)?(?:—|–|--|-)\s+\w"
+)
+# How far into the story the dateline lead may be.
+_LEAD_REACH = 6
+
+
+def _at_dateline_lead(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """START, or the paragraph a little below it that opens with a dateline:
+    the story begins there, and what is above it (key points, a standfirst,
+    a caption) is the page's presentation of it."""
+    if start < 0:
+        return start
+    for i in range(start, min(end, start + _LEAD_REACH)):
+        p = paras[i]
+        if p.kind in ("good", "near") and p.pattern == "body" and _DATELINE_LEAD.match(p.text):
+            return i
+    return start
+
+
 class Line(NamedTuple):
     """A paragraph of the copy as the reader gets it."""
 
@@ -636,6 +660,7 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
         start = headline + 1  # what came before the headline is the page's
     if bounds is None:
         start = _after_header(paras, start, end)
+        start = _at_dateline_lead(paras, start, end)
     boxed = _boxed(paras)
     elsewhere = {p.key for i, p in enumerate(paras) if not start <= i < end}
     for i, p in enumerate(paras):

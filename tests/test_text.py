@@ -732,3 +732,31 @@ def test_a_capitalised_first_word_is_no_dateline(opening: str) -> None:
     raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", first, *_FERRY_STORY])
     info = parse_text(raw, language="en")
     assert [p for s in info.sections for p in s.paragraphs][0] == first
+
+
+def test_a_headline_under_a_menu_of_teasers_with_blurbs() -> None:
+    """A site's menu may list each section's latest stories with a blurb,
+    which read as prose; the headline with its date under it, whose words
+    the prose below takes up, is where the story starts, not a menu item."""
+    blurbs = [
+        ("Council Votes on the New Bus Lanes", "The council will decide on Thursday whether the bus lanes on the "
+         "river road stay for good, after a trial that shop owners say has cost them half of their customers."),
+        ("Library Opens Its Doors on Sundays", "From next month the central library will open on Sundays, the "
+         "first time in its history, and the staff say they have been asking for the change for many years."),
+        ("School Choir Wins the Regional Cup", "The choir of the harbour school won the regional cup on Saturday "
+         "with a song that its teacher wrote for them, and they will sing at the national final in the spring."),
+        ("Storm Closes the Coast Road Again", "The coast road was closed for the third time this winter after "
+         "the storm on Friday night brought down trees and left the car park by the beach under water."),
+    ]
+    menu = ["News", "Local News"]
+    for title, blurb in blurbs:
+        # Title and blurb run together, as links copy; the blurbs are as long as the story's paragraphs.
+        menu += [title + blurb + " " + blurb.replace("The ", "And the ", 1), "More " + title.split()[0]]
+    menu += ["Sport", "Weather", "Travel", "Video", "More", "Latest Headlines"]
+    story = [_FERRY_STORY[0] + " The first boat leaves at seven.", _FERRY_STORY[2]]
+    raw = "\n\n".join([*menu, "Ferries to Run a Summer Timetable", "May 2, 2024 at 9:45 am", *story,
+                       "Comments", "Follow Us", "Latest News"])
+    info = parse_text(raw, language="en")
+    assert info.title == "Ferries to Run a Summer Timetable"
+    assert [p for s in info.sections for p in s.paragraphs] == story
+    assert info.summary == story[0]

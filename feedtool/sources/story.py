@@ -307,6 +307,7 @@ _REPEAT_WORDS = 8
 _LOOSE_LINES = 3
 _ABRUPT_REACH = 3
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
+_ANCHOR_INSIDE = 2
 _ANCHOR_SHARED = 0.6
 _NAME_WORDS = 10
 _REPEATED_TITLE_WORDS = 6
@@ -414,11 +415,11 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
     return score
 
 
-def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> tuple[int, bool]:
+def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> tuple[int, bool, float]:
     """The index of the headline of the story that runs from START to END
-    (-1 when there is none), and whether the evidence for it is good."""
+    (-1 when there is none), whether the evidence for it is good, and its score."""
     if start < 0:
-        return -1, False
+        return -1, False, 0.0
     story_words: set[str] = set()
     for p in paras[start:end]:
         if p.kind in ("good", "near"):
@@ -442,7 +443,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
             shares[i] = len(words & story_words) / len(words)
             scores[i] = _headline_score(paras, i, shares[i], max(start, i + 1))
     if not scores:
-        return -1, False
+        return -1, False, 0.0
     best = max(scores, key=lambda i: (scores[i], i))  # of equals, the nearer the story
     # A headline comes first and its standfirst under it, sharing as many
     # words with the story: of two such lines, the upper one.
@@ -459,7 +460,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         best = upper
     if scores[best] > _HEADLINE_MIN_SCORE:
         runner_up = max((v for i, v in scores.items() if i != best), default=-9.0)
-        return best, scores[best] >= _HEADLINE_SURE and scores[best] - runner_up >= _HEADLINE_MARGIN
+        return best, scores[best] >= _HEADLINE_SURE and scores[best] - runner_up >= _HEADLINE_MARGIN, scores[best]
     # Else, in a text someone wrote or trimmed by hand, its first line: a
     # title above the story with nothing but known chrome above it (a line
     # right above a page's story is as likely a menu item or a label).
@@ -468,8 +469,44 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
             and paras[first].words >= _FIRST_LINE_WORDS and paras[first].text.rstrip()[-1:] not in ".!?。"
             and counts[paras[first].key] == 1
             and all(p.pattern != "body" for p in paras[first + 1 : start])):
-        return first, shares.get(first, 0.0) > 0
-    return -1, False
+        return first, shares.get(first, 0.0) > 0, scores[first]
+    return -1, False, 0.0
+
+
+def _headline_inside(paras: list[Paragraph], start: int, end: int, common: frozenset[str], to_beat: float) -> int:
+    """A headline well inside the run of most story, or -1.
+
+    A page may show many teasers with their blurbs above the story (a menu
+    of the site's sections, each with its latest stories), and they read
+    as prose too.  When no good headline stands above the run, a title-like
+    line in it with a byline or date right under it, whose words the prose
+    below it takes up, is the story's headline: the story starts under it.
+    """
+    if start < 0:
+        return -1
+    first_prose = next((j for j in range(start, end) if paras[j].kind == "good"), end)
+    below: set[str] = set()
+    prose_words = 0
+    found, found_score = -1, to_beat
+    for i in range(end - 1, first_prose, -1):  # from the end up, with the prose below each line
+        p = paras[i]
+        if p.kind in ("good", "near"):
+            below |= _content_words(p, common)
+            prose_words += p.words
+            continue
+        if prose_words < _MIN_STORY or not _title_shaped(p):
+            continue
+        if not any(paras[j].words <= _HEADER_LINE_WORDS and _is_dateline(paras[j])
+                   for j in range(i + 1, min(end, i + 1 + _ANCHOR_INSIDE))):
+            continue
+        words = _content_words(p, common)
+        shared = len(words & below) / len(words) if words else 0.0
+        if shared < _ANCHOR_SHARED:
+            continue
+        score = _headline_score(paras, i, shared, i + 1)
+        if score > found_score:
+            found, found_score = i, score
+    return found
 
 
 def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
@@ -655,7 +692,11 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
     end = _before_listing(paras, start, end)
     if bounds is None and own_end is None:
         end = _with_its_list(paras, start, end)
-    headline, confident = _headline(paras, start, end, common)
+    headline, confident, score = _headline(paras, start, end, common)
+    if bounds is None:
+        deep = _headline_inside(paras, start, end, common, max(score, _HEADLINE_SURE) if headline >= 0 else _HEADLINE_SURE)
+        if deep >= 0:
+            headline, confident, start = deep, True, deep + 1
     if headline >= start >= 0:
         start = headline + 1  # what came before the headline is the page's
     if bounds is None:

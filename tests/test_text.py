@@ -760,3 +760,32 @@ def test_a_headline_under_a_menu_of_teasers_with_blurbs() -> None:
     assert info.title == "Ferries to Run a Summer Timetable"
     assert [p for s in info.sections for p in s.paragraphs] == story
     assert info.summary == story[0]
+
+
+# Paragraphs long enough to read as full prose (over 200 characters).
+_LONG_STORY = [p + " The harbour master expects the first weeks to be the busiest of the whole year."
+               for p in _FERRY_STORY]
+
+
+def test_a_numbered_list_after_the_story_is_the_story() -> None:
+    """Items numbered one by one from 1 after the story (names, prices,
+    links: no prose) are the story's list; the page's lines after it are not."""
+    items = [f"{n}) {name}\nhttps://shop.example/{n}" for n, name in
+             enumerate(["Tide table for the north coast, 2024", "Waterproof ferry map (folded)",
+                        "Harbour lights poster, 50 x 70 cm", "Enamel mug with the old ferry on it"], start=1)]
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY,
+                       "For the crossing, our picks from the harbour shop", *items,
+                       "Share on Facebook", "7 Ferry fares go up again", "12 Harbour café reopens"])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert kept[: len(_LONG_STORY)] == _LONG_STORY
+    assert all(line in info.transcript for item in items for line in item.split("\n"))
+    assert "Ferry fares" not in info.transcript and "café" not in info.transcript
+
+
+def test_numbers_that_do_not_count_on_are_not_a_list() -> None:
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY,
+                       "3 comments", "10. Ten things to do on the island", "2. Why the café closed",
+                       "7 - Ferry fares go up again"])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY

@@ -64,6 +64,9 @@ _PAST_SHORT = 2
 _LIST_INTRO_WORDS = 3
 _LIST_MIN_ITEMS = 2
 _LIST_COUNTED = 0.6
+# A numbered list after the story: at least this many items, at most this many lines of detail each.
+_NUMBERED_MIN = 3
+_ITEM_LINES = 3
 _BULLETS = "•·*-–—▪►✓"
 # A run of less than this many words of prose is no story to pick out of a page.
 _MIN_STORY = 30
@@ -579,6 +582,46 @@ def _with_its_list(paras: Sequence[Paragraph], start: int, end: int) -> int:
     return j if len(items) > _LIST_MIN_ITEMS and counted >= _LIST_COUNTED * len(items) else end
 
 
+# An item of a numbered list: "1)", "2.", "3 –", "#4", then the item.
+_NUMBERED = re.compile(r"#?(\d{1,3})(?:\)\s*|\s*[.\]:–—-]\s+)\S")
+
+
+def _with_numbered_items(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """END, or past the numbered list that follows the story.
+
+    A story that counts things ("1) …", "2) …") may end on items that are
+    only names, prices and links, no prose; the numbers going on one by one
+    from 1 (or from the story's own last number) tell the list from the
+    page's chrome, which does not count.  Each item may take a few lines of
+    detail; a line the patterns call chrome ends the list.
+    """
+    if start < 0 or end <= start or end >= len(paras):
+        return end
+    last = next((int(m.group(1)) for p in reversed(paras[start:end]) if (m := _NUMBERED.match(p.text))), 0)
+    expected = last + 1
+    found = end
+    items = 0
+    j = end
+    detail = 0
+    while j < len(paras) and paras[j].pattern == "body":
+        m = _NUMBERED.match(paras[j].text)
+        if m and int(m.group(1)) == expected:
+            expected += 1
+            items += 1
+            detail = 0
+            found = j + 1
+        elif m and expected == last + 1 and int(m.group(1)) == 1:  # the list starts afresh below the story
+            expected, items, detail, found = 2, 1, 0, j + 1
+        else:
+            detail += 1
+            if detail > _ITEM_LINES:
+                break
+            if items and paras[j].glued:
+                found = j + 1  # a detail of the last item, in its block
+        j += 1
+    return found if items >= _NUMBERED_MIN else end
+
+
 def _boxed(paras: Sequence[Paragraph]) -> set[int]:
     """The lines glued under a "Related" or "Read more" box (one source
     block, no blank line between), short or near-prose: the box's list of
@@ -692,6 +735,7 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
     end = _before_listing(paras, start, end)
     if bounds is None and own_end is None:
         end = _with_its_list(paras, start, end)
+        end = _with_numbered_items(paras, start, end)
     headline, confident, score = _headline(paras, start, end, common)
     if bounds is None:
         deep = _headline_inside(paras, start, end, common, max(score, _HEADLINE_SURE) if headline >= 0 else _HEADLINE_SURE)

@@ -463,7 +463,10 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         best = upper
     if scores[best] > _HEADLINE_MIN_SCORE:
         runner_up = max((v for i, v in scores.items() if i != best), default=-9.0)
-        return best, scores[best] >= _HEADLINE_SURE and scores[best] - runner_up >= _HEADLINE_MARGIN, scores[best]
+        # A title of one word (a label, a few characters of an unspaced
+        # script) is never sure: menus are made of them.
+        sure = scores[best] >= _HEADLINE_SURE and scores[best] - runner_up >= _HEADLINE_MARGIN and paras[best].words > 1
+        return best, sure, scores[best]
     # Else, in a text someone wrote or trimmed by hand, its first line: a
     # title above the story with nothing but known chrome above it (a line
     # right above a page's story is as likely a menu item or a label).

@@ -789,3 +789,23 @@ def test_numbers_that_do_not_count_on_are_not_a_list() -> None:
                        "7 - Ferry fares go up again"])
     info = parse_text(raw, language="en")
     assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_a_headline_in_sentence_case_with_a_period_above_its_byline() -> None:
+    """A headline may start in lower case and end with a period: right above
+    the byline and date, a short sentence on its own line is the headline."""
+    raw = "\n".join([
+        "Skip to content", "Harbour Notes", "Home", "About", "the summer timetable, and why the island needs it.",
+        "Posted on", "8 February 2026", "by Ana Reis", *_LONG_STORY, "Leave a Reply", "© 2026 Harbour Notes",
+    ])
+    info = parse_text(raw, language="en")
+    assert info.title == "the summer timetable, and why the island needs it."
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_the_site_name_the_copyright_line_holds_is_not_the_headline() -> None:
+    raw = "\n".join(["Skip to content", "The Island Ferry", *_LONG_STORY, "Leave a Reply",
+                     "© 2026 The Island Ferry"])
+    info = parse_text(raw, language="en")
+    assert info.title != "The Island Ferry"
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY

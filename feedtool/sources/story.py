@@ -240,7 +240,9 @@ def _best_run(weights: Sequence[float]) -> tuple[int, int, float]:
 _HASHTAG = re.compile(r"(?<!\w)#\w")
 
 
-def _title_shaped(p: Paragraph) -> bool:
+def _title_shaped(p: Paragraph, anchored: bool = False) -> bool:
+    """Whether P could be a headline.  ANCHORED: a byline or date is right
+    under it, where a headline's are."""
     text = p.text
     if not p.single or p.pattern != "body" or len(text) > _TITLE_MAX_CHARS:
         return False
@@ -256,8 +258,11 @@ def _title_shaped(p: Paragraph) -> bool:
 
     if _BYLINE.match(text) or _NOT_TITLE.search(text) or _NAVIGATION.search(text):
         return False  # a byline, a timestamp, a breadcrumb trail or an address
-    if text.rstrip()[-1:] in ".。" and (p.words > _TITLE_SENTENCE_WORDS or _capitalised_share(text) < 0.5):
-        return False  # a sentence of the story, or its standfirst; headlines that end so are Title Case
+    if text.rstrip()[-1:] in ".。" and (p.words > _TITLE_SENTENCE_WORDS
+                                       or (_capitalised_share(text) < 0.5 and not anchored)):
+        # A sentence of the story, or its standfirst; headlines that end so
+        # are Title Case, or stand right above their byline or date.
+        return False
     return 2 <= p.words <= _TITLE_MAX_WORDS or (p.words >= 1 and stoplists.unspaced_chars(text) >= 4)
 
 
@@ -428,6 +433,8 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         if p.kind in ("good", "near"):
             story_words |= _content_words(p, common)
     counts = Counter(p.key for p in paras)
+    # The copyright line names the site: a line it holds whole is the site's name.
+    credits = [f" {p.key} " for p in paras if p.pattern == "credit"]
     shares: dict[int, float] = {}
     scores: dict[int, float] = {}
     # The run of most story can begin a little above the story itself, with
@@ -439,7 +446,10 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         # the site's name; the headline itself may appear several times (the
         # page's title, a share button's label, its own teaser).
         repeated = counts[p.key] > 2 and p.words < _REPEATED_TITLE_WORDS
-        if not _title_shaped(p) or repeated or (i >= start and p.kind == "good"):
+        anchored = any(_is_dateline(paras[j]) for j in range(i + 1, min(len(paras), i + 1 + _ANCHOR_INSIDE)))
+        if not _title_shaped(p, anchored) or repeated or (i >= start and p.kind == "good"):
+            continue
+        if p.key and any(f" {p.key} " in credit for credit in credits):
             continue
         words = _content_words(p, common)
         if words:

@@ -809,3 +809,17 @@ def test_the_site_name_the_copyright_line_holds_is_not_the_headline() -> None:
     info = parse_text(raw, language="en")
     assert info.title != "The Island Ferry"
     assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_a_dateline_on_its_own_line_opens_the_story() -> None:
+    """A press release gives its dateline a line of its own ("PLACE,
+    COUNTRY") under the standfirst: the story and its summary begin there."""
+    dek = ("The Island Ferry Company and the Harbour Board announce a summer timetable with three more "
+           "crossings a day for Porto Santo, Madeira and the north coast.")
+    raw = "\n\n".join(["News", "Ferry company announces a summer timetable", dek, "PORTO SANTO, PORTUGAL",
+                       *_LONG_STORY, "© 2026 The Island Ferry Company"])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert dek not in kept
+    assert kept[-len(_LONG_STORY):] == _LONG_STORY
+    assert info.summary == _LONG_STORY[0]

@@ -675,6 +675,8 @@ _DATELINE_LEAD = re.compile(
     r"[A-ZÀ-ÞĀ-Ž\u0400-\u042f][A-ZÀ-ÞĀ-Ž\u0400-\u042f.'’ -]{0,40}[A-ZÀ-ÞĀ-Ž\u0400-\u042f.]"
     r"(?:,\s*[^—–()]{2,40}?)?\s*(?:\([^()]{1,40}\)\s*)?(?:—|–|--|-)\s+\w"
 )
+# A place in capitals with its region or country: "BAAR, SWITZERLAND".
+_PLACE_LINE = re.compile(r"(?-i:[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,30}),\s*(?-i:[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,30})")
 # How far into the story the dateline lead may be.
 _LEAD_REACH = 6
 
@@ -689,6 +691,12 @@ def _at_dateline_lead(paras: Sequence[Paragraph], start: int, end: int) -> int:
         p = paras[i]
         if p.kind in ("good", "near") and p.pattern == "body" and _DATELINE_LEAD.match(p.text):
             return i
+        # The dateline on a line of its own, above the story's first paragraph.
+        if (p.kind == "short" and _PLACE_LINE.fullmatch(p.text) and i + 1 < end
+                and paras[i + 1].kind in ("good", "near")):
+            return i
+        if p.kind == "good":
+            break  # the story has begun
     return start
 
 

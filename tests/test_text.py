@@ -823,3 +823,14 @@ def test_a_dateline_on_its_own_line_opens_the_story() -> None:
     assert dek not in kept
     assert kept[-len(_LONG_STORY):] == _LONG_STORY
     assert info.summary == _LONG_STORY[0]
+
+
+def test_a_name_under_a_label_is_not_the_headline() -> None:
+    """Fields set as a label line and a value line ("Author:" then the name)
+    put a title-like name right above the date: it is the byline's value."""
+    raw = "\n\n".join(["Home", "News", "Four Things to Do in October",
+                       "Our top picks for the weekend, from the quay to the lighthouse.",
+                       "Author:", "Island Ferry Company Staff", "Publish date:", "Oct 4, 2024", *_LONG_STORY])
+    info = parse_text(raw, language="en")
+    assert info.title == "Four Things to Do in October"
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY

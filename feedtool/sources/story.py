@@ -316,6 +316,8 @@ _LOOSE_LINES = 3
 _ABRUPT_REACH = 3
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
 _ANCHOR_INSIDE = 2
+_LABEL_WORDS = 3
+_LABEL_VALUE_WORDS = 6
 _ANCHOR_SHARED = 0.6
 _NAME_WORDS = 10
 _REPEATED_TITLE_WORDS = 6
@@ -451,6 +453,9 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
             continue
         if p.key and any(f" {p.key} " in credit for credit in credits):
             continue
+        if (i > 0 and paras[i - 1].text.endswith(":") and paras[i - 1].words <= _LABEL_WORDS
+                and p.words <= _LABEL_VALUE_WORDS and _capitalised_share(p.text) >= _NAME_CAPITALS):
+            continue  # a name as the value of a label above it ("Author:")
         words = _content_words(p, common)
         if words:
             shares[i] = len(words & story_words) / len(words)

@@ -834,3 +834,28 @@ def test_a_name_under_a_label_is_not_the_headline() -> None:
     info = parse_text(raw, language="en")
     assert info.title == "Four Things to Do in October"
     assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_a_long_copyright_paragraph_is_the_credit_not_the_story() -> None:
+    """The legal footer may run to several sentences (company, address,
+    terms): opening with "©" or "Copyright 2026" it is the copyright line
+    however long, not a paragraph of the story."""
+    legal = ("Copyright © 2026 Harbour Media Group Ltd, Quay House, Harbour Street, Porto Santo. Registered in "
+             "Portugal, company number 0042. All rights reserved. Use of this site constitutes acceptance of our "
+             "User Agreement and Privacy Policy. The material on this site may not be reproduced, distributed, "
+             "transmitted, cached or otherwise used, except with the prior written permission of the company.")
+    assert len(legal) > 300
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY, legal,
+                       "This website uses cookies to improve your experience while you navigate through the "
+                       "website, and you can opt out of them at any time in the settings of your browser."])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+    assert info.credit is not None and info.credit.startswith("Copyright © 2026 Harbour Media Group")
+
+
+def test_a_title_under_a_known_label_is_still_the_headline() -> None:
+    """Found by the property test: "Filed Under:" (a label the patterns know)
+    above a Title Case headline is no "Author:" above a name."""
+    raw = "\n\n".join(["Filed Under:", "A Headline For The Story",
+                       "The lake the lake the lake the lake the lake. The lake the lake the lake the lake the lake."])
+    assert parse_text(raw, language="en").title == "A Headline For The Story"

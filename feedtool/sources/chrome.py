@@ -192,6 +192,7 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
 _CHROME_MAX = 300
 
 Role = Literal["body", "chrome", "box", "end", "credit"]
+_LONG_CREDIT = re.compile(r"©|\(c\)\s*(?:1[89]|20)\d\d\b|copyright\s*©?\s*(?:(?:1[89]|20)\d\d\b|©)", re.IGNORECASE)
 _ROLE_GROUPS: tuple[Literal["box", "end", "credit"], ...] = ("end", "credit", "box")
 
 
@@ -271,7 +272,10 @@ def classify(text: str, extra: Sequence[re.Pattern[str]]) -> Role:
     if own is not None:
         return own
     if len(text) > _CHROME_MAX:
-        return "body"
+        # A long paragraph is body, whatever it mentions; but one that opens
+        # with the copyright sign or "Copyright 2024" is the site's legal
+        # footer (its address, company number, terms), however long.
+        return "credit" if _LONG_CREDIT.match(text) else "body"
     rx = _default_any() if _may_scan(text) else _default_anchored()
     m = rx.fullmatch(text)
     return _role_of(m) if m else "body"

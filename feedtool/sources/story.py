@@ -318,10 +318,12 @@ _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
 _ANCHOR_INSIDE = 2
 _LABEL_WORDS = 3
 _LABEL_VALUE_WORDS = 6
+_LABEL_VALUE_STOPWORDS = 0.5  # a name is mostly names ("Harbour Company Staff"); a title has its "the" and "for"
 _ANCHOR_SHARED = 0.6
 _NAME_WORDS = 10
 _REPEATED_TITLE_WORDS = 6
 _NAME_CAPITALS = 0.85
+_NAME_STOPWORDS = 0.15  # names have few common words ("of", "de")
 _STEM = 6
 _FIRST_LINE_WORDS = 2
 _QUOTES = "\"'“‘«„"
@@ -406,7 +408,7 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
     capitalised = _capitalised_share(p.text)
     if capitalised >= 0.6:
         score += 0.15  # Title Case, as many sites set headlines
-    if capitalised >= _NAME_CAPITALS and words <= _NAME_WORDS and (p.stop or 0) <= 0.15:
+    if capitalised >= _NAME_CAPITALS and words <= _NAME_WORDS and (p.stop or 0) <= _NAME_STOPWORDS:
         score -= 0.3  # only names: an author, a place, a publication
     if _listed(paras, i):
         score -= 0.3
@@ -453,8 +455,11 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
             continue
         if p.key and any(f" {p.key} " in credit for credit in credits):
             continue
+        # (Not under a label the patterns know: "Filed Under:" heads the headline on some sites.)
         if (i > 0 and paras[i - 1].text.endswith(":") and paras[i - 1].words <= _LABEL_WORDS
-                and p.words <= _LABEL_VALUE_WORDS and _capitalised_share(p.text) >= _NAME_CAPITALS):
+                and paras[i - 1].pattern == "body"
+                and p.words <= _LABEL_VALUE_WORDS and _capitalised_share(p.text) >= _NAME_CAPITALS
+                and p.stop is not None and p.stop < _LABEL_VALUE_STOPWORDS):
             continue  # a name as the value of a label above it ("Author:")
         words = _content_words(p, common)
         if words:

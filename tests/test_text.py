@@ -859,3 +859,16 @@ def test_a_title_under_a_known_label_is_still_the_headline() -> None:
     raw = "\n\n".join(["Filed Under:", "A Headline For The Story",
                        "The lake the lake the lake the lake the lake. The lake the lake the lake the lake the lake."])
     assert parse_text(raw, language="en").title == "A Headline For The Story"
+
+
+def test_a_label_and_its_links_are_not_hard_wrapped_prose() -> None:
+    """A block of a label ("More on:"), a tag in lower case and teaser titles
+    of one width is not a hard-wrapped paragraph: a wrap breaks a full line."""
+    box = "\n".join(["More on:", "ferries", "Island ferry fares go up by ten cents from June",
+                     "The harbour café reopens after a winter of repairs",
+                     "A new lighthouse keeper for the north coast of the island",
+                     "Why the bus to the quay now leaves twenty minutes earlier"])
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "By Ana Reis", "May 2, 2024", box, *_LONG_STORY])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+    assert info.summary == _LONG_STORY[0]

@@ -192,6 +192,7 @@ DEFAULT_PATTERNS: tuple[str, ...] = (
 _CHROME_MAX = 300
 
 Role = Literal["body", "chrome", "box", "end", "credit"]
+_LONG_CAPTION = re.compile(rf"/\s*(?:{_PHOTO_AGENCY}|ap|epa|dpa|xinhua)\s*[)\]]?\.?$", re.IGNORECASE)
 _LONG_CREDIT = re.compile(r"©|\(c\)\s*(?:1[89]|20)\d\d\b|copyright\s*©?\s*(?:(?:1[89]|20)\d\d\b|©)", re.IGNORECASE)
 _ROLE_GROUPS: tuple[Literal["box", "end", "credit"], ...] = ("end", "credit", "box")
 
@@ -275,7 +276,11 @@ def classify(text: str, extra: Sequence[re.Pattern[str]]) -> Role:
         # A long paragraph is body, whatever it mentions; but one that opens
         # with the copyright sign or "Copyright 2024" is the site's legal
         # footer (its address, company number, terms), however long.
-        return "credit" if _LONG_CREDIT.match(text) else "body"
+        # So is a caption that ends with its photographer and agency ("…
+        # on November 19. Jane Roe / AFP"), however long it runs.
+        if _LONG_CREDIT.match(text):
+            return "credit"
+        return "chrome" if _LONG_CAPTION.search(text) else "body"
     rx = _default_any() if _may_scan(text) else _default_anchored()
     m = rx.fullmatch(text)
     return _role_of(m) if m else "body"

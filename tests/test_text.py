@@ -382,6 +382,8 @@ def test_classify_with_its_shortcut_is_the_full_alternation(pieces: list[str], u
     line = line.upper() if upper else line
     assume(len(line) <= chrome._CHROME_MAX)  # longer lines have their own two rules
     m = chrome._default_any().fullmatch(line)
+    if m is None and len(line) <= chrome._LABEL_MAX:  # a label with trailing punctuation
+        m = chrome._default_any().fullmatch(line.rstrip(".…:!»›> "))
     want = chrome._role_of(m) if m else "body"
     assert classify(line, ()) == want
 
@@ -887,3 +889,16 @@ def test_a_long_caption_ending_with_its_agency_is_not_the_story() -> None:
     info = parse_text(raw, language="en")
     assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
     assert info.summary == _LONG_STORY[0]
+
+
+@pytest.mark.parametrize("label", ["You may also like...", "Related stories:", "Comments…", "Read more »"])
+def test_a_label_with_trailing_punctuation_is_still_the_label(label: str) -> None:
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY, label,
+                       "Island ferry fares go up", "Harbour café reopens"])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_a_short_sentence_is_not_a_label_for_its_period() -> None:
+    assert classify("The harbour was quiet.", ()) == "body"
+    assert classify("Search.", ()) == "chrome"

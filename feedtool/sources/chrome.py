@@ -268,6 +268,10 @@ def classify_own(text: str, extra: Sequence[re.Pattern[str]]) -> Role | None:
     return None
 
 
+_TRAILING = (".", "…", ":", "!", "»", "›", ">")
+_LABEL_MAX = 60
+
+
 def classify(text: str, extra: Sequence[re.Pattern[str]]) -> Role:
     own = classify_own(text, extra)
     if own is not None:
@@ -283,6 +287,11 @@ def classify(text: str, extra: Sequence[re.Pattern[str]]) -> Role:
         return "chrome" if _LONG_CAPTION.search(text) else "body"
     rx = _default_any() if _may_scan(text) else _default_anchored()
     m = rx.fullmatch(text)
+    if m is None and len(text) <= _LABEL_MAX and text.endswith(_TRAILING):
+        # "You may also like...", "Related:", "Comments…": the same label
+        # with the punctuation a site put after it.
+        bare = text.rstrip("".join(_TRAILING) + " ")
+        m = rx.fullmatch(bare) if bare else None
     return _role_of(m) if m else "body"
 
 

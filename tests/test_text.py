@@ -902,3 +902,15 @@ def test_a_label_with_trailing_punctuation_is_still_the_label(label: str) -> Non
 def test_a_short_sentence_is_not_a_label_for_its_period() -> None:
     assert classify("The harbour was quiet.", ()) == "body"
     assert classify("Search.", ()) == "chrome"
+
+
+def test_the_sites_boilerplate_about_itself_ends_the_story() -> None:
+    """A press release ends with the company talking about itself ("Harbour
+    Media is a …"); the copyright line names it, so that is where it ends."""
+    about = ("Island Ferries is a transport company owned by the people of the island, with four boats and a "
+             "crew of sixty who sail between the island and the mainland every day of the year.")
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY, about,
+                       "© 2026 Island Ferries Ltd. All rights reserved."])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+    assert info.credit == "© 2026 Island Ferries Ltd. All rights reserved."

@@ -67,6 +67,11 @@ _LIST_COUNTED = 0.6
 # A numbered list after the story: at least this many items, at most this many lines of detail each.
 _NUMBERED_MIN = 3
 _ITEM_LINES = 3
+# The site's boilerplate about itself: in the story's last few paragraphs, a
+# name of up to this many words.
+_ABOUT_REACH = 3
+_ABOUT_MIN_STORY = 3
+_SITE_NAME_WORDS = 4
 _BULLETS = "•·*-–—▪►✓"
 # A run of less than this many words of prose is no story to pick out of a page.
 _MIN_STORY = 30
@@ -645,6 +650,40 @@ def _with_numbered_items(paras: Sequence[Paragraph], start: int, end: int) -> in
     return found if items >= _NUMBERED_MIN else end
 
 
+# What a copyright line says besides the site's name.
+_CREDIT_WORDS = frozenset("copyright all rights reserved inc ltd llc gmbh co corp plc sa ag the".split())
+
+
+def _site_name(paras: Sequence[Paragraph]) -> list[str]:
+    """The site's name as the copyright line gives it ("© 2024 Harbour
+    Media Ltd. All rights reserved." → ["harbour", "media"]), or []."""
+    credit = next((p for p in paras if p.pattern == "credit"), None)
+    if credit is None:
+        return []
+    name: list[str] = []
+    for word in credit.key.split()[:_SITE_NAME_WORDS + 2]:
+        if word.isdigit() or word in _CREDIT_WORDS:
+            if name:
+                break
+            continue
+        name.append(word)
+    return name[:_SITE_NAME_WORDS]
+
+
+def _before_about_the_site(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """END, or where the story's last paragraphs turn to the site itself:
+    "Harbour Media is a global provider of …", "Harbour Media was founded
+    in …", the boilerplate a press release or a magazine ends with."""
+    name = _site_name(paras)
+    if not name or end - start < _ABOUT_MIN_STORY:
+        return end
+    for i in range(max(start + 1, end - _ABOUT_REACH), end):
+        words = paras[i].key.split()
+        if words[: len(name)] == name and words[len(name) : len(name) + 1] in (["is"], ["was"], ["has"]):
+            return i
+    return end
+
+
 def _boxed(paras: Sequence[Paragraph]) -> set[int]:
     """The lines glued under a "Related" or "Read more" box (one source
     block, no blank line between), short or near-prose: the box's list of
@@ -767,6 +806,7 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
     if bounds is None and own_end is None:
         end = _with_its_list(paras, start, end)
         end = _with_numbered_items(paras, start, end)
+        end = _before_about_the_site(paras, start, end)
     headline, confident, score = _headline(paras, start, end, common)
     if bounds is None:
         deep = _headline_inside(paras, start, end, common, max(score, _HEADLINE_SURE) if headline >= 0 else _HEADLINE_SURE)

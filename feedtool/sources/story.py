@@ -455,7 +455,8 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         # the site's name; the headline itself may appear several times (the
         # page's title, a share button's label, its own teaser).
         repeated = counts[p.key] > 2 and p.words < _REPEATED_TITLE_WORDS
-        anchored = any(_is_dateline(paras[j]) for j in range(i + 1, min(len(paras), i + 1 + _ANCHOR_INSIDE)))
+        anchored = p.text.endswith(".") and any(
+            _is_dateline(paras[j]) for j in range(i + 1, min(len(paras), i + 1 + _ANCHOR_INSIDE)))
         if not _title_shaped(p, anchored) or repeated or (i >= start and p.kind == "good"):
             continue
         if p.key and any(f" {p.key} " in credit for credit in credits):
@@ -767,7 +768,7 @@ def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]],
     common = stoplists.stoplists().get(language, frozenset()) if language else frozenset()
     paras: list[Paragraph] = []
     for line, words in zip(lines, all_words):
-        stop = sum(1 for w in words if w in common) / len(words) if common and words else None
+        stop = sum(map(common.__contains__, words)) / len(words) if common and words else None
         own = classify_own(line.text, extra) if extra else None
         p = Paragraph(line.text, line.single, _size(line.text, words), stop, own or classify(line.text, ()),
                       line.glued, own, line=line.line, key=" ".join(words))

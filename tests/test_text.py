@@ -15,10 +15,11 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from feedtool.model import Section, TextInfo
+from feedtool.sources.chrome import classify
 from feedtool.sources.text import (
     DEFAULT_PATTERNS,
     SUMMARY_LIMIT,
@@ -361,6 +362,32 @@ def test_default_patterns_compile() -> None:
     assert len(compile_patterns(DEFAULT_PATTERNS)) == len(DEFAULT_PATTERNS)
 
 
+# Pieces of the lines the scanning patterns look for, in any order and case,
+# with words around them: a photo agency, a caption toggle, a photographer
+# after a slash, a newsletter plea, "(left)", a sentence and a name in capitals.
+_CHROME_PIECES = ["Getty Images", "AP Photo", "Reuters", "(AFP)", "[AP]", "hide caption", "Toggle Caption",
+                  "/ Jane Roe", ". JANE ROE", "! O'NEIL", "newsletter", "Boletín", "рассылка", "(left)", ", right,",
+                  "file photo", "audio is not supported", "the", "Mayor", "said", " ", ". ", ",", "2024",
+                  "Sign up", "Photo:", "© 2024 Lantern", "All rights reserved", "Reply", "by", "Ana Ruiz"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_CHROME_PIECES), max_size=12), upper=st.booleans())
+def test_classify_with_its_shortcut_is_the_full_alternation(pieces: list[str], upper: bool) -> None:
+    """classify skips the patterns that scan a line for a word when the line
+    has none of their words; the role must be the one all patterns give."""
+    from feedtool.sources import chrome
+
+    line = " ".join("".join(pieces).split())
+    line = line.upper() if upper else line
+    assume(len(line) <= chrome._CHROME_MAX)  # longer lines have their own two rules
+    m = chrome._default_any().fullmatch(line)
+    if m is None and len(line) <= chrome._LABEL_MAX:  # a label with trailing punctuation
+        m = chrome._default_any().fullmatch(line.rstrip(".…:!»›> "))
+    want = chrome._role_of(m) if m else "body"
+    assert classify(line, ()) == want
+
+
 @pytest.mark.parametrize(
     ("pattern", "message"),
     [("(unclosed", "missing )"), ("[z-a]", "bad character range"), (".*", "empty line"), ("", "empty line")],
@@ -638,3 +665,252 @@ def test_a_transcript_with_time_codes_is_read_whole() -> None:
     assert [t for t in turns if ":" in t and t[0] != "["] == [p for p in kept if p[0] != "["]
     assert info.title == "The Harbour Hour, Episode 12"
     assert info.is_transcript
+
+
+_FERRY_STORY = [
+    "The island's ferry company will run a summer timetable for the first time in a decade, the harbour "
+    "master said on Monday, after two years in which the crossing was cut to one boat a day.",
+    "The new boats seat twice as many passengers, and the company says the extra crossings will pay for "
+    "themselves if the summer is as busy as the last one, when the queue reached the top of the hill.",
+    "People who live on the island have asked for the change for years, and the school, the doctor and "
+    "the shop all depend on it: the last boat back now leaves early enough that nobody has to stay over "
+    "on the mainland when an appointment runs late.",
+]
+
+
+def test_a_list_the_story_introduces_is_the_story() -> None:
+    """The last lines of a story may be a list (dates, results, steps) that
+    a line ending in a colon announces in the same block: kept, items and all."""
+    items = ["June 9 -- North Quay, 07:15", "June 16 -- Old Harbour, 08:30", "June 23 -- Lighthouse Pier, 09:45",
+             "June 30 -- North Quay, 07:15"]
+    raw = "\n\n".join([
+        "Menu", "Ferries to Run a Summer Timetable", "By Ana Reis", "May 2, 2024", *_FERRY_STORY,
+        "The first crossings of the summer timetable:\n" + "\n".join(items),
+        "Share on Facebook", "More stories", "Harbour café reopens", "Ferry fares go up",
+    ])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert kept == [*_FERRY_STORY, "The first crossings of the summer timetable:", *items]
+    assert info.title == "Ferries to Run a Summer Timetable"
+
+
+def test_a_box_of_titles_under_a_colon_is_not_a_list_of_the_story() -> None:
+    """Titles of other stories glued under a line with a colon have no
+    figures or bullets: a box of links, not the story's list."""
+    teasers = ["Why the harbour café is closing its doors", "How to choose a seat on a long crossing",
+               "What the new timetable means for island schools", "Where to park when the queue is long"]
+    raw = "\n\n".join([
+        "Ferries to Run a Summer Timetable", "By Ana Reis", "May 2, 2024", *_FERRY_STORY,
+        "Coverage from our travel desk:\n" + "\n".join(teasers),
+    ])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert kept == _FERRY_STORY
+
+
+def test_the_story_begins_at_its_dateline_lead() -> None:
+    """Key points or a caption between the headline and the paragraph that
+    opens with the dateline ("PLACE, Region (Agency) —") are not the story:
+    it and the summary begin at the dateline."""
+    lead = ("PORTO, Portugal (AP) — The city's ferry company will run a summer timetable for the first time in a "
+            "decade, the harbour master said on Monday, after two years in which the crossing was cut to one boat.")
+    raw = "\n\n".join([
+        "Menu", "Ferries to Run a Summer Timetable", "Published Mon, May 2 2024",
+        "Key points",
+        "The company will add three crossings a day from June, and the last boat back will leave at ten.",
+        "Fares stay the same for islanders, while visitors will pay a euro more in the summer months.",
+        lead, *_FERRY_STORY[1:], "Share on Facebook", "More stories",
+    ])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert kept == [lead, *_FERRY_STORY[1:]]
+    assert info.summary == lead
+    assert info.title == "Ferries to Run a Summer Timetable"
+
+
+@pytest.mark.parametrize("opening", ["NASA scientists - who had waited for years - saw the probe wake up",
+                                     "A man rides a ferry – the last one of the day – to the island"])
+def test_a_capitalised_first_word_is_no_dateline(opening: str) -> None:
+    first = opening + ", and the harbour master said on Monday that the crossing would run all summer long."
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", first, *_FERRY_STORY])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs][0] == first
+
+
+def test_a_headline_under_a_menu_of_teasers_with_blurbs() -> None:
+    """A site's menu may list each section's latest stories with a blurb,
+    which read as prose; the headline with its date under it, whose words
+    the prose below takes up, is where the story starts, not a menu item."""
+    blurbs = [
+        ("Council Votes on the New Bus Lanes", "The council will decide on Thursday whether the bus lanes on the "
+         "river road stay for good, after a trial that shop owners say has cost them half of their customers."),
+        ("Library Opens Its Doors on Sundays", "From next month the central library will open on Sundays, the "
+         "first time in its history, and the staff say they have been asking for the change for many years."),
+        ("School Choir Wins the Regional Cup", "The choir of the harbour school won the regional cup on Saturday "
+         "with a song that its teacher wrote for them, and they will sing at the national final in the spring."),
+        ("Storm Closes the Coast Road Again", "The coast road was closed for the third time this winter after "
+         "the storm on Friday night brought down trees and left the car park by the beach under water."),
+    ]
+    menu = ["News", "Local News"]
+    for title, blurb in blurbs:
+        # Title and blurb run together, as links copy; the blurbs are as long as the story's paragraphs.
+        menu += [title + blurb + " " + blurb.replace("The ", "And the ", 1), "More " + title.split()[0]]
+    menu += ["Sport", "Weather", "Travel", "Video", "More", "Latest Headlines"]
+    story = [_FERRY_STORY[0] + " The first boat leaves at seven.", _FERRY_STORY[2]]
+    raw = "\n\n".join([*menu, "Ferries to Run a Summer Timetable", "May 2, 2024 at 9:45 am", *story,
+                       "Comments", "Follow Us", "Latest News"])
+    info = parse_text(raw, language="en")
+    assert info.title == "Ferries to Run a Summer Timetable"
+    assert [p for s in info.sections for p in s.paragraphs] == story
+    assert info.summary == story[0]
+
+
+# Paragraphs long enough to read as full prose (over 200 characters).
+_LONG_STORY = [p + " The harbour master expects the first weeks to be the busiest of the whole year."
+               for p in _FERRY_STORY]
+
+
+def test_a_numbered_list_after_the_story_is_the_story() -> None:
+    """Items numbered one by one from 1 after the story (names, prices,
+    links: no prose) are the story's list; the page's lines after it are not."""
+    items = [f"{n}) {name}\nhttps://shop.example/{n}" for n, name in
+             enumerate(["Tide table for the north coast, 2024", "Waterproof ferry map (folded)",
+                        "Harbour lights poster, 50 x 70 cm", "Enamel mug with the old ferry on it"], start=1)]
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY,
+                       "For the crossing, our picks from the harbour shop", *items,
+                       "Share on Facebook", "7 Ferry fares go up again", "12 Harbour café reopens"])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert kept[: len(_LONG_STORY)] == _LONG_STORY
+    assert all(line in info.transcript for item in items for line in item.split("\n"))
+    assert "Ferry fares" not in info.transcript and "café" not in info.transcript
+
+
+def test_numbers_that_do_not_count_on_are_not_a_list() -> None:
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY,
+                       "3 comments", "10. Ten things to do on the island", "2. Why the café closed",
+                       "7 - Ferry fares go up again"])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_a_headline_in_sentence_case_with_a_period_above_its_byline() -> None:
+    """A headline may start in lower case and end with a period: right above
+    the byline and date, a short sentence on its own line is the headline."""
+    raw = "\n".join([
+        "Skip to content", "Harbour Notes", "Home", "About", "the summer timetable, and why the island needs it.",
+        "Posted on", "8 February 2026", "by Ana Reis", *_LONG_STORY, "Leave a Reply", "© 2026 Harbour Notes",
+    ])
+    info = parse_text(raw, language="en")
+    assert info.title == "the summer timetable, and why the island needs it."
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_the_site_name_the_copyright_line_holds_is_not_the_headline() -> None:
+    raw = "\n".join(["Skip to content", "The Island Ferry", *_LONG_STORY, "Leave a Reply",
+                     "© 2026 The Island Ferry"])
+    info = parse_text(raw, language="en")
+    assert info.title != "The Island Ferry"
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_a_dateline_on_its_own_line_opens_the_story() -> None:
+    """A press release gives its dateline a line of its own ("PLACE,
+    COUNTRY") under the standfirst: the story and its summary begin there."""
+    dek = ("The Island Ferry Company and the Harbour Board announce a summer timetable with three more "
+           "crossings a day for Porto Santo, Madeira and the north coast.")
+    raw = "\n\n".join(["News", "Ferry company announces a summer timetable", dek, "PORTO SANTO, PORTUGAL",
+                       *_LONG_STORY, "© 2026 The Island Ferry Company"])
+    info = parse_text(raw, language="en")
+    kept = [p for s in info.sections for p in s.paragraphs]
+    assert dek not in kept
+    assert kept[-len(_LONG_STORY):] == _LONG_STORY
+    assert info.summary == _LONG_STORY[0]
+
+
+def test_a_name_under_a_label_is_not_the_headline() -> None:
+    """Fields set as a label line and a value line ("Author:" then the name)
+    put a title-like name right above the date: it is the byline's value."""
+    raw = "\n\n".join(["Home", "News", "Four Things to Do in October",
+                       "Our top picks for the weekend, from the quay to the lighthouse.",
+                       "Author:", "Island Ferry Company Staff", "Publish date:", "Oct 4, 2024", *_LONG_STORY])
+    info = parse_text(raw, language="en")
+    assert info.title == "Four Things to Do in October"
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_a_long_copyright_paragraph_is_the_credit_not_the_story() -> None:
+    """The legal footer may run to several sentences (company, address,
+    terms): opening with "©" or "Copyright 2026" it is the copyright line
+    however long, not a paragraph of the story."""
+    legal = ("Copyright © 2026 Harbour Media Group Ltd, Quay House, Harbour Street, Porto Santo. Registered in "
+             "Portugal, company number 0042. All rights reserved. Use of this site constitutes acceptance of our "
+             "User Agreement and Privacy Policy. The material on this site may not be reproduced, distributed, "
+             "transmitted, cached or otherwise used, except with the prior written permission of the company.")
+    assert len(legal) > 300
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY, legal,
+                       "This website uses cookies to improve your experience while you navigate through the "
+                       "website, and you can opt out of them at any time in the settings of your browser."])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+    assert info.credit is not None and info.credit.startswith("Copyright © 2026 Harbour Media Group")
+
+
+def test_a_title_under_a_known_label_is_still_the_headline() -> None:
+    """Found by the property test: "Filed Under:" (a label the patterns know)
+    above a Title Case headline is no "Author:" above a name."""
+    raw = "\n\n".join(["Filed Under:", "A Headline For The Story",
+                       "The lake the lake the lake the lake the lake. The lake the lake the lake the lake the lake."])
+    assert parse_text(raw, language="en").title == "A Headline For The Story"
+
+
+def test_a_label_and_its_links_are_not_hard_wrapped_prose() -> None:
+    """A block of a label ("More on:"), a tag in lower case and teaser titles
+    of one width is not a hard-wrapped paragraph: a wrap breaks a full line."""
+    box = "\n".join(["More on:", "ferries", "Island ferry fares go up by ten cents from June",
+                     "The harbour café reopens after a winter of repairs",
+                     "A new lighthouse keeper for the north coast of the island",
+                     "Why the bus to the quay now leaves twenty minutes earlier"])
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "By Ana Reis", "May 2, 2024", box, *_LONG_STORY])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+    assert info.summary == _LONG_STORY[0]
+
+
+def test_a_long_caption_ending_with_its_agency_is_not_the_story() -> None:
+    """A caption may run to several sentences; ending with the photographer
+    and agency ("Ana Reis / AFP") it is a caption, however long."""
+    caption = ("Passengers wait on the quay at Porto Santo for the first morning ferry of the summer on May 1, "
+               "2024. The island's ferry company says the new timetable, with three more crossings a day, will "
+               "end the long queues that have formed on the hill above the harbour every weekend since the crossing "
+               "was cut to one boat a day two years ago. Ana Reis / AFP")
+    assert len(caption) > 300
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", caption, *_LONG_STORY])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+    assert info.summary == _LONG_STORY[0]
+
+
+@pytest.mark.parametrize("label", ["You may also like...", "Related stories:", "Comments…", "Read more »"])
+def test_a_label_with_trailing_punctuation_is_still_the_label(label: str) -> None:
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY, label,
+                       "Island ferry fares go up", "Harbour café reopens"])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+
+
+def test_a_short_sentence_is_not_a_label_for_its_period() -> None:
+    assert classify("The harbour was quiet.", ()) == "body"
+    assert classify("Search.", ()) == "chrome"
+
+
+def test_the_sites_boilerplate_about_itself_ends_the_story() -> None:
+    """A press release ends with the company talking about itself ("Harbour
+    Media is a …"); the copyright line names it, so that is where it ends."""
+    about = ("Island Ferries is a transport company owned by the people of the island, with four boats and a "
+             "crew of sixty who sail between the island and the mainland every day of the year.")
+    raw = "\n\n".join(["Ferries to Run a Summer Timetable", "May 2, 2024", *_LONG_STORY, about,
+                       "© 2026 Island Ferries Ltd. All rights reserved."])
+    info = parse_text(raw, language="en")
+    assert [p for s in info.sections for p in s.paragraphs] == _LONG_STORY
+    assert info.credit == "© 2026 Island Ferries Ltd. All rights reserved."

@@ -255,6 +255,19 @@ def test_random_mixes_never_raise_nor_take_a_menu_line_for_the_title(items, dups
     blocks(info.notes_html)
 
 
+# Found by the property above: a menu label of a few characters of an
+# unspaced script, above a paragraph that ends with the same label (two lines
+# run together), shares all its words with the story; a one-word title is
+# still only a guess.
+def test_a_one_word_title_is_never_sure():
+    label = next(m for m in page("ja")[1]["menu"] if len(m) <= 5)
+    paragraph = page("ko")[1]["paragraphs"][0] + " " + label
+    raw = "\n".join(["Zum Inhalt springen"] * 4 + [label, paragraph, "Zum Inhalt springen"])
+    info = parse_text(raw)
+    if info.title == label:
+        assert "TEXT-TITLE" in {d.rule for d in info.doubts}
+
+
 # Found by the property above: the menu's last item right above the story
 # (a copy that left out the headline) was taken for the headline, though it
 # shares no word with the story.

@@ -5,8 +5,11 @@ The pages in tests/pages are invented (sites, people and stories), each
 shaped like a real kind of page: a news site with its chrome, a blog with
 comments, a magazine Q&A, the <title> shapes "Headline | Site", "Site -
 Headline", "Site: Headline" and "Headline :: Site" (an old page without an
-h1, its paragraphs split by <br><br>), a German and a Portuguese page, and
-a page full of script to prove nothing executable reaches the show notes.
+h1, its paragraphs split by <br><br>), a German and a Portuguese page, a
+WordPress post with share buttons, related posts and comments, a news page
+whose metadata (JSON-LD, og:title) carries the site's name and whose h1 has a
+section kicker above it, a Medium-like page of anonymous nested divs, and a
+page full of script to prove nothing executable reaches the show notes.
 """
 
 from __future__ import annotations
@@ -184,6 +187,57 @@ CASES = [
             "The band will represent the county",
         ],
         ["Home", "Clubs", "Events", "run by volunteers", "Contact the webmaster", "Wexcombe Online"],
+    ),
+    Page(
+        "wordpress_post.html",
+        "Mending a dry-stone wall after the winter floods",
+        [
+            "The beck came over its banks",
+            "Rebuilding a gap like that",
+            "The footings had held",
+            "After that it is the same two rules",
+            "I should have put a through stone",
+        ],
+        [
+            "Skip to content", "Fellside Notebook", "Walls, sheep", "Lambing", "Posted on", "Morwenna Tull",
+            "Share this", "Related", "gate stoops", "Tagged", "Previous Post", "thoughts on", "Gideon Ashworth",
+            "my grandfather", "Leave a Reply", "Recent Posts", "Archives", "Proudly powered",
+        ],
+        subheads=["Starting from the footings", "What I would do differently"],
+        credit="© 2026 Fellside Notebook",
+    ),
+    Page(
+        "news_jsonld.html",
+        "Night buses to return to the valley towns in May",
+        [
+            "Three night bus routes",
+            "The routes will leave the city centre",
+            "Shift workers at the hospital",
+            '"I have been paying for a taxi',
+            "The county will review the routes",
+        ],
+        [
+            "Riverside Herald", "Subscribe", "Log in", "Transport", "restores three late routes", "Tobias",
+            "min read", "Photo:", "Read more", "Bus fares rise", "morning briefing", "Sign up",
+            "Support local journalism", "Valley towns", "Ring road roundabout", "Privacy notice",
+        ],
+        credit="© 2026 Riverside Herald Ltd. All rights reserved.",
+    ),
+    Page(
+        "medium_like.html",
+        "What a year of keeping bees taught me about patience",
+        [
+            "I bought my first two colonies",
+            "It took me most of the year",
+            "In June the stronger colony swarmed",
+            "I had read about taking a swarm",
+            "There was no honey to take",
+        ],
+        [
+            "Medium", "Sign in", "Get started", "Ottilie Varga", "Follow", "min read", "312", "responses",
+            "Written by", "Followers", "reluctant beekeeper", "More from", "compost heap", "Recommended",
+        ],
+        subheads=["The first swarm", "Honey, eventually"],
     ),
     Page(
         "script_body.html",

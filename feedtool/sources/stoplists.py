@@ -60,6 +60,8 @@ def stoplists() -> dict[str, frozenset[str]]:
 
 def _script(word: str) -> str:
     """The writing system of a word's first letter ("LATIN", "CYRILLIC", "HANGUL")."""
+    if word.isascii():  # most words of most pages: has it a letter (one that has cases)?
+        return "LATIN" if word.lower() != word.upper() else "?"
     for ch in word:
         if ch.isalpha():
             return _script_of(ch)

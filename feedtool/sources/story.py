@@ -59,6 +59,20 @@ _END_COST = 40.0  # "Comments", "Related stories", the © line: a barrier, not a
 _NEAR_SHARE = 0.5  # a near-good paragraph counts half
 _LENIENT_CHROME_COST = 0.5
 _PAST_SHORT = 2
+# A list the story introduces: a line of this many words ending in a colon,
+# then more than this many lines in its block.
+_LIST_INTRO_WORDS = 3
+_LIST_MIN_ITEMS = 2
+_LIST_COUNTED = 0.6
+# A numbered list after the story: at least this many items, at most this many lines of detail each.
+_NUMBERED_MIN = 3
+_ITEM_LINES = 3
+# The site's boilerplate about itself: in the story's last few paragraphs, a
+# name of up to this many words.
+_ABOUT_REACH = 3
+_ABOUT_MIN_STORY = 3
+_SITE_NAME_WORDS = 4
+_BULLETS = "•·*-–—▪►✓"
 # A run of less than this many words of prose is no story to pick out of a page.
 _MIN_STORY = 30
 
@@ -231,7 +245,9 @@ def _best_run(weights: Sequence[float]) -> tuple[int, int, float]:
 _HASHTAG = re.compile(r"(?<!\w)#\w")
 
 
-def _title_shaped(p: Paragraph) -> bool:
+def _title_shaped(p: Paragraph, anchored: bool = False) -> bool:
+    """Whether P could be a headline.  ANCHORED: a byline or date is right
+    under it, where a headline's are."""
     text = p.text
     if not p.single or p.pattern != "body" or len(text) > _TITLE_MAX_CHARS:
         return False
@@ -247,13 +263,17 @@ def _title_shaped(p: Paragraph) -> bool:
 
     if _BYLINE.match(text) or _NOT_TITLE.search(text) or _NAVIGATION.search(text):
         return False  # a byline, a timestamp, a breadcrumb trail or an address
-    if text.rstrip()[-1:] in ".。" and (p.words > _TITLE_SENTENCE_WORDS or _capitalised_share(text) < 0.5):
-        return False  # a sentence of the story, or its standfirst; headlines that end so are Title Case
+    if text.rstrip()[-1:] in ".。" and (p.words > _TITLE_SENTENCE_WORDS
+                                       or (_capitalised_share(text) < 0.5 and not anchored)):
+        # A sentence of the story, or its standfirst; headlines that end so
+        # are Title Case, or stand right above their byline or date.
+        return False
     return 2 <= p.words <= _TITLE_MAX_WORDS or (p.words >= 1 and stoplists.unspaced_chars(text) >= 4)
 
 
-def _content_words(text: str, common: frozenset[str]) -> set[str]:
-    words = stoplists.words_of(text)
+def _content_words(p: Paragraph, common: frozenset[str]) -> set[str]:
+    text = p.text
+    words = p.key.split()  # the words read once (`_read_paragraphs`)
     # A word's first letters stand for the word, so that "school" and
     # "schools", "школьники" and "школьников" are one (a stemmer for any
     # language, if a crude one).
@@ -300,10 +320,15 @@ _REPEAT_WORDS = 8
 _LOOSE_LINES = 3
 _ABRUPT_REACH = 3
 _ANCHOR_BONUS = {1: 0.6, 2: 0.45}
+_ANCHOR_INSIDE = 2
+_LABEL_WORDS = 3
+_LABEL_VALUE_WORDS = 6
+_LABEL_VALUE_STOPWORDS = 0.5  # a name is mostly names ("Harbour Company Staff"); a title has its "the" and "for"
 _ANCHOR_SHARED = 0.6
 _NAME_WORDS = 10
 _REPEATED_TITLE_WORDS = 6
 _NAME_CAPITALS = 0.85
+_NAME_STOPWORDS = 0.15  # names have few common words ("of", "de")
 _STEM = 6
 _FIRST_LINE_WORDS = 2
 _QUOTES = "\"'“‘«„"
@@ -327,6 +352,14 @@ _POSTDATE = re.compile(
     r"|\b\d+\s*(?:s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s+ago\b|\d+\s*(?:時間|分|日)前",
     re.IGNORECASE,
 )
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _is_postdated(text: str) -> bool:
+    # Every date has a digit, which is found far faster than a date.
+    return _DIGIT.search(text) is not None and _POSTDATE.search(text) is not None
 
 
 _TIMECODE = re.compile(r"[\[(]?\d{1,2}(?::\d\d){1,2}(?:[.,]\d+)?[\])]?")
@@ -380,7 +413,7 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
     capitalised = _capitalised_share(p.text)
     if capitalised >= 0.6:
         score += 0.15  # Title Case, as many sites set headlines
-    if capitalised >= _NAME_CAPITALS and words <= _NAME_WORDS and (p.stop or 0) <= 0.15:
+    if capitalised >= _NAME_CAPITALS and words <= _NAME_WORDS and (p.stop or 0) <= _NAME_STOPWORDS:
         score -= 0.3  # only names: an author, a place, a publication
     if _listed(paras, i):
         score -= 0.3
@@ -399,16 +432,18 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
     return score
 
 
-def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> tuple[int, bool]:
+def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> tuple[int, bool, float]:
     """The index of the headline of the story that runs from START to END
-    (-1 when there is none), and whether the evidence for it is good."""
+    (-1 when there is none), whether the evidence for it is good, and its score."""
     if start < 0:
-        return -1, False
+        return -1, False, 0.0
     story_words: set[str] = set()
     for p in paras[start:end]:
         if p.kind in ("good", "near"):
-            story_words |= _content_words(p.text, common)
+            story_words |= _content_words(p, common)
     counts = Counter(p.key for p in paras)
+    # The copyright line names the site: a line it holds whole is the site's name.
+    credits = [f" {p.key} " for p in paras if p.pattern == "credit"]
     shares: dict[int, float] = {}
     scores: dict[int, float] = {}
     # The run of most story can begin a little above the story itself, with
@@ -420,14 +455,24 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         # the site's name; the headline itself may appear several times (the
         # page's title, a share button's label, its own teaser).
         repeated = counts[p.key] > 2 and p.words < _REPEATED_TITLE_WORDS
-        if not _title_shaped(p) or repeated or (i >= start and p.kind == "good"):
+        anchored = p.text.endswith(".") and any(
+            _is_dateline(paras[j]) for j in range(i + 1, min(len(paras), i + 1 + _ANCHOR_INSIDE)))
+        if not _title_shaped(p, anchored) or repeated or (i >= start and p.kind == "good"):
             continue
-        words = _content_words(p.text, common)
+        if p.key and any(f" {p.key} " in credit for credit in credits):
+            continue
+        # (Not under a label the patterns know: "Filed Under:" heads the headline on some sites.)
+        if (i > 0 and paras[i - 1].text.endswith(":") and paras[i - 1].words <= _LABEL_WORDS
+                and paras[i - 1].pattern == "body"
+                and p.words <= _LABEL_VALUE_WORDS and _capitalised_share(p.text) >= _NAME_CAPITALS
+                and p.stop is not None and p.stop < _LABEL_VALUE_STOPWORDS):
+            continue  # a name as the value of a label above it ("Author:")
+        words = _content_words(p, common)
         if words:
             shares[i] = len(words & story_words) / len(words)
             scores[i] = _headline_score(paras, i, shares[i], max(start, i + 1))
     if not scores:
-        return -1, False
+        return -1, False, 0.0
     best = max(scores, key=lambda i: (scores[i], i))  # of equals, the nearer the story
     # A headline comes first and its standfirst under it, sharing as many
     # words with the story: of two such lines, the upper one.
@@ -444,7 +489,10 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
         best = upper
     if scores[best] > _HEADLINE_MIN_SCORE:
         runner_up = max((v for i, v in scores.items() if i != best), default=-9.0)
-        return best, scores[best] >= _HEADLINE_SURE and scores[best] - runner_up >= _HEADLINE_MARGIN
+        # A title of one word (a label, a few characters of an unspaced
+        # script) is never sure: menus are made of them.
+        sure = scores[best] >= _HEADLINE_SURE and scores[best] - runner_up >= _HEADLINE_MARGIN and paras[best].words > 1
+        return best, sure, scores[best]
     # Else, in a text someone wrote or trimmed by hand, its first line: a
     # title above the story with nothing but known chrome above it (a line
     # right above a page's story is as likely a menu item or a label).
@@ -453,8 +501,44 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
             and paras[first].words >= _FIRST_LINE_WORDS and paras[first].text.rstrip()[-1:] not in ".!?。"
             and counts[paras[first].key] == 1
             and all(p.pattern != "body" for p in paras[first + 1 : start])):
-        return first, shares.get(first, 0.0) > 0
-    return -1, False
+        return first, shares.get(first, 0.0) > 0, scores[first]
+    return -1, False, 0.0
+
+
+def _headline_inside(paras: list[Paragraph], start: int, end: int, common: frozenset[str], to_beat: float) -> int:
+    """A headline well inside the run of most story, or -1.
+
+    A page may show many teasers with their blurbs above the story (a menu
+    of the site's sections, each with its latest stories), and they read
+    as prose too.  When no good headline stands above the run, a title-like
+    line in it with a byline or date right under it, whose words the prose
+    below it takes up, is the story's headline: the story starts under it.
+    """
+    if start < 0:
+        return -1
+    first_prose = next((j for j in range(start, end) if paras[j].kind == "good"), end)
+    below: set[str] = set()
+    prose_words = 0
+    found, found_score = -1, to_beat
+    for i in range(end - 1, first_prose, -1):  # from the end up, with the prose below each line
+        p = paras[i]
+        if p.kind in ("good", "near"):
+            below |= _content_words(p, common)
+            prose_words += p.words
+            continue
+        if prose_words < _MIN_STORY or not _title_shaped(p):
+            continue
+        if not any(paras[j].words <= _HEADER_LINE_WORDS and _is_dateline(paras[j])
+                   for j in range(i + 1, min(end, i + 1 + _ANCHOR_INSIDE))):
+            continue
+        words = _content_words(p, common)
+        shared = len(words & below) / len(words) if words else 0.0
+        if shared < _ANCHOR_SHARED:
+            continue
+        score = _headline_score(paras, i, shared, i + 1)
+        if score > found_score:
+            found, found_score = i, score
+    return found
 
 
 def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
@@ -465,6 +549,8 @@ def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
     time every few lines is a comment thread (name, date, post, "Reply"),
     not more of the story.
     """
+    if not any(p.pattern == "end" for p in paras[max(start, 0):end]):
+        return end
     # Counted once from the end backwards, so that a page of many markers
     # costs one pass.
     dated = posts = 0
@@ -473,7 +559,7 @@ def _before_thread(paras: Sequence[Paragraph], start: int, end: int) -> int:
         p = paras[i]
         if p.pattern == "end" and dated >= _THREAD_DATES and dated >= posts * _THREAD_SHARE:
             found = i
-        if p.kind != "good" and _POSTDATE.search(p.text):
+        if p.kind != "good" and _is_postdated(p.text):
             dated += 1
         if p.kind in ("good", "near"):
             posts += 1
@@ -487,7 +573,7 @@ def _before_listing(paras: Sequence[Paragraph], start: int, end: int) -> int:
     paragraph or two; the title and name lines above the first date go with it."""
     first_prose = next((i for i in range(max(start, 0), end) if paras[i].kind == "good"), end)
     dated = [i for i in range(first_prose + 1, end)
-             if paras[i].kind != "good" and paras[i].words <= _HEADER_LINE_WORDS and _POSTDATE.search(paras[i].text)]
+             if paras[i].kind != "good" and paras[i].words <= _HEADER_LINE_WORDS and _is_postdated(paras[i].text)]
     if len(dated) < _LISTING_DATES:
         return end
     posts = sum(1 for p in paras[dated[0] + 1 : end] if p.kind in ("good", "near"))
@@ -498,6 +584,105 @@ def _before_listing(paras: Sequence[Paragraph], start: int, end: int) -> int:
             and paras[cut - 1].text.rstrip()[-1:] not in ".!?。":
         cut -= 1
     return cut
+
+
+def _with_its_list(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """END, or past the list that the story's last lines introduce.
+
+    A story may end on a list: tour dates, a recipe's steps, the results.
+    Its lines are names and figures, no prose, but the story announces it
+    with a sentence that ends in a colon, and the page sets it in one block
+    with that line (no blank line between).  The list is the story's up to
+    the end of that block, or to a line the patterns call chrome.
+    """
+    if start < 0 or end <= start:
+        return end
+    intro = next((i for i in (end - 1, end) if i < len(paras) and paras[i].text.endswith(":")
+                  and paras[i].pattern == "body" and paras[i].words >= _LIST_INTRO_WORDS), None)
+    if intro is None:
+        return end
+    j = intro + 1
+    while j < len(paras) and paras[j].glued and paras[j].pattern == "body":
+        j += 1
+    # Its items are figures or bullets (dates, amounts, scores, steps), not
+    # the titles of a box of links that a line with a colon heads.
+    items = [p.text for p in paras[intro + 1 : j]]
+    counted = sum(1 for t in items if _DIGIT.search(t) or t[:1] in _BULLETS)
+    return j if len(items) > _LIST_MIN_ITEMS and counted >= _LIST_COUNTED * len(items) else end
+
+
+# An item of a numbered list: "1)", "2.", "3 –", "#4", then the item.
+_NUMBERED = re.compile(r"#?(\d{1,3})(?:\)\s*|\s*[.\]:–—-]\s+)\S")
+
+
+def _with_numbered_items(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """END, or past the numbered list that follows the story.
+
+    A story that counts things ("1) …", "2) …") may end on items that are
+    only names, prices and links, no prose; the numbers going on one by one
+    from 1 (or from the story's own last number) tell the list from the
+    page's chrome, which does not count.  Each item may take a few lines of
+    detail; a line the patterns call chrome ends the list.
+    """
+    if start < 0 or end <= start or end >= len(paras):
+        return end
+    last = next((int(m.group(1)) for p in reversed(paras[start:end]) if (m := _NUMBERED.match(p.text))), 0)
+    expected = last + 1
+    found = end
+    items = 0
+    j = end
+    detail = 0
+    while j < len(paras) and paras[j].pattern == "body":
+        m = _NUMBERED.match(paras[j].text)
+        if m and int(m.group(1)) == expected:
+            expected += 1
+            items += 1
+            detail = 0
+            found = j + 1
+        elif m and expected == last + 1 and int(m.group(1)) == 1:  # the list starts afresh below the story
+            expected, items, detail, found = 2, 1, 0, j + 1
+        else:
+            detail += 1
+            if detail > _ITEM_LINES:
+                break
+            if items and paras[j].glued:
+                found = j + 1  # a detail of the last item, in its block
+        j += 1
+    return found if items >= _NUMBERED_MIN else end
+
+
+# What a copyright line says besides the site's name.
+_CREDIT_WORDS = frozenset("copyright all rights reserved inc ltd llc gmbh co corp plc sa ag the".split())
+
+
+def _site_name(paras: Sequence[Paragraph]) -> list[str]:
+    """The site's name as the copyright line gives it ("© 2024 Harbour
+    Media Ltd. All rights reserved." → ["harbour", "media"]), or []."""
+    credit = next((p for p in paras if p.pattern == "credit"), None)
+    if credit is None:
+        return []
+    name: list[str] = []
+    for word in credit.key.split()[:_SITE_NAME_WORDS + 2]:
+        if word.isdigit() or word in _CREDIT_WORDS:
+            if name:
+                break
+            continue
+        name.append(word)
+    return name[:_SITE_NAME_WORDS]
+
+
+def _before_about_the_site(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """END, or where the story's last paragraphs turn to the site itself:
+    "Harbour Media is a global provider of …", "Harbour Media was founded
+    in …", the boilerplate a press release or a magazine ends with."""
+    name = _site_name(paras)
+    if not name or end - start < _ABOUT_MIN_STORY:
+        return end
+    for i in range(max(start + 1, end - _ABOUT_REACH), end):
+        words = paras[i].key.split()
+        if words[: len(name)] == name and words[len(name) : len(name) + 1] in (["is"], ["was"], ["has"]):
+            return i
+    return end
 
 
 def _boxed(paras: Sequence[Paragraph]) -> set[int]:
@@ -531,9 +716,37 @@ def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
                 _DATELINE.search(p.text) or _BYLINE.match(p.text)):
             found = i + 1
     return found
-    for i in range(start, min(end - 1, start + _HEADER_REACH)):
-        if paras[i].words <= _HEADER_LINE_WORDS and _is_dateline(paras[i]):
-            return _after_header(paras, i + 1, end)
+
+
+# A news story's first paragraph opens with its dateline: the place in
+# capitals, perhaps its region and the agency, then a dash ("LISBON —",
+# "ST. PAUL, Minn. (AP) —", "BERLIN (dpa) -").
+_DATELINE_LEAD = re.compile(
+    r"[A-ZÀ-ÞĀ-Ž\u0400-\u042f][A-ZÀ-ÞĀ-Ž\u0400-\u042f.'’ -]{0,40}[A-ZÀ-ÞĀ-Ž\u0400-\u042f.]"
+    r"(?:,\s*[^—–()]{2,40}?)?\s*(?:\([^()]{1,40}\)\s*)?(?:—|–|--|-)\s+\w"
+)
+# A place in capitals with its region or country: "BAAR, SWITZERLAND".
+_PLACE_LINE = re.compile(r"(?-i:[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,30}),\s*(?-i:[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,30})")
+# How far into the story the dateline lead may be.
+_LEAD_REACH = 6
+
+
+def _at_dateline_lead(paras: Sequence[Paragraph], start: int, end: int) -> int:
+    """START, or the paragraph a little below it that opens with a dateline:
+    the story begins there, and what is above it (key points, a standfirst,
+    a caption) is the page's presentation of it."""
+    if start < 0:
+        return start
+    for i in range(start, min(end, start + _LEAD_REACH)):
+        p = paras[i]
+        if p.kind in ("good", "near") and p.pattern == "body" and _DATELINE_LEAD.match(p.text):
+            return i
+        # The dateline on a line of its own, above the story's first paragraph.
+        if (p.kind == "short" and _PLACE_LINE.fullmatch(p.text) and i + 1 < end
+                and paras[i + 1].kind in ("good", "near")):
+            return i
+        if p.kind == "good":
+            break  # the story has begun
     return start
 
 
@@ -555,7 +768,7 @@ def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]],
     common = stoplists.stoplists().get(language, frozenset()) if language else frozenset()
     paras: list[Paragraph] = []
     for line, words in zip(lines, all_words):
-        stop = sum(1 for w in words if w in common) / len(words) if common and words else None
+        stop = sum(map(common.__contains__, words)) / len(words) if common and words else None
         own = classify_own(line.text, extra) if extra else None
         p = Paragraph(line.text, line.single, _size(line.text, words), stop, own or classify(line.text, ()),
                       line.glued, own, line=line.line, key=" ".join(words))
@@ -591,11 +804,20 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
         end = own_end
     end = _before_thread(paras, start, end)
     end = _before_listing(paras, start, end)
-    headline, confident = _headline(paras, start, end, common)
+    if bounds is None and own_end is None:
+        end = _with_its_list(paras, start, end)
+        end = _with_numbered_items(paras, start, end)
+        end = _before_about_the_site(paras, start, end)
+    headline, confident, score = _headline(paras, start, end, common)
+    if bounds is None:
+        deep = _headline_inside(paras, start, end, common, max(score, _HEADLINE_SURE) if headline >= 0 else _HEADLINE_SURE)
+        if deep >= 0:
+            headline, confident, start = deep, True, deep + 1
     if headline >= start >= 0:
         start = headline + 1  # what came before the headline is the page's
     if bounds is None:
         start = _after_header(paras, start, end)
+        start = _at_dateline_lead(paras, start, end)
     boxed = _boxed(paras)
     elsewhere = {p.key for i, p in enumerate(paras) if not start <= i < end}
     for i, p in enumerate(paras):

@@ -129,8 +129,10 @@ def _is_wrapped(block: list[str]) -> bool:
     full = sum(len(line) >= _WRAP_FULL * width for line in block)
     if full < _WRAP_FULL_SHARE * (len(block) - 1):
         return False
+    # A wrap breaks a full line ("More on:" above "taliban" is a label and a link).
     runs_on = any(
-        line[-1] not in _SENTENCE_END and nxt[:1].islower() for line, nxt in zip(block, block[1:])
+        len(line) >= _WRAP_FULL * width and line[-1] not in _SENTENCE_END and nxt[:1].islower()
+        for line, nxt in zip(block, block[1:])
     )
     return runs_on or block[-1][-1] in _SENTENCE_END
 

@@ -1,0 +1,96 @@
+"""Subsequence dynamic time warping: where in a long sequence (the episode)
+a short one (a sentence spoken by the synthesizer) fits best.
+
+The path may start and end anywhere in the long sequence and must take
+steps (1,1), (1,2) or (2,1) (Müller, Fundamentals of Music Processing,
+2015, section 7.2): the two speeds may differ by up to a factor of two, and
+each row depends only on the two rows before it, so a row is a handful of
+numpy operations over the whole episode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from feedtool.sources.align.features import Array
+
+_INF = np.float32(1e9)
+
+
+@dataclass(frozen=True)
+class Placement:
+    start: int  # first frame of the episode on the path
+    end: int  # last frame
+    cost: float  # mean distance per frame of the short sequence
+
+
+def distances(short: Array, long: Array) -> Array:
+    """Euclidean distance of every frame of SHORT to every frame of LONG."""
+    sq = (short ** 2).sum(1)[:, None] + (long ** 2).sum(1)[None, :] - 2.0 * (short @ long.T)
+    np.maximum(sq, 0, out=sq)
+    return np.sqrt(sq, out=sq)
+
+
+def search(short: Array, long: Array, candidates: int = 3) -> tuple[list[Placement], float]:
+    """The best CANDIDATES placements of SHORT in LONG that do not overlap,
+    best first, and the median cost of a placement ending anywhere: what a
+    placement that is no match costs, for judging the found ones."""
+    n, m = len(short), len(long)
+    if n < 2 or m < 2:
+        return [], 0.0
+    cost = distances(short, long)
+    # Rows i-2 and i-1 of the accumulated cost, shifted two columns right so
+    # that column j-1 and j-2 are plain slices; `choice` keeps each cell's
+    # step for the way back.
+    before = np.full(m + 2, _INF, np.float32)
+    last = np.full(m + 2, _INF, np.float32)
+    last[2:] = cost[0]
+    choice = np.zeros((n, m), np.uint8)
+    best = np.empty(m, np.float32)
+    other = np.empty(m, np.float32)
+    left = np.empty(m, np.float32)
+    left[0] = _INF
+    for i in range(1, n):
+        np.copyto(best, last[1:-1])  # (i-1, j-1)
+        left[1:] = cost[i, :-1]
+        np.add(last[:-2], left, out=other)  # (i-1, j-2), through (i, j-1)
+        np.less(other, best, out=choice[i].view(np.bool_))
+        np.minimum(best, other, out=best)
+        if i >= 2:
+            np.add(before[1:-1], cost[i - 1], out=other)  # (i-2, j-1), through (i-1, j)
+            taken = other < best
+            choice[i][taken] = 2
+            np.minimum(best, other, out=best)
+        before, last = last, before
+        np.add(cost[i], best, out=last[2:])
+    ends = last[2:] / n
+    found: list[Placement] = []
+    blocked = np.zeros(m, np.bool_)
+    for _ in range(candidates):
+        masked = np.where(blocked, _INF, ends)
+        end = int(np.argmin(masked))
+        if masked[end] >= _INF / n / 2:
+            break
+        start = _walk_back(choice, end)
+        found.append(Placement(start, end, float(ends[end])))
+        # Another candidate must not share this stretch of the episode.
+        reach = max(end - start, n // 2)
+        blocked[max(0, start - reach // 2):end + reach // 2 + 1] = True
+    typical = float(np.median(ends[ends < _INF / n / 2])) if np.any(ends < _INF / n / 2) else 0.0
+    return found, typical
+
+
+def _walk_back(choice: npt.NDArray[np.uint8], end: int) -> int:
+    i, j = choice.shape[0] - 1, end
+    while i > 0 and j > 0:
+        step = choice[i, j]
+        if step == 0:
+            i, j = i - 1, j - 1
+        elif step == 1:
+            i, j = i - 1, j - 2
+        else:
+            i, j = i - 2, j - 1
+    return max(j, 0)

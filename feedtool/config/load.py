@@ -85,6 +85,8 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
     Key("clean_patterns", patterns, False, "extra regexes for lines to drop from interview texts"),
     Key("feed_limit", s.positive_int, False, "put only the newest N episodes in the feed, and the older ones in "
         "archive feeds it links to (RFC 5005), to keep the feed small"),
+    Key("align", s.boolean, False, "true: find where each paragraph and sub-head of every episode's text is "
+        "spoken, for chapters and a timed transcript (needs feedtool[align], espeak-ng and ffmpeg)"),
     # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
     Key("guid", p20.podcast_guid, False, "podcast:guid, the show's permanent id; derived from the feed URL "
         "once and kept in episodes/feedtool.lock (set it only to keep an id the show already has)"),
@@ -126,6 +128,8 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
         "the story ends there"),
     Key("transcript", s.boolean, False, "true when the text is a transcript of the episode (published as "
         "podcast:transcript); by default only a text with speaker turns is one"),
+    Key("align", s.boolean, False, "true or false: align this episode's text to its audio (chapters from its "
+        "sub-heads, a timed transcript), overriding podcast.toml's align"),
     # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
     Key("person", p20.person, False, "podcast:person: [[person]] tables (name, role, group, img, href); "
         "they replace the show's list for this episode"),
@@ -193,6 +197,7 @@ def load_show(root: Path, allowed: Sequence[Path] = ()) -> tuple[Show | None, li
         feed_name=values.get("feed_name", "feed.xml"),
         clean_patterns=values.get("clean_patterns", ()),
         feed_limit=values.get("feed_limit"),
+        align=values.get("align", False),
         extra={k: values[k] for k in P20_SHOW_KEYS if k in values},
         allowed=tuple(Path(a).resolve() for a in allowed),
     )

@@ -29,9 +29,10 @@ class Placement:
 
 def distances(short: Array, long: Array) -> Array:
     """Euclidean distance of every frame of SHORT to every frame of LONG."""
-    sq = (short ** 2).sum(1)[:, None] + (long ** 2).sum(1)[None, :] - 2.0 * (short @ long.T)
+    sq: Array = (short ** 2).sum(1)[:, None] + (long ** 2).sum(1)[None, :] - 2.0 * (short @ long.T)
     np.maximum(sq, 0, out=sq)
-    return np.sqrt(sq, out=sq)
+    np.sqrt(sq, out=sq)
+    return sq
 
 
 def search(short: Array, long: Array, candidates: int = 3) -> tuple[list[Placement], float]:

@@ -12,6 +12,8 @@ from feedtool.problems import Problem, ProblemFound, error
 from feedtool.sources.align import store
 from feedtool.sources.align.units import units_of
 
+__all__ = ["HINT", "align", "units_of", "voice_for"]
+
 Progress = Callable[[int, int], None]
 HINT = "install the aligner with: pip install 'feedtool[align]' (it also needs espeak-ng and ffmpeg)"
 

@@ -79,8 +79,8 @@ def chapters(text: TextInfo, alignment: Alignment) -> list[Found]:
             continue  # two sections found at one place: the first one keeps it
         out.append(f)
     if out and out[0].chapter.start > 0:
-        first = out[0]
-        out[0] = Found(Chapter(0.0, first.chapter.title), first.confidence, first.by)
+        opening = out[0]
+        out[0] = Found(Chapter(0.0, opening.chapter.title), opening.confidence, opening.by)
     return out
 
 

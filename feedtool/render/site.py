@@ -78,6 +78,17 @@ class ChapterView:
 
 
 @dataclass(frozen=True)
+class TimedParagraph:
+    """A paragraph of an aligned text (issue 18): AT is where it is spoken
+    (None when the aligner did not find it); HEADING is the sub-head it
+    opens, if it is the first of its section."""
+
+    heading: str | None
+    text: str
+    at: ChapterView | None
+
+
+@dataclass(frozen=True)
 class EpisodeView:
     """One episode as the templates see it: every string ready to print.
 
@@ -110,6 +121,7 @@ class EpisodeView:
     chapters: tuple[ChapterView, ...]
     files: tuple[FileLink, ...]
     has_transcript: bool = False  # without making the transcript's paragraphs
+    timed: tuple[TimedParagraph, ...] = ()  # the text aligned to the audio, when it was
 
 
 deferrable_fields(EpisodeView, "notes", "transcript")
@@ -418,7 +430,22 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
         og_image=image,
         chapters=tuple(chapter_view(links.enclosure, c.start, c.title) for c in ep.chapters),
         files=files,
+        timed=_timed(ep, links.enclosure),
     )
+
+
+def _timed(ep: Episode, enclosure: str) -> tuple[TimedParagraph, ...]:
+    alignment = ep.extra.get("alignment")
+    if alignment is None or ep.text is None:
+        return ()
+    from feedtool.sources.align import results
+
+    out = []
+    for p in results.paragraphs(ep.text, alignment):
+        heading = ep.text.sections[p.section].heading if p.paragraph == 0 else None
+        at = None if p.start is None else chapter_view(enclosure, p.start, "")
+        out.append(TimedParagraph(heading, p.text, at))
+    return tuple(out)
 
 
 def chapter_view(enclosure: str, start: float, title: str) -> ChapterView:

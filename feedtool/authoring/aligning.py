@@ -86,11 +86,11 @@ def _per_unit(progress: Progress | None, stem: str) -> Callable[[int, int], None
 
 def _one(show: Show, group: episodes.Group, force: bool,
          progress: Callable[[int, int], None] | None) -> tuple[Report | None, list[Problem]]:
-    ep, problems = episodes.load_group(show, group)
+    publishes = _publishes(show, group)
+    ep, problems = episodes.load_group(show, group, align=False)  # aligned below, and timed
     if ep is None or ep.text is None or ep.text_path is None:
         return None, problems
-    # The build reports the rest; what alignment finds is reported below.
-    problems = [p for p in problems if p.is_error and p.rule == "ALIGN-TOOLS"]
+    problems = []  # the build reports the rest; what alignment finds is reported below
     display = episodes.rel(show.root, ep.text_path)
     audio = episodes.rel(show.root, ep.audio.path)
     name = store.key(ep.audio.path, audio, aligner.units_of(ep.text), aligner.voice_for(show.language))
@@ -107,4 +107,13 @@ def _one(show: Show, group: episodes.Group, force: bool,
     problems += results.problems(ep.text, alignment, display)
     return Report(ep.stem, display, alignment.duration, seconds, from_store,
                   results.chapters(ep.text, alignment), results.paragraphs(ep.text, alignment),
-                  results.summary(alignment.units), "alignment" in ep.extra), problems
+                  results.summary(alignment.units), publishes), problems
+
+
+def _publishes(show: Show, group: episodes.Group) -> bool:
+    """Whether the build publishes this episode's alignment (align = true)."""
+    if group.meta is not None:
+        meta, _ = config.load_episode_meta(group.meta, group.meta.name, show.files)
+        if "align" in meta:
+            return bool(meta["align"])
+    return show.align

@@ -254,7 +254,10 @@ def _refused_audio(base: Path) -> bool:
     return False
 
 
-def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
+def load_group(show: Show, group: Group, reader: Any = read_audio, *,
+               align: bool = True) -> tuple[Episode | None, list[Problem]]:
+    """One episode from its files. ALIGN=False leaves its text unaligned
+    even when the show asks for alignment (feedtool align does it itself)."""
     root = show.root
     group, problems = guarded(show, group)
     if problems:
@@ -319,7 +322,7 @@ def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Epis
 
     if audio is None or any(p.is_error for p in problems):
         return None, problems
-    episode, found = merge(show, group, audio, text, text_path, meta)
+    episode, found = merge(show, group, audio, text, text_path, meta, align=align)
     problems.extend(found)
     return episode, problems
 
@@ -338,6 +341,8 @@ def merge(
     text: TextInfo | None,
     text_path: Path | None,
     meta: dict[str, Any],
+    *,
+    align: bool = True,
 ) -> tuple[Episode | None, list[Problem]]:
     """Choose each field from the first source that has it."""
     root = show.root
@@ -408,7 +413,7 @@ def merge(
     )
     sources["guid"] = "toml" if episode.guid else "default"
     # Podcasting 2.0: chapters by precedence, timed transcripts, alternate files.
-    completed, found = p20episode.complete(show, group, episode, meta, meta_display)
+    completed, found = p20episode.complete(show, group, episode, meta, meta_display, align=align)
     problems.extend(found)
     return completed, problems
 

@@ -175,7 +175,7 @@ def _aligned(show: Show, episode: Episode, found: tuple[Chapter, ...], source: S
 
 
 def complete(show: Show, group: Group, episode: Episode, meta: dict[str, Any],
-             meta_display: str) -> tuple[Episode | None, list[Problem]]:
+             meta_display: str, *, align: bool = True) -> tuple[Episode | None, list[Problem]]:
     problems: list[Problem] = []
     found, source, chapter_problems = pick_chapters(show, group, episode, meta)
     problems += chapter_problems
@@ -194,7 +194,7 @@ def complete(show: Show, group: Group, episode: Episode, meta: dict[str, Any],
             captions.append(read)
 
     alignment = None
-    if meta.get("align", show.align) and episode.text is not None and episode.text_path is not None:
+    if align and meta.get("align", show.align) and episode.text is not None and episode.text_path is not None:
         found, source, captions, alignment, found_problems = _aligned(show, episode, found, source, captions)
         problems += found_problems
 

@@ -22,8 +22,8 @@ import numpy.typing as npt
 Array = npt.NDArray[np.float32]
 
 RATE = 16000  # the audio is decoded at this rate; speech needs no more
-HOP = 0.02  # seconds between frames: the aligner's resolution
-WINDOW = 0.025
+HOP = 0.04  # seconds between frames: the resolution of every time found
+WINDOW = 0.04
 MEL_BANDS = 26
 CEPSTRA = 13
 # Both voices are compared below this frequency (espeak-ng speaks at 22,050 Hz).

@@ -19,6 +19,8 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from feedtool.model import Alignment
@@ -120,7 +122,7 @@ EDITED = [
 ]
 
 
-@pytest.mark.parametrize("name", ["us-noise", "gb-female-music"])
+@pytest.mark.parametrize("name", VOICES)
 def test_edited_text(tmp_path: Path, spoken: dict[str, speech.Spoken], name: str) -> None:
     audio = spoken[name]
     info, alignment = _align(tmp_path, audio, speech.text(EDITED))
@@ -156,9 +158,32 @@ def test_sentences_are_split_and_short_ones_joined() -> None:
         "And more words follow here. Yes."]
     assert sentences("Dr. Who? No.") == ["Dr. Who? No."]
     info = interview.parse("AUDIE: Hello there, and welcome to the show today.\n\nSPIKE: Thanks, it is good "
-                           "to be here with you.\n", ".txt", (), language="en")
-    if info.is_transcript:
-        assert [u.speaker for u in units_of(info) if u.kind == "sentence"] == ["AUDIE", "SPIKE"]
+                           "to be here with you.\n", ".txt", (), language="en", transcript=True)
+    turns = [(u.speaker, u.text) for u in units_of(info) if u.kind == "sentence"]
+    assert turns == [("AUDIE", "Hello there, and welcome to the show today."),
+                     ("SPIKE", "Thanks, it is good to be here with you.")]  # the name is not spoken
+
+
+@given(st.lists(st.text(alphabet="abcdefgh XYZ.!?\"'", min_size=1, max_size=40), min_size=1, max_size=8))
+def test_splitting_keeps_every_word_in_order(parts: list[str]) -> None:
+    paragraph = " ".join(parts)
+    assert " ".join(sentences(paragraph)).split() == paragraph.split()
+
+
+def test_cues_escape_text_and_carry_speakers() -> None:
+    from feedtool.model import Timed
+
+    alignment = Alignment((
+        Timed("sentence", "Fish & chips <now>", 0, 0, 1.0, 3.0, 0.9, "HOST"),
+        Timed("sentence", "Never found.", 0, 0, None, None, 0.0),
+        Timed("sentence", "Overlaps the first, so it ends where the next starts.", 0, 1, 2.5, 9.0, 0.8),
+        Timed("sentence", "Last.", 0, 2, 5.0, 20.0, 0.7),
+    ), 12.0)
+    cues = results.cues(alignment)
+    assert [(c.start, c.end) for c in cues] == [(1.0, 2.5), (2.5, 5.0), (5.0, 12.0)]
+    assert cues[0].text == "<v HOST>Fish &amp; chips &lt;now&gt;"
+    srt = transcripts.to_srt(transcripts.Captions(Path("x.md"), "vtt", cues)).decode()
+    assert "HOST: Fish & chips <now>" in srt
 
 
 def _show(root: Path, audio: speech.Spoken, cover: Path, text: str, toml: str = "", show_extra: str = "",

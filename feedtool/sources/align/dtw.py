@@ -27,9 +27,11 @@ class Placement:
     cost: float  # mean distance per frame of the short sequence
 
 
-def distances(short: Array, long: Array) -> Array:
-    """Euclidean distance of every frame of SHORT to every frame of LONG."""
-    sq: Array = (short ** 2).sum(1)[:, None] + (long ** 2).sum(1)[None, :] - 2.0 * (short @ long.T)
+def distances(frame: Array, long: Array, long_sq: Array) -> Array:
+    """Euclidean distance of one frame to every frame of LONG (LONG_SQ: the
+    squared norms of LONG's frames). A row at a time: the whole matrix of an
+    hour's episode against a long sentence would take hundreds of MB."""
+    sq: Array = long_sq + float(frame @ frame) - 2.0 * (long @ frame)
     np.maximum(sq, 0, out=sq)
     np.sqrt(sq, out=sq)
     return sq
@@ -42,31 +44,34 @@ def search(short: Array, long: Array, candidates: int = 3) -> tuple[list[Placeme
     n, m = len(short), len(long)
     if n < 2 or m < 2:
         return [], 0.0
-    cost = distances(short, long)
+    long_sq: Array = (long ** 2).sum(1)
     # Rows i-2 and i-1 of the accumulated cost, shifted two columns right so
     # that column j-1 and j-2 are plain slices; `choice` keeps each cell's
     # step for the way back.
     before = np.full(m + 2, _INF, np.float32)
     last = np.full(m + 2, _INF, np.float32)
-    last[2:] = cost[0]
+    cost_before = distances(short[0], long, long_sq)
+    last[2:] = cost_before
     choice = np.zeros((n, m), np.uint8)
     best = np.empty(m, np.float32)
     other = np.empty(m, np.float32)
     left = np.empty(m, np.float32)
     left[0] = _INF
     for i in range(1, n):
+        cost = distances(short[i], long, long_sq)
         np.copyto(best, last[1:-1])  # (i-1, j-1)
-        left[1:] = cost[i, :-1]
+        left[1:] = cost[:-1]
         np.add(last[:-2], left, out=other)  # (i-1, j-2), through (i, j-1)
         np.less(other, best, out=choice[i].view(np.bool_))
         np.minimum(best, other, out=best)
         if i >= 2:
-            np.add(before[1:-1], cost[i - 1], out=other)  # (i-2, j-1), through (i-1, j)
+            np.add(before[1:-1], cost_before, out=other)  # (i-2, j-1), through (i-1, j)
             taken = other < best
             choice[i][taken] = 2
             np.minimum(best, other, out=best)
         before, last = last, before
-        np.add(cost[i], best, out=last[2:])
+        np.add(cost, best, out=last[2:])
+        cost_before = cost
     ends = last[2:] / n
     found: list[Placement] = []
     blocked = np.zeros(m, np.bool_)

@@ -288,6 +288,15 @@ def test_align_command_and_tag(tmp_path: Path, spoken: dict[str, speech.Spoken],
     assert [t for _, t in chaps] == [results.OPENING] + [h for h, _ in speech.SECTIONS]
     for start, title in chaps[1:]:
         assert abs(start / 1000 - audio.starts[title]) <= TOLERANCE
+    # From now on the audio's own chapter tags are the episode's (hand-made ones win).
+    from feedtool.config.load import load_show
+    from feedtool.sources import episodes
+
+    show, _ = load_show(root)
+    assert show is not None
+    (ep,) = episodes.load(show).episodes
+    assert ep.sources["chapters"] == "tags"
+    assert [round(c.start, 2) for c in ep.chapters] == [round(s / 1000, 2) for s, _ in chaps]
 
 
 def test_missing_synthesizer_is_a_clear_error(tmp_path: Path, spoken: dict[str, speech.Spoken], cover_png: Path,

@@ -25,7 +25,7 @@ RATE = 16000  # the audio is decoded at this rate; speech needs no more
 HOP = 0.04  # seconds between frames: the resolution of every time found
 WINDOW = 0.04
 MEL_BANDS = 26
-CEPSTRA = 13
+CEPSTRA = 7  # c1..c6: the spectrum's outline, which two voices share; finer detail is the speaker's
 # Both voices are compared below this frequency (espeak-ng speaks at 22,050 Hz).
 TOP_HZ = 7600.0
 

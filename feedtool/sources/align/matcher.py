@@ -82,17 +82,19 @@ def align(audio: Path, units: Sequence[Unit], voice: str, progress: Progress | N
         if placed[u] is None and units[u].kind == "sentence" and opts and opts[0][2] < STRONG \
                 and not _overlaps(opts[0][0], opts[0][1], taken):
             placed[u] = opts[0]
-    _fill_gaps(placed, spoken, typical, episode, duration)
+    _fill_gaps(placed, spoken, typical, episode, duration, [u.kind == "sentence" for u in units])
     timings = tuple(None if p is None else Timing(round(p[0], 3), round(min(p[1], duration), 3),
                                                   round(confidence(p[2]), 3)) for p in placed)
     return timings, duration
 
 
 def _fill_gaps(placed: list[tuple[float, float, float] | None], spoken: Sequence[Array],
-               typical: Sequence[float], episode: Array, duration: float) -> None:
-    """Look again for each unplaced unit between its placed neighbours."""
+               typical: Sequence[float], episode: Array, duration: float, sentences: Sequence[bool]) -> None:
+    """Look again for each unplaced sentence between its placed neighbours.
+    Not for a sub-head: a few words fit some stretch of any short gap, and
+    sub-heads are mostly the editor's, never spoken."""
     for u in range(len(placed)):
-        if placed[u] is not None or typical[u] <= 0:
+        if placed[u] is not None or typical[u] <= 0 or not sentences[u]:
             continue
         before = next((placed[k] for k in range(u - 1, -1, -1) if placed[k] is not None), None)
         after = next((placed[k] for k in range(u + 1, len(placed)) if placed[k] is not None), None)

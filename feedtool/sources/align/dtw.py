@@ -44,6 +44,42 @@ def search(short: Array, long: Array, candidates: int = 3) -> tuple[list[Placeme
     n, m = len(short), len(long)
     if n < 2 or m < 2:
         return [], 0.0
+    ends, choice = _accumulate(short, long)
+    found: list[Placement] = []
+    blocked = np.zeros(m, np.bool_)
+    for _ in range(candidates):
+        masked = np.where(blocked, _INF, ends)
+        end = int(np.argmin(masked))
+        if masked[end] >= _INF / n / 2:
+            break
+        start = int(_walk_back(choice, end)[0])
+        found.append(Placement(start, end, float(ends[end])))
+        # Another candidate must not share this stretch of the episode.
+        reach = max(end - start, n // 2)
+        blocked[max(0, start - reach // 2):end + reach // 2 + 1] = True
+    typical = float(np.median(ends[ends < _INF / n / 2])) if np.any(ends < _INF / n / 2) else 0.0
+    return found, typical
+
+
+def best_path(short: Array, long: Array) -> tuple[Placement, npt.NDArray[np.int64]] | None:
+    """The best placement of SHORT in LONG and, for each frame of SHORT, the
+    first frame of LONG the path pairs it with: where each part of SHORT
+    (a run of sentences spoken one after another) begins."""
+    n, m = len(short), len(long)
+    if n < 2 or m < 2:
+        return None
+    ends, choice = _accumulate(short, long)
+    end = int(np.argmin(ends))
+    if ends[end] >= _INF / n / 2:
+        return None
+    columns = _walk_back(choice, end)
+    return Placement(int(columns[0]), end, float(ends[end])), columns
+
+
+def _accumulate(short: Array, long: Array) -> tuple[Array, npt.NDArray[np.uint8]]:
+    """The mean cost of the best path ending at each frame of LONG, and the
+    step taken into every cell, for the way back."""
+    n, m = len(short), len(long)
     long_sq: Array = (long ** 2).sum(1)
     # Rows i-2 and i-1 of the accumulated cost, shifted two columns right so
     # that column j-1 and j-2 are plain slices; `choice` keeps each cell's
@@ -72,31 +108,26 @@ def search(short: Array, long: Array, candidates: int = 3) -> tuple[list[Placeme
         before, last = last, before
         np.add(cost, best, out=last[2:])
         cost_before = cost
-    ends = last[2:] / n
-    found: list[Placement] = []
-    blocked = np.zeros(m, np.bool_)
-    for _ in range(candidates):
-        masked = np.where(blocked, _INF, ends)
-        end = int(np.argmin(masked))
-        if masked[end] >= _INF / n / 2:
-            break
-        start = _walk_back(choice, end)
-        found.append(Placement(start, end, float(ends[end])))
-        # Another candidate must not share this stretch of the episode.
-        reach = max(end - start, n // 2)
-        blocked[max(0, start - reach // 2):end + reach // 2 + 1] = True
-    typical = float(np.median(ends[ends < _INF / n / 2])) if np.any(ends < _INF / n / 2) else 0.0
-    return found, typical
+    ends = last[2:].copy()
+    ends /= n
+    return ends, choice
 
 
-def _walk_back(choice: npt.NDArray[np.uint8], end: int) -> int:
+def _walk_back(choice: npt.NDArray[np.uint8], end: int) -> npt.NDArray[np.int64]:
+    """For each row, the first column of the path that ends at END."""
+    columns = np.zeros(choice.shape[0], np.int64)
     i, j = choice.shape[0] - 1, end
+    columns[i] = j
     while i > 0 and j > 0:
         step = choice[i, j]
         if step == 0:
             i, j = i - 1, j - 1
         elif step == 1:
+            columns[i] = j - 1  # the step passed through (i, j-1)
             i, j = i - 1, j - 2
         else:
+            columns[i - 1] = j  # the step passed through (i-1, j)
             i, j = i - 2, j - 1
-    return max(j, 0)
+        columns[i] = j
+    columns[:i] = j  # a path cut short at the episode's start
+    return columns

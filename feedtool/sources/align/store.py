@@ -18,7 +18,7 @@ from feedtool.sources.align.units import Unit
 
 FOLDER = Path(".feedtool-cache") / "align"
 # Bump when the method changes what it finds: old entries are then ignored.
-VERSION = 3
+VERSION = 5
 
 
 def key(audio: Path, display: str, units: Sequence[Unit], voice: str) -> str:

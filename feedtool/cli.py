@@ -840,6 +840,59 @@ def master(
 
 
 @app.command()
+def align(
+    target: Annotated[str, typer.Argument(metavar="STEM|all", help="An episode's stem, or 'all'.")],
+    show: ShowArg = None,
+    show_opt: ShowOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Align again, ignoring results kept in "
+                                        ".feedtool-cache/align/.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
+) -> None:
+    """Find where each sub-head and paragraph of an episode's interview text is spoken in its audio,
+    offline: each sub-head's chapter start, each paragraph's time, and how sure the aligner is.
+
+    With `align = true` in podcast.toml (or the episode's toml) the build publishes what this finds:
+    chapters from the text's sub-heads (unless the episode has its own) and a timed transcript
+    (WebVTT and SRT). Results are kept in .feedtool-cache/align/, so the build does not align again.
+    Needs `pip install 'feedtool[align]'`, espeak-ng and ffmpeg.
+
+    Examples:
+
+        feedtool align spike-jonze-her
+
+        feedtool align all my-show --json
+    """
+    from feedtool.authoring import aligning
+
+    show = show_folder(show, show_opt)
+    stems = None if target == "all" else [target.removeprefix("episodes/")]
+    with progress_bar("Aligning") as update:
+        try:
+            reports, problems = aligning.run(show, stems, force, update)
+        except FeedtoolError as exc:
+            fail(exc.problems, as_json, "Align stopped")
+    if as_json:
+        sys.stdout.write(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n")
+    for r in reports:
+        found, total = r.sentences
+        how = ("from .feedtool-cache/align/" if r.from_store else
+               f"aligned in {r.seconds:.1f} s, {r.duration / max(r.seconds, 1e-3):.0f}x real time")
+        err.print(f"{r.text}: {found} of {total} sentences found in {clock(r.duration)} of audio ({how})",
+                  markup=False, soft_wrap=True)
+        for f in r.chapters:
+            err.print(f"  {int(f.chapter.start // 60)}:{f.chapter.start % 60:04.1f}  {f.chapter.title}  (confidence {f.confidence:.2f}, "
+                      f"by its {f.by})", markup=False, soft_wrap=True)
+    print_problems(problems)
+    if any(p.is_error for p in problems):
+        raise typer.Exit(EXIT_PROBLEMS)
+    if not reports:
+        err.print("No episode with both an audio file and an interview text to align.")
+    elif not all(r.publishes for r in reports):
+        next_hint("add `align = true` to podcast.toml (or the episode's toml) to publish these chapters "
+                  "and a timed transcript, then `feedtool build`")
+
+
+@app.command()
 def serve(
     show: ShowArg = None,
     show_opt: ShowOption = None,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 EpisodeType = Literal["full", "trailer", "bonus"]
 ShowType = Literal["episodic", "serial"]
-Source = Literal["toml", "text", "tags", "default", "lock", "derived", "file"]
+Source = Literal["toml", "text", "tags", "default", "lock", "derived", "file", "aligned"]
 
 
 @dataclass(frozen=True)
@@ -343,6 +343,30 @@ class Captions:
 
 
 @dataclass(frozen=True)
+class Timed:
+    """One unit of the interview text (the headline, a sub-head or a
+    sentence) and where the aligner found it spoken; START and END are None
+    when it was not found (sources/align)."""
+
+    kind: Literal["title", "heading", "sentence"]
+    text: str
+    section: int  # index into TextInfo.sections; -1 for the title
+    paragraph: int  # index into the section's paragraphs; -1 for a title or sub-head
+    start: float | None
+    end: float | None
+    confidence: float  # 0..1
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The interview text aligned to the episode's audio."""
+
+    units: tuple[Timed, ...]
+    duration: float
+
+
+@dataclass(frozen=True)
 class Show:
     root: Path
     title: str
@@ -364,6 +388,7 @@ class Show:
     feed_name: str = "feed.xml"
     feed_limit: int | None = None  # newest N in feed_name, the rest in archive pages
     clean_patterns: tuple[str, ...] = ()
+    align: bool = False  # align each episode's text to its audio (sources/align)
     # Podcasting 2.0 and other optional keys, validated by config.py.
     extra: Mapping[str, Any] = field(default_factory=dict)
     # Folders outside the show that `--allow-outside` let files point into

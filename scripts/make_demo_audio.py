@@ -1,8 +1,10 @@
 """Synthesize the demo episode's audio from its cleaned interview text.
 
 episodes/spike-jonze-her.txt → espeak-ng reads each section → ffmpeg encodes
-one MP3 → mutagen tags it (title, artist, album, date, comment, track, cover)
-with an ID3 chapter (CHAP/CTOC) at the start and at each "On …" highlight.
+one MP3 → mutagen tags it (title, artist, album, date, comment, track, cover).
+The audio carries no chapter tags: the demo's chapters are found by aligning
+the text to the audio (align = true in episodes/spike-jonze-her.toml, issue
+18). The script prints where each highlight truly starts, to check them by.
 
 Needs espeak-ng and ffmpeg (apt-get install espeak-ng ffmpeg). Deterministic:
 the same text and tools give the same bytes. Run:
@@ -16,7 +18,7 @@ import tempfile
 import wave
 from pathlib import Path
 
-from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TPE1, TRCK, CTOCFlags
+from mutagen.id3 import APIC, COMM, ID3, TALB, TDRC, TIT2, TPE1, TRCK
 
 from feedtool.sources.text import parse_text
 
@@ -64,13 +66,13 @@ def main() -> None:
             "-ac", "1", "-ar", str(RATE), "-c:a", "libmp3lame", "-b:a", "24k",
             "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", str(mp3),
         ], check=True)
-    total_ms = int(t * 1000)
-    tag(mp3, info.title or "", info.summary or "", [(title, int(s * 1000)) for (title, _), s in zip(parts, starts)],
-        total_ms)
-    print(f"wrote {mp3.relative_to(ROOT)}: {t:.1f} s, {len(parts)} chapters")
+    tag(mp3, info.title or "", info.summary or "")
+    print(f"wrote {mp3.relative_to(ROOT)}: {t:.1f} s; each part truly starts at:")
+    for (title, _), start in zip(parts, starts):
+        print(f"  {start:8.3f}  {title}")
 
 
-def tag(mp3: Path, title: str, summary: str, chapters: list[tuple[str, int]], total_ms: int) -> None:
+def tag(mp3: Path, title: str, summary: str) -> None:
     tags = ID3()
     tags.add(TIT2(encoding=3, text=title))
     tags.add(TPE1(encoding=3, text="Feedtool Demo"))
@@ -82,13 +84,6 @@ def tag(mp3: Path, title: str, summary: str, chapters: list[tuple[str, int]], to
     # 1400-3000 px rule as the show's.
     cover = (ROOT / "podcast-cover.png").read_bytes()
     tags.add(APIC(encoding=3, mime="image/png", type=3, desc="Cover", data=cover))
-    ids = [f"chp{i}" for i in range(len(chapters))]
-    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                  sub_frames=[TIT2(encoding=3, text="Chapters")]))
-    for i, (name, start) in enumerate(chapters):
-        end = chapters[i + 1][1] if i + 1 < len(chapters) else total_ms
-        tags.add(CHAP(element_id=ids[i], start_time=start, end_time=end,
-                      sub_frames=[TIT2(encoding=3, text=name)]))
     tags.save(mp3, v2_version=4)
 
 

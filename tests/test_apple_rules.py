@@ -153,8 +153,10 @@ def test_demo_feed_passes_check_with_no_errors_or_warnings():
     item = ch.find("item")
     assert {(p.text, p.get("role")) for p in item.findall("podcast:person", NS)} == {
         ("Audie Cornish", "host"), ("Spike Jonze", "guest")}
-    # The demo's text is an article: show notes, not a transcript (issue 12).
-    assert item.findall("podcast:transcript", NS) == []
+    # The demo's text is an article: show notes, not a transcript (issue 12);
+    # its sentences found in the audio are a timed transcript (issue 18).
+    assert sorted((t.get("type"), t.get("rel")) for t in item.findall("podcast:transcript", NS)) == [
+        ("application/x-subrip", "captions"), ("text/vtt", "captions")]
     assert item.find("podcast:chapters", NS) is not None
     assert len(item.findall("psc:chapters/psc:chapter", NS)) == 6
     # Real parsers still read it.

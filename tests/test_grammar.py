@@ -29,6 +29,7 @@ SHOW_COMMANDS = {
     "serve": ["--port", "-1"],  # a usage error after the show is found: nothing is served
     "media": ["verify"],
     "master": ["all"],
+    "align": ["all"],
 }
 
 

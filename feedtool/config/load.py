@@ -144,6 +144,8 @@ SHOW_KEYS: dict[str, Key] = {k.name: k for k in [
         "(default 1)"),
     Key("true_peak", number_between(-9, 0), False, "the highest true peak an episode may have, in dBTP "
         "(default -1)"),
+    Key("align", s.boolean, False, "true: find where each paragraph and sub-head of every episode's text is "
+        "spoken, for chapters and a timed transcript (needs feedtool[align], espeak-ng and ffmpeg)"),
     # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
     Key("guid", p20.podcast_guid, False, "podcast:guid, the show's permanent id; derived from the feed URL "
         "once and kept in episodes/feedtool.lock (set it only to keep an id the show already has)"),
@@ -220,6 +222,8 @@ EPISODE_KEYS: dict[str, Key] = {k.name: k for k in [
         "the story ends there"),
     Key("transcript", s.boolean, False, "true when the text is a transcript of the episode (published as "
         "podcast:transcript); by default only a text with speaker turns is one"),
+    Key("align", s.boolean, False, "true or false: align this episode's text to its audio (chapters from its "
+        "sub-heads, a timed transcript), overriding podcast.toml's align"),
     # Podcasting 2.0 (podcast: namespace); converters in p20keys.py.
     Key("person", p20.person, False, "podcast:person: [[person]] tables (name, role, group, img, href); "
         "they replace the show's list for this episode"),
@@ -289,6 +293,7 @@ def load_show(root: Path, allowed: Sequence[Path] = ()) -> tuple[Show | None, li
         clean_patterns=values.get("clean_patterns", ()),
         feed_limit=values.get("feed_limit"),
         new_feed_url=values.get("new_feed_url"),
+        align=values.get("align", False),
         extra={k: values[k] for k in P20_SHOW_KEYS if k in values},
         allowed=tuple(Path(a).resolve() for a in allowed),
         mastering=Mastering(

@@ -95,6 +95,17 @@ def people_view(persons: Sequence[Person]) -> tuple[PersonView, ...]:
 
 
 @dataclass(frozen=True)
+class TimedParagraph:
+    """A paragraph of an aligned text (issue 18): AT is where it is spoken
+    (None when the aligner did not find it); HEADING is the sub-head it
+    opens, if it is the first of its section."""
+
+    heading: str | None
+    text: str
+    at: ChapterView | None
+
+
+@dataclass(frozen=True)
 class EpisodeView:
     """One episode as the templates see it: every string ready to print.
 
@@ -134,6 +145,7 @@ class EpisodeView:
     keywords: str = ""  # for <meta name="keywords"> and the JSON-LD, comma-separated
     number: int | None = None  # itunes:episode, for the JSON-LD
     has_transcript: bool = False  # without making the transcript's paragraphs
+    timed: tuple[TimedParagraph, ...] = ()  # the text aligned to the audio, when it was
 
 
 deferrable_fields(EpisodeView, "notes", "transcript")
@@ -527,7 +539,22 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
         people=people_view(ep.extra.get("person") or show.extra.get("person") or ()),
         keywords=", ".join(ep.keywords),
         number=ep.number,
+        timed=_timed(ep, audio),  # relative where the media are in public/, as the chapters
     )
+
+
+def _timed(ep: Episode, enclosure: str) -> tuple[TimedParagraph, ...]:
+    alignment = ep.extra.get("alignment")
+    if alignment is None or ep.text is None:
+        return ()
+    from feedtool.sources.align import results
+
+    out = []
+    for p in results.paragraphs(ep.text, alignment):
+        heading = ep.text.sections[p.section].heading if p.paragraph == 0 else None
+        at = None if p.start is None else chapter_view(enclosure, p.start, "")
+        out.append(TimedParagraph(heading, p.text, at))
+    return tuple(out)
 
 
 def chapter_view(enclosure: str, start: float, title: str) -> ChapterView:

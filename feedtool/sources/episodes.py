@@ -268,20 +268,23 @@ def _refused_audio(base: Path) -> bool:
     return False
 
 
-def load_group(show: Show, group: Group, reader: Any = read_audio) -> tuple[Episode | None, list[Problem]]:
+def load_group(show: Show, group: Group, reader: Any = read_audio, *,
+               align: bool = True) -> tuple[Episode | None, list[Problem]]:
     """One group's episode as a build publishes it now: None for a draft or
     a scheduled episode (the incremental build, patch.py, then falls back to
-    a full one, which knows what is held back)."""
-    episode, problems = read_group(show, group, reader)
+    a full one, which knows what is held back). ALIGN=False leaves its text
+    unaligned even when the show asks for alignment (feedtool align does it itself)."""
+    episode, problems = read_group(show, group, reader, align=align)
     if episode is not None and schedule.held(episode, schedule.build_now()):
         return None, problems
     return episode, problems
 
 
 def read_group(show: Show, group: Group, reader: Any = read_audio, *, progress: LoadProgress | None = None,
-               deliver: bool = True) -> tuple[Episode | None, list[Problem]]:
+               deliver: bool = True, align: bool = True) -> tuple[Episode | None, list[Problem]]:
     """One episode from its files: with DELIVER (a build), a master encoded
-    (masters.py) and the loudness measured when the show asks for it."""
+    (masters.py) and the loudness measured when the show asks for it; with
+    ALIGN, its text aligned to its audio when the show asks for that."""
     root = show.root
     group, problems = guarded(show, group)
     if problems:
@@ -292,7 +295,7 @@ def read_group(show: Show, group: Group, reader: Any = read_audio, *, progress: 
         if any(p.is_error for p in found):
             return None, found
         if remote.is_remote(early):
-            return _read_remote(show, group, early, reader)
+            return _read_remote(show, group, early, reader, align)
     if not group.audio:
         files = group.text + ([group.meta] if group.meta else []) + group.captions + (
             [group.chapters] if group.chapters else [])
@@ -330,7 +333,7 @@ def read_group(show: Show, group: Group, reader: Any = read_audio, *, progress: 
             audio = reader(audio_path, rel(root, audio_path))
     except ProblemFound as exc:
         problems.append(exc.problem)
-    episode, problems = _read_rest(show, group, audio, problems, reader)
+    episode, problems = _read_rest(show, group, audio, problems, reader, align)
     if not deliver:
         return episode, problems
     return _deliver(show, episode, problems, audio_path, is_master=is_master, channels=channels, reader=reader,
@@ -338,16 +341,16 @@ def read_group(show: Show, group: Group, reader: Any = read_audio, *, progress: 
 
 
 def _read_remote(show: Show, group: Group, meta: dict[str, Any],
-                 reader: Any) -> tuple[Episode | None, list[Problem]]:
+                 reader: Any, align: bool) -> tuple[Episode | None, list[Problem]]:
     """An episode whose audio is hosted elsewhere: its STEM.toml says what a
     file would (remote.py); the toml's own warnings come with _read_rest's reading."""
     assert group.meta is not None
     audio, found = remote.audio(meta, group.meta, rel(show.root, group.meta))
-    return _read_rest(show, group, audio, found, reader)
+    return _read_rest(show, group, audio, found, reader, align)
 
 
 def _read_rest(show: Show, group: Group, audio: AudioInfo | None, problems: list[Problem],
-               reader: Any) -> tuple[Episode | None, list[Problem]]:
+               reader: Any, align: bool = True) -> tuple[Episode | None, list[Problem]]:
     root = show.root
 
     text: TextInfo | None = None
@@ -382,7 +385,7 @@ def _read_rest(show: Show, group: Group, audio: AudioInfo | None, problems: list
 
     if audio is None or any(p.is_error for p in problems):
         return None, problems
-    episode, found = merge(show, group, audio, text, text_path, meta)
+    episode, found = merge(show, group, audio, text, text_path, meta, align=align)
     problems.extend(found)
     return episode, problems
 
@@ -418,6 +421,8 @@ def merge(
     text: TextInfo | None,
     text_path: Path | None,
     meta: dict[str, Any],
+    *,
+    align: bool = True,
 ) -> tuple[Episode | None, list[Problem]]:
     """Choose each field from the first source that has it."""
     root = show.root
@@ -492,7 +497,7 @@ def merge(
     )
     sources["guid"] = "toml" if episode.guid else "default"
     # Podcasting 2.0: chapters by precedence, timed transcripts, alternate files.
-    completed, found = p20episode.complete(show, group, episode, meta, meta_display)
+    completed, found = p20episode.complete(show, group, episode, meta, meta_display, align=align)
     problems.extend(found)
     return completed, problems
 

@@ -19,7 +19,7 @@ from feedtool import safe_files
 from feedtool.sources import transcripts
 from feedtool.sources.audio import read_audio
 from feedtool.config.load import resolve_inside
-from feedtool.model import AlternateEnclosure, Captions, Chapter, Episode, Show, Source, replace
+from feedtool.model import Alignment, AlternateEnclosure, Captions, Chapter, Episode, Show, Source, replace
 from feedtool.problems import Problem, ProblemFound, error
 
 if TYPE_CHECKING:
@@ -144,8 +144,38 @@ def load_alternates(show: Show, group: Group, episode: Episode, tables: Sequence
     return tuple(out), problems
 
 
+def _aligned(show: Show, episode: Episode, found: tuple[Chapter, ...], source: Source, captions: list[Captions]
+             ) -> tuple[tuple[Chapter, ...], Source, list[Captions], Alignment | None, list[Problem]]:
+    """The episode's text aligned to its audio (issue 18): chapters from the
+    text's sub-heads unless the episode has hand-made ones (STEM.toml,
+    STEM.chapters.json, the audio's chapter tags), and a timed transcript
+    unless STEM.vtt or STEM.srt is given. Imported here, when asked for: a
+    show without align never loads the aligner."""
+    from feedtool.sources.align import episode as aligner
+    from feedtool.sources.align import results
+
+    assert episode.text is not None and episode.text_path is not None
+    display = _rel(show.root, episode.text_path)
+    alignment, problems = aligner.align(show.root, episode.audio.path, _rel(show.root, episode.audio.path),
+                                        episode.text, show.language)
+    if alignment is None:
+        return found, source, captions, None, problems
+    problems += results.problems(episode.text, alignment, display)
+    if source == "default":
+        starts = [f.chapter for f in results.chapters(episode.text, alignment)]
+        ends = [c.start for c in starts[1:]] + [episode.audio.duration]
+        found = tuple(dataclasses.replace(c, end=end) for c, end in zip(starts, ends) if end > c.start)
+        source = "aligned"
+        problems += chapters_mod.check(found, episode.audio.duration, display, "chapters",
+                                       " (found by aligning the text to the audio)")
+    cues = results.cues(alignment)
+    if not captions and cues:
+        captions = [Captions(episode.text_path, "vtt", cues)]
+    return found, source, captions, alignment, problems
+
+
 def complete(show: Show, group: Group, episode: Episode, meta: dict[str, Any],
-             meta_display: str) -> tuple[Episode | None, list[Problem]]:
+             meta_display: str, *, align: bool = True) -> tuple[Episode | None, list[Problem]]:
     problems: list[Problem] = []
     found, source, chapter_problems = pick_chapters(show, group, episode, meta)
     problems += chapter_problems
@@ -163,6 +193,11 @@ def complete(show: Show, group: Group, episode: Episode, meta: dict[str, Any],
         if read is not None:
             captions.append(read)
 
+    alignment = None
+    if align and meta.get("align", show.align) and episode.text is not None and episode.text_path is not None:
+        found, source, captions, alignment, found_problems = _aligned(show, episode, found, source, captions)
+        problems += found_problems
+
     alternates, found_problems = load_alternates(show, group, episode, meta.get("alternate_enclosure", ()),
                                                  meta_display)
     problems += found_problems
@@ -171,5 +206,7 @@ def complete(show: Show, group: Group, episode: Episode, meta: dict[str, Any],
     extra = {**episode.extra, **{k: meta[k] for k in PASSED_ON if k in meta},
              "alternate_enclosure": alternates, "captions": tuple(captions)}
     # model.replace keeps the notes in the read cache (dataclasses.replace would load them).
+    if alignment is not None:
+        extra["alignment"] = alignment
     return replace(episode, chapters=found, sources={**episode.sources, "chapters": source},
                    extra=extra), problems

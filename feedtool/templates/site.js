@@ -40,14 +40,17 @@
       });
     });
     player.addEventListener("timeupdate", function () {
-      var current = null;
+      // One link is marked in each list (the chapters, a timed transcript).
+      var current = [];
       links.forEach(function (link) {
+        var list = link.closest("section");
         if (Number(link.dataset.start) <= player.currentTime + 0.05) {
-          current = link;
+          current = current.filter(function (c) { return c.closest("section") !== list; });
+          current.push(link);
         }
       });
       links.forEach(function (link) {
-        if (link === current) {
+        if (current.indexOf(link) >= 0) {
           link.setAttribute("aria-current", "true");
         } else {
           link.removeAttribute("aria-current");

@@ -42,6 +42,46 @@ def test_renamed_episode_keeps_its_guid(make_show, cli):
     assert "media/first.mp3 to https://example.com/show/media/spike-jonze.mp3" in result.output
 
 
+def test_a_renamed_episodes_old_page_redirects_to_its_new_one(make_show, cli, tmp_path):
+    """Issue 16: renaming leaves the old page behind as a redirect, the lock
+    remembers the old stem (so a fresh clone makes the same redirect), the
+    sitemap lists live pages only, and a chain of renames leads to the last."""
+    import html5lib
+
+    root = make_show()
+    assert cli("build", root).exit_code == 0
+    rename_episode(root, "first", "spike-jonze")
+    assert cli("build", root).exit_code == 0
+    rename_episode(root, "spike-jonze", "her")
+    assert cli("build", root).exit_code == 0
+    lock = json.loads((root / "episodes" / "feedtool.lock").read_text())
+    assert lock["renamed"] == {"first": "spike-jonze", "spike-jonze": "her"}
+    public = root / "public"
+    for old in ("first", "spike-jonze"):
+        doc = html5lib.parse((public / "episodes" / old / "index.html").read_text(), treebuilder="lxml",
+                             namespaceHTMLElements=False)
+        assert doc.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=../her/"]
+        assert doc.xpath("//link[@rel='canonical']/@href") == ["https://example.com/show/episodes/her/"]
+        assert doc.xpath("//a/@href") == ["../her/"]
+    sitemap = (public / "sitemap.xml").read_text()
+    assert "episodes/her/" in sitemap and "episodes/first/" not in sitemap and "spike-jonze" not in sitemap
+    # The redirects come from the lock, not from what public/ held: a clone makes them too.
+    clone = tmp_path / "clone"
+    shutil.copytree(root, clone, ignore=shutil.ignore_patterns("public", ".feedtool-cache"))
+    assert cli("build", clone).exit_code == 0
+    assert snapshot(clone / "public") == snapshot(public)
+    # A new episode that takes an old name gets its own page, not the redirect.
+    shutil.copy(root / "episodes" / "her.mp3", root / "episodes" / "first.mp3")
+    from conftest import copy_audio
+
+    copy_audio(root / "episodes" / "her.mp3", root / "episodes" / "first.mp3", "first-again")
+    (root / "episodes" / "first.toml").write_text('date = 2020-02-02\ntitle = "First, again"\n')
+    result = cli("build", root)
+    assert result.exit_code == 0, result.output
+    assert "First, again" in (public / "episodes" / "first" / "index.html").read_text()
+    assert "refresh" in (public / "episodes" / "spike-jonze" / "index.html").read_text()
+
+
 def test_edited_title_date_and_text_keep_the_guid(make_show, cli):
     root = make_show()
     assert cli("build", root).exit_code == 0

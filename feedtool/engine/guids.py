@@ -40,6 +40,9 @@ class Lock:
     # The show's podcast:guid, written once (P20 docs/tags/guid.md: it must
     # never change, even when the feed moves).
     podcast_guid: str | None = None
+    # Stems an episode was published under before it was renamed, with the
+    # stem it got: its old page is kept as a redirect (issue 16). Never shrinks.
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         data: dict[str, object] = {
@@ -50,6 +53,8 @@ class Lock:
         }
         if self.podcast_guid:
             data["podcast_guid"] = self.podcast_guid
+        if self.renamed:
+            data["renamed"] = self.renamed
         return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -77,12 +82,15 @@ def read_lock(show_root: Path) -> tuple[Lock, list[Problem]]:
             if not isinstance(podcast_guid, str):
                 raise ValueError("podcast_guid must be a string")
             uuid.UUID(podcast_guid)  # ValueError when it is not a UUID
+        renamed = data.get("renamed", {})
+        if not isinstance(renamed, dict) or not all(isinstance(v, str) for v in renamed.values()):
+            raise ValueError("renamed must map old stems to new ones")
     except (ValueError, UnicodeDecodeError) as exc:
         return Lock(), [error(
             LOCK_NAME, None,
             f"cannot be read ({exc}); restore it from git — it holds the GUIDs subscribers know",
         )]
-    return Lock(dict(episodes), dict(removed), podcast_guid), []
+    return Lock(dict(episodes), dict(removed), podcast_guid, dict(renamed)), []
 
 
 def audio_digest(path: Path) -> str:
@@ -161,7 +169,7 @@ def assign(show: Show, episodes: Sequence[Episode], lock: Lock) -> Assignment:
     removed = dict(lock.removed)
     retired_guids = {e["guid"] for e in removed.values()}
     taken = {e["guid"] for e in lock.episodes.values()} | retired_guids
-    new_lock = Lock(removed=removed, podcast_guid=lock.podcast_guid)
+    new_lock = Lock(removed=removed, podcast_guid=lock.podcast_guid, renamed=dict(lock.renamed))
     unpublished: set[str] = set()
 
     for ep in episodes:
@@ -200,6 +208,7 @@ def assign(show: Show, episodes: Sequence[Episode], lock: Lock) -> Assignment:
             elif twin is not None:
                 entry = dict(orphans.pop(twin))
                 guids[ep.stem] = (entry["guid"], "lock")
+                new_lock.renamed[twin] = ep.stem
                 problems.append(warning(
                     f"episodes/{ep.stem}", None, f"renamed from {twin!r}: keeps its GUID {entry['guid']}",
                     rule="GUID-RENAMED",
@@ -254,7 +263,7 @@ def remove(lock: Lock, stem: str) -> Lock:
         n += 1
         key = f"{stem}#{n}"
     removed[key] = {k: v for k, v in entry.items() if k in ("guid", "audio_sha256", "enclosure")}
-    return Lock(episodes, removed, lock.podcast_guid)
+    return Lock(episodes, removed, lock.podcast_guid, dict(lock.renamed))
 
 
 def podcast_guid(show: Show, lock: Lock, wanted: str | None) -> tuple[str | None, Lock, list[Problem]]:
@@ -273,4 +282,21 @@ def podcast_guid(show: Show, lock: Lock, wanted: str | None) -> tuple[str | None
             )]
         return lock.podcast_guid, lock, []
     value = wanted or derive_guid(show.feed_url)
-    return value, Lock(lock.episodes, lock.removed, value), []
+    return value, Lock(lock.episodes, lock.removed, value, lock.renamed), []
+
+
+def moved(lock: Lock, live: Sequence[Episode]) -> dict[str, Episode]:
+    """Old stem → the live episode it now is, for each renamed episode whose
+    old stem no live episode has taken (a chain a → b → c leads to c)."""
+    by_stem = {ep.stem: ep for ep in live}
+    found: dict[str, Episode] = {}
+    for old in sorted(lock.renamed):
+        if old in by_stem:
+            continue  # the name is in use again: its page is a live one
+        stem, seen = lock.renamed[old], {old}
+        while stem not in by_stem and stem in lock.renamed and stem not in seen:
+            seen.add(stem)
+            stem = lock.renamed[stem]
+        if stem in by_stem:
+            found[old] = by_stem[stem]
+    return found

@@ -165,6 +165,9 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
         dated = source_date_epoch() or max(e.date for e in page.episodes)
         files[page.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, problems)
     files.update(site.render_site(show, ordered, links, cover_url, deferred=True))
+    # A renamed episode's old page sends visitors on (the lock remembers its old stems).
+    files.update({name: page for name, page in site.redirect_pages(show, guids.moved(lock, ordered)).items()
+                  if name not in files})
     return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems),
                 tuple(page.name for page in pages[1:]), owned, tuple(held))
 

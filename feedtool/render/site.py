@@ -618,6 +618,31 @@ def subscribe_links(show: Show) -> tuple[AppLink, ...]:
 # --- Small formatting helpers ---------------------------------------------------
 
 
+def redirect_pages(show: Show, moved: Mapping[str, Episode]) -> dict[str, Content]:
+    """The old page of each renamed episode (issue 16): episodes/OLD/index.html
+    sends browsers on to the episode's page now, so a link or a search result
+    to the old address still works. A static host cannot answer 301, so the
+    page does what a static site can: a refresh at once, a canonical link
+    for search engines (Google treats an instant meta refresh as a permanent
+    redirect: developers.google.com/search/docs/crawling-indexing/301-redirects),
+    and a plain link. Not in the sitemap, which lists live pages only."""
+    from markupsafe import escape
+
+    pages: dict[str, Content] = {}
+    for old, ep in sorted(moved.items()):
+        target = f"../{quote(ep.slug)}/"  # both pages are folders in episodes/
+        title = escape(ep.title)
+        pages[f"episodes/{old.replace('/', '-')}/index.html"] = (
+            "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{title}</title>\n"
+            f"<link rel=\"canonical\" href=\"{escape(show.base_url + page_href(ep))}\">\n"
+            f"<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n"
+            "<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n"
+            f"<p>This episode has moved: <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n"
+        ).encode("utf-8")
+    return pages
+
+
 def page_href(ep: Episode) -> str:
     """The episode page, relative to the site root."""
     return quote(urls.page_folder(ep))

@@ -19,7 +19,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
 
@@ -181,6 +181,14 @@ def fail(problems: tuple[Problem, ...], as_json: bool, what: str = "Build stoppe
     n = sum(p.is_error for p in problems)
     err.print(f"{what}: {n} error{'s' if n != 1 else ''}. Nothing was written.")
     raise typer.Exit(code)
+
+
+def _usage_if_unknown_stem(problems: Sequence[Problem]) -> int:
+    """A STEM that names no episode is a usage error (2), like any wrong argument."""
+    from feedtool.authoring.tagging import UNKNOWN_STEM
+
+    errors = [p for p in problems if p.is_error]
+    return EXIT_USAGE if errors and all(p.rule == UNKNOWN_STEM for p in errors) else EXIT_PROBLEMS
 
 
 def human_size(n: int) -> str:
@@ -762,9 +770,7 @@ def tag(
         try:
             plans, problems = tagging.plan(show, stems, update)
         except FeedtoolError as exc:
-            errors = [p for p in exc.problems if p.is_error]
-            unknown = all(p.rule == tagging.UNKNOWN_STEM for p in errors)
-            fail(exc.problems, False, "Tag stopped", code=EXIT_USAGE if unknown else EXIT_PROBLEMS)
+            fail(exc.problems, False, "Tag stopped", code=_usage_if_unknown_stem(exc.problems))
     print_problems([p for p in problems if not p.is_error])
     todo = [p for p in plans if p.changes]
     report = out if dry_run else err  # a dry run's changes are its output
@@ -823,7 +829,7 @@ def master(
         try:
             done, problems = mastering.run(show, stems, force=force, progress=update)
         except FeedtoolError as exc:
-            fail(exc.problems, False, "Master stopped")
+            fail(exc.problems, False, "Master stopped", code=_usage_if_unknown_stem(exc.problems))
     print_problems(problems)
     for m in done:
         lv = m.loudness
@@ -870,7 +876,7 @@ def align(
         try:
             reports, problems = aligning.run(show, stems, force, update)
         except FeedtoolError as exc:
-            fail(exc.problems, as_json, "Align stopped")
+            fail(exc.problems, as_json, "Align stopped", code=_usage_if_unknown_stem(exc.problems))
     if as_json:
         sys.stdout.write(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n")
     for r in reports:

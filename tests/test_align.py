@@ -307,7 +307,7 @@ def test_align_command_and_tag(tmp_path: Path, spoken: dict[str, speech.Spoken],
     assert all(0 < c["confidence"] <= 1 for c in report[0]["chapters"])
     assert "align = true" in result.output  # type: ignore[attr-defined]  # the hint
     bad = cli("align", "nobody", "--show", root)
-    assert bad.exit_code == 1 and "no such episode" in bad.output  # type: ignore[attr-defined]
+    assert bad.exit_code == 2 and "no episode has this stem" in bad.output  # type: ignore[attr-defined]  # a usage error, as for tag
     # With align = true, `tag` writes the aligned chapters into the MP3.
     (root / "podcast.toml").write_text(SHOW_TOML + "align = true\n")
     assert cli("tag", "all", "--show", root).exit_code == 0  # type: ignore[attr-defined]

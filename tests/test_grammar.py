@@ -108,9 +108,11 @@ def test_exit_codes_are_the_same_for_every_command(make_show, cli, tmp_path: Pat
         "build": ["--no-such-flag"], "check": [tmp_path / "nope.xml"], "inspect": [tmp_path / "nope.mp3"],
         "docs": ["nothing"], "tag": ["all", tmp_path], "remove": ["nope", root], "serve": ["--port", "-1", root],
         "add": [tmp_path / "nope.mp3", root], "renumber": [tmp_path], "episodes": [tmp_path],
+        "tag ": ["nope", root], "master": ["nope", root], "align": ["nope", root],  # a STEM that names no episode
+        "media": ["verify", tmp_path], "import": [tmp_path / "nope.xml"],
     }
     for name, args in usage.items():
-        result = cli(name, *args)
+        result = cli(name.strip(), *args)
         assert result.exit_code == 2, (name, result.output)
     (root / "episodes" / "second.toml").write_text('date = "soon"\n')
     not_feed = tmp_path / "bad.xml"

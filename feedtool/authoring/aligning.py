@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from feedtool.authoring.tagging import UNKNOWN_STEM
 from feedtool.config import load as config
 from feedtool.model import Show
 from feedtool.problems import FeedtoolError, Problem, error
@@ -60,8 +61,9 @@ def run(root: Path, stems: Sequence[str] | None, force: bool = False,
     if stems is not None:
         missing = [s for s in stems if s not in by_stem]
         if missing:
-            raise FeedtoolError([error(f"{episodes.EPISODES_DIR}/{s}", None, "no such episode (known: "
-                                       f"{', '.join(sorted(by_stem)) or 'none'})") for s in missing])
+            raise FeedtoolError([error(f"{episodes.EPISODES_DIR}/{s}", None, "no episode has this stem (known: "
+                                       f"{', '.join(sorted(by_stem)) or 'none'})", rule=UNKNOWN_STEM)
+                                 for s in missing])
         groups = [by_stem[s] for s in stems]
     groups = [g for g in groups if g.text and g.audio]
     reports: list[Report] = []

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from feedtool.authoring.tagging import UNKNOWN_STEM
 from feedtool.config import load as config
 from feedtool.model import Loudness
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
@@ -46,7 +47,8 @@ def run(root: Path, stems: Sequence[str] | None, *, force: bool = False,
         if ep is None:
             if not any(p.is_error for p in problems):
                 problems.append(error(f"{episodes.EPISODES_DIR}/{stem}", None,
-                                      f"no episode has this stem (known: {', '.join(sorted(by_stem)) or 'none'})"))
+                                      f"no episode has this stem (known: {', '.join(sorted(by_stem)) or 'none'})",
+                                      rule=UNKNOWN_STEM))
         elif masters.is_master(show.mastering, ep.audio.path):
             chosen.append(ep)
         elif stems is not None:

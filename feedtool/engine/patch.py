@@ -43,7 +43,8 @@ from feedtool.engine import cache, guids, memo, validate
 from feedtool.render import paging, site, urls
 from feedtool.config import load as config
 from feedtool.sources.audio import SUPPORTED
-from feedtool.engine.run import Plan, episode_files, source_date_epoch
+from feedtool.engine.run import Plan, episode_files
+from feedtool.sources.schedule import source_date_epoch
 from feedtool.sources.episodes import Group
 from feedtool.model import Episode, Show
 from feedtool.problems import Problem, has_errors, ordered

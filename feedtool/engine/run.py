@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,8 @@ from typing import TYPE_CHECKING
 from feedtool import safe_files
 from feedtool.engine import cache, guids, memo
 from feedtool.sources import schedule
+# SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed clock.
+from feedtool.sources.schedule import source_date_epoch
 from feedtool.render import urls
 from feedtool.config import load as config
 from feedtool.model import Artwork, Episode, Show
@@ -54,18 +55,6 @@ class Plan:
         data = self.files[self.show.feed_name]
         assert isinstance(data, bytes)
         return data
-
-
-def source_date_epoch() -> dt.datetime | None:
-    """SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed clock."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise FeedtoolError([Problem("SOURCE_DATE_EPOCH", None,
-                                     f"expected a Unix timestamp in whole seconds, got {raw!r}")]) from None
 
 
 def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache: bool = True,

@@ -40,6 +40,7 @@ RECORD = ".feedtool-cache/schedule.json"
 
 
 def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed clock."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return None

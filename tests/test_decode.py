@@ -131,3 +131,22 @@ def test_a_legacy_code_page_is_read_right_and_named(text, codec, label):
     decoded, [problem] = decode(text.encode(codec), "x.txt")
     assert decoded == text
     assert f"read it as {label}" in problem.message and problem.rule == "TEXT-ENCODING"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=200))
+def test_control_characters_are_counted_as_defined(text: str) -> None:
+    """The regex count equals "below a space and not tab, newline, return, form or vertical feed"."""
+    from feedtool.sources import decode as module
+
+    assert len(module._CONTROL.findall(text)) == sum(
+        1 for c in text if c < " " and c not in module._ALLOWED_CONTROLS)
+
+
+@given(st.binary(min_size=4, max_size=256))
+def test_wide_unicode_needs_zero_bytes(sample: bytes) -> None:
+    """The shortcut for samples without a NUL byte decides as the full test would."""
+    from feedtool.sources import decode as module
+
+    if b"\x00" not in sample:
+        assert module._wide_unicode(sample) is None
+    assert module._wide_unicode("héllo wörld, plain Latin text".encode("utf-16-le")) == "utf-16-le"

@@ -90,9 +90,11 @@ def describe(value: Loudness) -> str:
     return f"{value.integrated:.1f} LUFS, range {value.range:.1f} LU, true peak {value.true_peak:.1f} dBTP"
 
 
-def problems(mastering: Mastering, display: str, value: Loudness) -> list[Problem]:
+def problems(mastering: Mastering, display: str, value: Loudness, *, encoded: bool = False) -> list[Problem]:
     """Warnings for an episode outside the show's loudness target (LOUDNESS)
-    or over its true-peak limit (TRUE-PEAK)."""
+    or over its true-peak limit (TRUE-PEAK). ENCODED: VALUE is the encode of
+    a master, which feedtool already levelled (a very short or very uneven
+    master can still miss)."""
     found = []
     target = mastering.target
     off = value.integrated - target
@@ -103,8 +105,11 @@ def problems(mastering: Mastering, display: str, value: Loudness) -> list[Proble
         found.append(warning(
             display, None,
             f"measures {value.integrated:.1f} LUFS, {abs(off):.1f} LU {how} than the show's target of "
-            f"{target:g} LUFS (±{mastering.tolerance:g} LU); level it to the target, or give feedtool the "
-            "WAV/AIFF/FLAC master and it levels it", rule="LOUDNESS"))
+            f"{target:g} LUFS (±{mastering.tolerance:g} LU); "
+            + ("its encode was levelled to the target and still misses it (loudness is hard to measure on "
+               "very short or very uneven audio); check the master" if encoded else
+               "level it to the target, or give feedtool the WAV/AIFF/FLAC master and it levels it"),
+            rule="LOUDNESS"))
     if value.true_peak > mastering.true_peak:
         found.append(warning(
             display, None,

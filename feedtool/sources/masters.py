@@ -209,7 +209,7 @@ def deliver(show: Show, episode: Episode, display: str, channels: int, reader: A
         return episode, [error(display, None, f"could not write its encoded copy in the cache: "
                                f"{exc.strerror or exc}")]
     delivered = replace(episode, audio=audio, master=master, loudness=encoded.loudness)
-    return delivered, loudness.problems(show.mastering, display, encoded.loudness)
+    return delivered, loudness.problems(show.mastering, display, encoded.loudness, encoded=True)
 
 
 def measure_ready(show: Show, episode: Episode, display: str,

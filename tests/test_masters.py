@@ -197,7 +197,7 @@ def test_a_changed_target_encodes_again_and_master_does_it_ahead(master_show: Ca
     forced = feedtool(root, "master", "talk", "--force", path=path)
     assert forced.returncode == 0 and runs(calls) in (3, 5)
     unknown = feedtool(root, "master", "nope")
-    assert unknown.returncode == 1 and "episodes/nope: no episode has this stem" in unknown.stderr
+    assert unknown.returncode == 2 and "episodes/nope: no episode has this stem" in unknown.stderr  # a usage error
 
 
 def test_without_ffmpeg_a_master_is_a_clear_error_and_public_is_untouched(master_show: Callable[..., Path],

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
-from feedtool.engine import cache
+from feedtool.engine import cache, parallel
 from feedtool.render import fingerprint
 from feedtool.engine.cache import RACY_NS, existing_db
 
@@ -90,27 +90,31 @@ def inputs(root: Path, out: Path) -> Inputs:
         f"{fingerprint.code()}\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\0"
         f"out={folder}\0".encode(), digest_size=20).hexdigest()
     known = _recorded(root, "build_input", folder)
-    files = []
+    keys: dict[str, str] = {}
     stats = {}
-    moved = []
+    moved: list[tuple[str, str, bool]] = []
     for name, st, link in _files(root, out.resolve()):
         # A file made a link (to where it was: same content, same stat) is a
         # change: the build refuses a link out of the show.
         stat = _stat(st) + (":link" if link else "")
         old = known.get(name)
         if old is not None and old[0] == stat:
-            key = old[1]
+            keys[name] = old[1]
         else:
-            key = content_key(root / name, name, stat)
-            if link:
-                key = f"link to {os.path.realpath(root / name)}:{key}"
-            moved.append(name)
-        files.append((name, key))
+            moved.append((name, stat, link))
         # A file modified within RACY_NS of now may change again without its
         # mtime moving (git's "racy" entries): next time its content decides.
         stats[name] = stat if st.st_mtime_ns < started - RACY_NS else ""
-    ordered = tuple(sorted(files))
-    return Inputs(_digest(context, ordered), context, ordered, stats, tuple(moved))
+
+    def key_of(item: tuple[str, str, bool]) -> str:
+        name, stat, link = item
+        key = content_key(root / name, name, stat)
+        return f"link to {os.path.realpath(root / name)}:{key}" if link else key
+
+    # A clone moves every stat: its files are hashed on every core.
+    keys.update(zip((name for name, _, _ in moved), parallel.thread_map(key_of, moved)))
+    ordered = tuple(sorted(keys.items()))
+    return Inputs(_digest(context, ordered), context, ordered, stats, tuple(name for name, _, _ in moved))
 
 
 def _digest(context: str, files: Sequence[tuple[str, str]]) -> str:
@@ -169,30 +173,31 @@ def outputs_match(out: Path, recorded: Mapping[str, tuple[str, str]]) -> dict[st
     45,000 stat calls at 10,000 episodes; content is read only on a stat mismatch."""
     base = str(out) + os.sep
     moved = {}
-    for name, (stat, key) in recorded.items():
+    for name, (stat, _key) in recorded.items():
         try:
             now = _stat(os.stat(base + name))
         except OSError:
             return None
         if now != stat:
-            if content_key(out / name, name, now) != key:
-                return None
             moved[name] = now
-    return moved
+    # Each moved file's content, on every core (a restored public/ moves them all).
+    same = parallel.thread_map(lambda item: content_key(out / item[0], item[0], item[1]) == recorded[item[0]][1],
+                               list(moved.items()))
+    return moved if all(same) else None
 
 
 def _output_rows(out: Path, names: Iterable[str], known: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     """(stat, content key) of each output file after writing; a file whose
     stat is as recorded keeps its recorded key (it was not written again)."""
-    rows = {}
+    stats = {}
     for name in names:
         try:
-            stat = _stat(os.stat(out / name))
+            stats[name] = _stat(os.stat(out / name))
         except OSError:
             continue
-        old = known.get(name)
-        rows[name] = (stat, old[1] if old is not None and old[0] == stat else content_key(out / name, name, stat))
-    return rows
+    todo = [name for name, stat in stats.items() if known.get(name, ("", ""))[0] != stat]
+    keys = dict(zip(todo, parallel.thread_map(lambda name: content_key(out / name, name, stats[name]), todo)))
+    return {name: (stat, keys[name] if name in keys else known[name][1]) for name, stat in stats.items()}
 
 
 # --- Recording and reusing ---------------------------------------------------------

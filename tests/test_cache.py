@@ -16,6 +16,7 @@ import pytest
 from conftest import AUDIO, SHOW_TOML, TEXTS, snapshot
 
 import feedtool.sources.text
+from feedtool import parallel
 from feedtool.engine import cache
 from feedtool.engine.run import build, plan
 from feedtool.engine.cache import CACHE_DIR, CACHE_FILE
@@ -271,7 +272,7 @@ def test_the_process_pool_reads_the_same_as_one_process(make_show, reads, monkey
     # 24 reads: lower the threshold so that they go to two worker processes.
     monkeypatch.setattr(cache, "POOL_THRESHOLD", 10)
     monkeypatch.setattr(cache, "JOBS_PER_WORKER", 4)
-    monkeypatch.setattr(cache, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
     jobs = []
     real_run_jobs = cache.run_jobs
 
@@ -296,13 +297,13 @@ def test_a_pool_that_cannot_start_leaves_the_reading_to_this_process(make_show, 
     age(root)
     monkeypatch.setattr(cache, "POOL_THRESHOLD", 4)
     monkeypatch.setattr(cache, "JOBS_PER_WORKER", 2)
-    monkeypatch.setattr(cache, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
 
     class NoPool:
         def __init__(self, *args: object, **kwargs: object) -> None:
             raise OSError(38, "no semaphores here (as on some sandboxes)")
 
-    monkeypatch.setattr(cache, "ProcessPoolExecutor", NoPool)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", NoPool)
     p = plan(root)
     assert len(p.episodes) == 12
     assert len(reads.audio) == 12  # read here, each once

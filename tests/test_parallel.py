@@ -1,38 +1,50 @@
-"""engine/parallel.py: one helper for work spread over the cores, with a
+"""feedtool/parallel.py: one helper for work spread over the cores, with a
 serial twin below a threshold; the order of results is the order of items."""
 
 from __future__ import annotations
 
-import threading
+import os
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedtool.engine import parallel
+from feedtool import parallel
 
 
-def test_below_the_threshold_everything_runs_in_this_thread() -> None:
-    seen: set[int] = set()
-    assert parallel.thread_map(lambda x: seen.add(threading.get_ident()) or x * 2, range(10), threshold=64) == \
-        [x * 2 for x in range(10)]
-    assert seen == {threading.get_ident()}
+def _pid_and_square(x: int) -> tuple[int, int]:
+    return os.getpid(), x * x
 
 
-def test_above_it_the_work_is_spread_and_the_order_kept(monkeypatch) -> None:
+def test_below_the_threshold_everything_runs_in_this_process() -> None:
+    results = list(parallel.process_map(_pid_and_square, list(range(10)), threshold=64))
+    assert [r for _, r in results] == [x * x for x in range(10)]
+    assert {pid for pid, _ in results} == {os.getpid()}
+
+
+def test_above_it_the_work_goes_to_worker_processes_in_order(monkeypatch) -> None:
     monkeypatch.setattr(parallel, "cores", lambda: 2)
-    seen: set[int] = set()
-    barrier = threading.Barrier(2, timeout=10)
-
-    def work(x: int) -> int:
-        seen.add(threading.get_ident())
-        if x < 2:
-            barrier.wait()  # the first two items meet: two threads run at once
-        return x * x
-
-    assert parallel.thread_map(work, list(range(200)), threshold=64) == [x * x for x in range(200)]
-    assert threading.get_ident() not in seen and len(seen) == 2
+    done: list[int] = []
+    results = list(parallel.process_map(_pid_and_square, list(range(300)), threshold=64, per_worker=10,
+                                        chunksize=8, progress=done.append))
+    assert [r for _, r in results] == [x * x for x in range(300)]
+    assert os.getpid() not in {pid for pid, _ in results}
+    assert done == list(range(1, 301))
 
 
-@given(st.lists(st.integers(), max_size=300), st.integers(min_value=1, max_value=100))
+def test_a_pool_that_cannot_start_leaves_the_work_to_this_process(monkeypatch) -> None:
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+
+    class NoPool:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise OSError(38, "no semaphores here")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", NoPool)
+    results = list(parallel.process_map(_pid_and_square, list(range(100)), threshold=10))
+    assert [r for _, r in results] == [x * x for x in range(100)] and {p for p, _ in results} == {os.getpid()}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=-1000, max_value=1000), max_size=80), st.integers(min_value=1, max_value=100))
 def test_the_result_is_the_serial_result(items: list[int], threshold: int) -> None:
-    assert parallel.thread_map(lambda x: x - 1, items, threshold=threshold) == [x - 1 for x in items]
+    assert [r for _, r in parallel.process_map(_pid_and_square, items, threshold=threshold)] == \
+        [x * x for x in items]

@@ -59,13 +59,11 @@ import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from feedtool import __version__, model
+from feedtool import __version__, model, parallel
 from feedtool.model import AudioInfo, Lazy, Show, TextInfo
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
 from feedtool.engine.write import Stamp
@@ -371,51 +369,11 @@ def run_job(job: Job) -> Done:
     return Done(job, read_ns, content, text=text, problems=tuple(problems))
 
 
-def worker_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def run_jobs(jobs: Sequence[Job], progress: Callable[[int], None] | None = None) -> Iterator[Done]:
-    """Run JOBS, on every core when there are enough of them, in order. If
-    the pool cannot start or breaks, the jobs left run in this process."""
-    workers = min(worker_count(), max(1, len(jobs) // JOBS_PER_WORKER))
-    done = 0
-    if len(jobs) >= POOL_THRESHOLD and workers >= 2:
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-                # Small chunks keep both workers busy to the end; map keeps the order.
-                for result in pool.map(run_job, jobs, chunksize=16):
-                    done += 1
-                    yield result
-                    if progress:
-                        progress(done)
-            return
-        except (BrokenProcessPool, OSError, RuntimeError, ImportError):
-            pass  # a worker died or could not start (no /dev/shm, a main module that cannot be imported again)
-    for job in jobs[done:]:
-        done += 1
-        yield run_job(job)
-        if progress:
-            progress(done)
-
-
-def _pool_context() -> Any:
-    """fork where it is safe: it starts at once and does not import the
-    caller's main module again (a script without a __main__ guard would run
-    twice). Not while another thread runs (the CLI's progress bar): forking
-    then can copy a lock that is held, so a clean forkserver starts the
-    workers, with the readers imported once."""
-    import multiprocessing
-    import threading
-
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["feedtool.engine.cache"])
-    return context
+    """Run JOBS, on every core when there are enough of them, in order
+    (small chunks keep both workers busy to the end)."""
+    return parallel.process_map(run_job, jobs, threshold=POOL_THRESHOLD, per_worker=JOBS_PER_WORKER, chunksize=16,
+                                progress=progress)
 
 
 # --- The cache ----------------------------------------------------------------------

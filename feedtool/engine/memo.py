@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
-from feedtool.engine import cache, parallel
+from feedtool import parallel
+from feedtool.engine import cache
 from feedtool.render import fingerprint
 from feedtool.engine.cache import RACY_NS, existing_db
 
@@ -106,13 +107,9 @@ def inputs(root: Path, out: Path) -> Inputs:
         # mtime moving (git's "racy" entries): next time its content decides.
         stats[name] = stat if st.st_mtime_ns < started - RACY_NS else ""
 
-    def key_of(item: tuple[str, str, bool]) -> str:
-        name, stat, link = item
-        key = content_key(root / name, name, stat)
-        return f"link to {os.path.realpath(root / name)}:{key}" if link else key
-
     # A clone moves every stat: its files are hashed on every core.
-    keys.update(zip((name for name, _, _ in moved), parallel.thread_map(key_of, moved)))
+    jobs = [(str(root / name), name, stat, link) for name, stat, link in moved]
+    keys.update(zip((name for name, _, _ in moved), _keys(jobs)))
     ordered = tuple(sorted(keys.items()))
     return Inputs(_digest(context, ordered), context, ordered, stats, tuple(name for name, _, _ in moved))
 
@@ -143,6 +140,21 @@ def content_key(path: Path, name: str, stat: str) -> str:
     be read is keyed by its stat, so that any change to it is still seen."""
     kind = "audio" if Path(name).suffix.lower() in MEDIA_SUFFIXES else "text"
     return cache.content_key(path, kind) or f"unreadable:{stat}"
+
+
+# Below this many files to hash, one process does it.
+KEYS_IN_WORKERS = 2000
+
+
+def _key_job(job: tuple[str, str, str, bool]) -> str:
+    """The content key of one file, in a worker: (path, name, stat, whether a link)."""
+    path, name, stat, link = job
+    key = content_key(Path(path), name, stat)
+    return f"link to {os.path.realpath(path)}:{key}" if link else key
+
+
+def _keys(jobs: Sequence[tuple[str, str, str, bool]]) -> list[str]:
+    return list(parallel.process_map(_key_job, jobs, threshold=KEYS_IN_WORKERS, per_worker=500, chunksize=256))
 
 
 def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result, bool]]:
@@ -181,9 +193,9 @@ def outputs_match(out: Path, recorded: Mapping[str, tuple[str, str]]) -> dict[st
         if now != stat:
             moved[name] = now
     # Each moved file's content, on every core (a restored public/ moves them all).
-    same = parallel.thread_map(lambda item: content_key(out / item[0], item[0], item[1]) == recorded[item[0]][1],
-                               list(moved.items()))
-    return moved if all(same) else None
+    names = list(moved)
+    found = _keys([(str(out / name), name, moved[name], False) for name in names])
+    return moved if all(key == recorded[name][1] for name, key in zip(names, found)) else None
 
 
 def _output_rows(out: Path, names: Iterable[str], known: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -196,7 +208,7 @@ def _output_rows(out: Path, names: Iterable[str], known: Mapping[str, tuple[str,
         except OSError:
             continue
     todo = [name for name, stat in stats.items() if known.get(name, ("", ""))[0] != stat]
-    keys = dict(zip(todo, parallel.thread_map(lambda name: content_key(out / name, name, stats[name]), todo)))
+    keys = dict(zip(todo, _keys([(str(out / name), name, stats[name], False) for name in todo])))
     return {name: (stat, keys[name] if name in keys else known[name][1]) for name, stat in stats.items()}
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, NoReturn
 
+from feedtool import parallel
 from feedtool.problems import FeedtoolError, Problem
 from feedtool.render.fingerprint import Content, Deferred
 
@@ -329,11 +330,7 @@ def _workers(todo: list[str], files: Mapping[str, Content]) -> int:
         return 1
     if sum(isinstance(files[rel], Deferred) for rel in todo) < PARALLEL_THRESHOLD:
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
+    return max(1, min(parallel.cores(), 8))
 
 
 def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,

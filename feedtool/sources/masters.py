@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from feedtool import parallel
 from feedtool.model import AudioInfo, Episode, Loudness, Mastering, Show, replace
 from feedtool.problems import Problem, ProblemFound, error, warning
 from feedtool.sources import ffmpeg, loudness, media_store
@@ -259,10 +260,7 @@ def premeasure(show: Show, paths: list[tuple[Path, str]], report: Report | None 
             todo.append((path, display, key))
     if len(todo) < 2:
         return
-    try:
-        workers = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        workers = os.cpu_count() or 1
+    workers = parallel.cores()
 
     def one(job: tuple[Path, str, str]) -> tuple[str, Loudness | None]:
         try:

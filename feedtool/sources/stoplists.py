@@ -102,6 +102,20 @@ def for_code(code: str) -> str | None:
     return None
 
 
+@functools.cache
+def _lists_with(script: str) -> dict[str, tuple[str, ...]]:
+    """Each common word of the stoplists in SCRIPT, with the languages whose
+    list has it: a text's frequent words are looked up once each, rather
+    than every list intersected with them."""
+    index: dict[str, list[str]] = {}
+    scripts = _scripts()
+    for language, common in stoplists().items():
+        if scripts.get(language) == script:
+            for word in common:
+                index.setdefault(word, []).append(language)
+    return {word: tuple(languages) for word, languages in index.items()}
+
+
 def detect(words: list[str], prior: str | None = None) -> str | None:
     """The language whose common words make up most of WORDS, or None.
 
@@ -120,15 +134,17 @@ def detect(words: list[str], prior: str | None = None) -> str | None:
     script = scripts_seen.most_common(1)[0][0]
     # Common words are a text's most frequent ones: the rest cannot decide.
     frequent = {w for w, _ in sample.most_common(_FREQUENT)}
+    counts: Counter[str] = Counter()
+    lists_of = _lists_with(script)
+    for word in frequent:
+        for language in lists_of.get(word, ()):
+            counts[language] += sample[word]
     best, best_count = None, 0
-    # Sorted, so that a tie goes to the same language every time.
+    if counts:
+        best_count = max(counts.values())
+        # The first by name among equals, so that a tie goes to the same language every time.
+        best = min(language for language, n in counts.items() if n == best_count)
     scripts = _scripts()
-    for language, common in sorted(stoplists().items()):
-        if scripts.get(language) != script:
-            continue
-        count = sum(sample[w] for w in common.intersection(frequent))
-        if count > best_count:
-            best, best_count = language, count
     wanted = for_code(prior) if prior else None
     if wanted is not None and wanted != best and scripts.get(wanted) == script:
         count = sum(sample[w] for w in stoplists()[wanted].intersection(frequent))

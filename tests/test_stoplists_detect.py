@@ -1,0 +1,48 @@
+"""stoplists.detect looks each frequent word up in one index per script; it
+must choose as intersecting every list with the text's frequent words did,
+ties going to the first language by name."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feedtool.sources import stoplists
+
+
+def reference(words: list[str]) -> tuple[str | None, int]:
+    sample = Counter(words[:stoplists._SAMPLE_WORDS])
+    scripts_seen: Counter[str] = Counter()
+    for word, n in sample.items():
+        scripts_seen[stoplists._script(word)] += n
+    script = scripts_seen.most_common(1)[0][0]
+    frequent = {w for w, _ in sample.most_common(stoplists._FREQUENT)}
+    best, best_count = None, 0
+    for language, common in sorted(stoplists.stoplists().items()):
+        if stoplists._scripts().get(language) != script:
+            continue
+        count = sum(sample[w] for w in common.intersection(frequent))
+        if count > best_count:
+            best, best_count = language, count
+    total = sum(sample.values())
+    return (best if best_count / total >= stoplists._MIN_SHARE else None), best_count
+
+
+# Words shared by several lists make ties likely: the rule for them is tested too.
+_POOL = sorted({w for name in ("English", "German", "French", "Spanish", "Portuguese", "Italian", "Dutch")
+                for w in list(sorted(stoplists.stoplists().get(name, frozenset())))[:40]})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_POOL), min_size=1, max_size=120))
+def test_detect_chooses_as_intersecting_every_list_did(words: list[str]) -> None:
+    assert stoplists.detect(words) == reference(words)[0]
+
+
+def test_a_tie_goes_to_the_first_language_by_name() -> None:
+    shared = sorted(stoplists.stoplists()["English"] & stoplists.stoplists()["Dutch"])
+    assert shared  # ("in", "is", …): the two lists have words in common
+    words = [shared[0]] * 10
+    assert stoplists.detect(words) == reference(words)[0] is not None

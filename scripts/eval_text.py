@@ -81,15 +81,23 @@ def main() -> int:
     rows = []
     times: list[float] = []  # wall clock
     cpu: list[float] = []  # this process's CPU time: on a shared machine, the fairer measure
-    # The stoplists and the compiled patterns load once per process, on the first text.
-    parse_text("Warm up (a caption).\n\nThe stoplists load once per process.", language=args.language)
+    # The stoplists, their index and the compiled patterns load once per process, on the first
+    # text long enough to need them: a paragraph of common words stands in for it.
+    parse_text("Warm up (a caption).\n\n" + "It is the one that was in the way of all of us, and so on. " * 12,
+               language=args.language)
     for i in ids:
         truth = json.loads((args.corpus / f"{i}.json").read_text("utf-8"))
         raw = (args.corpus / f"{i}.txt").read_text("utf-8")
-        started, started_cpu = time.perf_counter(), time.process_time()
-        info = parse_text(raw, language=args.language)
-        times.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
+        # The best of three reads: one read can take a collection of the garbage
+        # collector or a once-per-process load that is not the text's own cost.
+        wall, used = [], []
+        for _ in range(3):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            info = parse_text(raw, language=args.language)
+            wall.append(time.perf_counter() - started)
+            used.append(time.process_time() - started_cpu)
+        times.append(min(wall))
+        cpu.append(min(used))
         body = words(truth["body"])
         p, r, f = bag_f1(words(notes_text(info.notes_html)), body)
         title_ok = same_headline(info.title or "", truth["headline"])

@@ -4,6 +4,8 @@ committed audio fixtures (copied, never modified in place)."""
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -139,3 +141,48 @@ def cli() -> Callable[..., object]:
         return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
     return run
+
+
+HOUR_AGO = time.time() - 3600
+
+
+def age(root: Path, when: float = HOUR_AGO) -> None:
+    """Make the show's own files look old (not public/ nor the cache): a file
+    modified a moment before a build is not trusted by its stat alone
+    (cache.RACY_NS), and is read again."""
+    for path in root.rglob("*"):
+        if path.is_file() and "public" not in path.parts and ".feedtool-cache" not in path.parts:
+            os.utime(path, (when, when))
+
+
+@pytest.fixture
+def plans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every full plan made (engine.run.plan), by show folder."""
+    from feedtool.engine import run as build_mod
+
+    made: list[Path] = []
+    real = build_mod.plan
+
+    def counting(root: Path, **kwargs: object) -> object:
+        made.append(root)
+        return real(root, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_mod, "plan", counting)
+    return made
+
+
+@pytest.fixture
+def recorded_show(make_show: Callable[..., Path]) -> Path:
+    """Two episodes, built and aged, the last build recorded: the next build
+    of an unchanged show is reused (engine/memo.py)."""
+    from feedtool.engine.run import build
+
+    root = make_show({
+        "first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
+                  "toml": "date = 2013-12-18T16:00:00Z\ntranscript = true\n"},
+        "second": {"audio": "tagged.m4a", "toml": 'date = 2014-01-08\ntitle = "Second"\n'},
+    })
+    build(root)  # writes the GUID lock
+    age(root)
+    assert build(root).mode == "reused"  # the first build was recorded, the lock it wrote with it
+    return root

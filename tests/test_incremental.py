@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from conftest import AUDIO, SHOW_TOML, TEXTS, copy_audio, snapshot
+from conftest import AUDIO, SHOW_TOML, TEXTS, age, copy_audio, snapshot
 
 import feedtool.sources.audio
 from feedtool.engine import cache, guids
@@ -38,7 +38,6 @@ N = 130
 FEED_LIMIT = 20
 INDEX_PAGE_SIZE = 25
 FIRST_DATE = dt.datetime(2015, 1, 1, 9, 0, tzinfo=dt.UTC)
-HOUR_AGO = time.time() - 3600
 NOT_SHOW = shutil.ignore_patterns("public", cache.CACHE_DIR)
 SITE_LISTING = re.compile(r"episodes/(ep\d{3})/")
 
@@ -72,14 +71,6 @@ TEXT_NAMES = ("seed_her.txt", "magazine_qa.txt", "radio_transcript.txt")
 
 def text_of(i: int) -> str:
     return TEXT_NAMES[i % 3]
-
-
-def age(root: Path, when: float = HOUR_AGO) -> None:
-    """Inputs modified a moment before a build are not trusted to the cache
-    or the record of the last build (cache.RACY_NS): make them old."""
-    for path in root.rglob("*"):
-        if path.is_file() and "public" not in path.parts and cache.CACHE_DIR not in path.parts:
-            os.utime(path, (when, when))
 
 
 def settle(path: Path) -> None:

@@ -8,51 +8,19 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TEXTS, snapshot
+from conftest import HOUR_AGO, age, snapshot
 
-from feedtool.engine import run as build_mod
 from feedtool.engine import memo
 from feedtool.render import fingerprint
 from feedtool.engine.run import build
 
-HOUR_AGO = time.time() - 3600
-
-
-def age(root: Path) -> None:
-    for path in root.rglob("*"):
-        if path.is_file() and "public" not in path.parts and ".feedtool-cache" not in path.parts:
-            os.utime(path, (HOUR_AGO, HOUR_AGO))
-
 
 @pytest.fixture
-def plans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every full plan made, by show folder."""
-    made: list[Path] = []
-    real = build_mod.plan
-
-    def counting(root: Path, **kwargs: object) -> object:
-        made.append(root)
-        return real(root, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(build_mod, "plan", counting)
-    return made
-
-
-@pytest.fixture
-def show(make_show: Callable[..., Path]) -> Path:
-    root = make_show({
-        "first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
-                  "toml": "date = 2013-12-18T16:00:00Z\ntranscript = true\n"},
-        "second": {"audio": "tagged.m4a", "toml": 'date = 2014-01-08\ntitle = "Second"\n'},
-    })
-    build(root)  # writes the GUID lock
-    age(root)
-    build(root)  # reads settled inputs: recorded
-    return root
+def show(recorded_show: Path) -> Path:
+    return recorded_show
 
 
 def test_an_unchanged_show_is_not_built_again(show, plans, cli):

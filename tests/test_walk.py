@@ -6,21 +6,17 @@ episode neither makes the next build a full one nor rebuilds the preview."""
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TEXTS
+from conftest import HOUR_AGO
 
 from feedtool.authoring.serve import snapshot
 from feedtool.engine import memo
-from feedtool.engine import run as build_mod
 from feedtool.engine.run import build
 from feedtool.sources import episodes as episodes_mod
 from feedtool.sources.walk import ignored
 
-HOUR_AGO = time.time() - 3600
 
 # What editors and file managers leave beside a file being edited.
 LEFTOVERS = (
@@ -39,12 +35,6 @@ LEFTOVERS = (
 )
 
 
-def age(root: Path) -> None:
-    for path in root.rglob("*"):
-        if path.is_file() and "public" not in path.parts and ".feedtool-cache" not in path.parts:
-            os.utime(path, (HOUR_AGO, HOUR_AGO))
-
-
 def leave_leftovers(root: Path) -> None:
     for name in LEFTOVERS:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -52,29 +42,8 @@ def leave_leftovers(root: Path) -> None:
 
 
 @pytest.fixture
-def plans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    made: list[Path] = []
-    real = build_mod.plan
-
-    def counting(root: Path, **kwargs: object) -> object:
-        made.append(root)
-        return real(root, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(build_mod, "plan", counting)
-    return made
-
-
-@pytest.fixture
-def show(make_show: Callable[..., Path]) -> Path:
-    root = make_show({
-        "first": {"audio": "tagged.mp3", "text": (TEXTS / "seed_her.txt").read_text(),
-                  "toml": "date = 2013-12-18T16:00:00Z\ntranscript = true\n"},
-        "second": {"audio": "tagged.m4a", "toml": 'date = 2014-01-08\ntitle = "Second"\n'},
-    })
-    build(root)  # writes the GUID lock
-    age(root)
-    assert build(root).mode == "reused"  # the first build was recorded, the lock it wrote with it
-    return root
+def show(recorded_show: Path) -> Path:
+    return recorded_show
 
 
 @pytest.mark.parametrize("name", [

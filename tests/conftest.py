@@ -4,6 +4,7 @@ committed audio fixtures (copied, never modified in place)."""
 from __future__ import annotations
 
 import hashlib
+import re
 import os
 import time
 import shutil
@@ -11,6 +12,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import html5lib
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
@@ -186,3 +188,21 @@ def recorded_show(make_show: Callable[..., Path]) -> Path:
     age(root)
     assert build(root).mode == "reused"  # the first build was recorded, the lock it wrote with it
     return root
+
+
+def executable(markup: str) -> list[str]:
+    """What an HTML5 browser would run if it rendered MARKUP."""
+    doc = html5lib.parse(markup, treebuilder="lxml", namespaceHTMLElements=False)
+    found: list[str] = []
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag.rsplit("}", 1)[-1].lower() == "script":
+            found.append("<script>")
+        for name, value in el.attrib.items():
+            local = str(name).rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                found.append(f"{local}=")
+            if re.sub(r"[\x00-\x20]+", "", str(value)).lower().startswith(("javascript:", "vbscript:")):
+                found.append(f"{local}=javascript:")
+    return found

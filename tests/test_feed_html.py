@@ -9,10 +9,8 @@ no <script>, no on*= attribute, no javascript: URL.
 
 from __future__ import annotations
 
-import json
 
 import html
-import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +19,7 @@ import html5lib
 import pytest
 from lxml import etree
 
-from conftest import AUDIO, NS, SHOW_TOML
+from conftest import AUDIO, NS, SHOW_TOML, executable
 from feedtool.check.feed import check_feed
 from feedtool.render.feed import DESCRIPTION_BYTES, ELLIPSIS, html_text
 from feedtool.problems import Severity
@@ -65,24 +63,6 @@ SHOW_WITH_MARKUP = SHOW_TOML.replace('description = "A show for tests."',
                                      f'description = "Security & the web: why {SCRIPT} must stay text."')
 
 
-def executable(markup: str) -> list[str]:
-    """What an HTML5 browser would run if it rendered MARKUP."""
-    doc = html5lib.parse(markup, treebuilder="lxml", namespaceHTMLElements=False)
-    found: list[str] = []
-    for el in doc.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag.rsplit("}", 1)[-1].lower() == "script":
-            found.append("<script>")
-        for name, value in el.attrib.items():
-            local = str(name).rsplit("}", 1)[-1].lower()
-            if local.startswith("on"):
-                found.append(f"{local}=")
-            if re.sub(r"[\x00-\x20]+", "", str(value)).lower().startswith(("javascript:", "vbscript:")):
-                found.append(f"{local}=javascript:")
-    return found
-
-
 def visible_text(markup: str) -> str:
     doc = html5lib.parse(markup, treebuilder="lxml", namespaceHTMLElements=False)
     return "".join(doc.getroot().itertext())
@@ -102,7 +82,7 @@ def built(make_show: Callable[..., Path], cli: Callable[..., object]) -> Path:
     shutil.copy(AUDIO / "untagged.mp3", root / "episodes" / "markdown.mp3")
     (root / "episodes" / "markdown.toml").write_text("date = 2024-01-16T09:00:00Z\n")
     result = cli("build", root)
-    assert getattr(result, "exit_code") == 0, getattr(result, "output")
+    assert result.exit_code == 0, result.output
     return root
 
 
@@ -214,7 +194,7 @@ def test_built_description_fits_apple_limit(make_show: Callable[..., Path], cli:
     root = make_show({"long": {"audio": "tagged.mp3",
                                "toml": f"date = 2024-01-02T09:00:00Z\nsummary = '''{summary.strip()}'''\n"}})
     result = cli("build", root)
-    assert getattr(result, "exit_code") == 0, getattr(result, "output")
+    assert result.exit_code == 0, result.output
     item = feed(root).xpath("/rss/channel/item")[0]
     for name in ("description",):
         value = item.xpath(f"string({name})", namespaces=NS)

@@ -20,13 +20,12 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-import html5lib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from typer.testing import CliRunner
 
-from conftest import AUDIO, NS, SHOW_TOML
+from conftest import AUDIO, NS, SHOW_TOML, executable
 from feedtool.check import rules
 from feedtool.check.feed import NotAFeed, check_feed, html_hazards
 from feedtool.cli import app
@@ -173,24 +172,6 @@ HOSTILE = [
 HOSTILE_TEXT = st.lists(st.sampled_from(HOSTILE) | st.text(alphabet="<>&\"'=/ ab:", max_size=12), min_size=1,
                         max_size=6).map("".join)
 PROSE = "Writer-director Ann Example's latest film is about a lonely man and his radio, and it is strange and kind."
-
-
-def executable(markup: str) -> list[str]:
-    """What an HTML5 browser would run if it rendered MARKUP."""
-    doc = html5lib.parse(markup, treebuilder="lxml", namespaceHTMLElements=False)
-    found = []
-    for el in doc.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag.rsplit("}", 1)[-1].lower() == "script":
-            found.append("<script>")
-        for name, value in el.attrib.items():
-            local = str(name).rsplit("}", 1)[-1].lower()
-            if local.startswith("on"):
-                found.append(f"{local}=")
-            if re.sub(r"[\x00-\x20]+", "", str(value)).lower().startswith(("javascript:", "vbscript:")):
-                found.append(f"{local}=javascript:")
-    return found
 
 
 def build_show(folder: Path, text: str, markdown: bool) -> bytes | None:

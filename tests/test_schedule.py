@@ -20,9 +20,9 @@ import pytest
 from conftest import TEXTS, snapshot
 from lxml import etree
 
+from feedtool.engine import memo
 from feedtool.engine import guids
 from feedtool.engine.run import build
-from feedtool.sources import schedule
 
 FEEDTOOL = str(Path(sys.executable).parent / "feedtool")
 
@@ -162,7 +162,7 @@ def test_the_clock_passing_a_scheduled_date_is_a_change(make_show: Callable[...,
     assert [e.stem for e in first.plan.episodes] == ["first"]
     again = build(root)
     assert again.mode == "reused" and len(again.plan.episodes) == 1
-    assert schedule.recorded(root) == [due]
+    assert valid_until(root) == due.timestamp()  # the record ends when the episode falls due
     time.sleep(max(0.0, (due - dt.datetime.now(dt.UTC)).total_seconds()) + 1.1)
     out = build(root)
     assert out.mode == "full" and [e.stem for e in out.plan.episodes] == ["soon", "first"]
@@ -170,13 +170,20 @@ def test_the_clock_passing_a_scheduled_date_is_a_change(make_show: Callable[...,
     # The lock gained the episode's GUID; once that settles, builds are reused again.
     os.utime(root / guids.LOCK_NAME, (hour_ago, hour_ago))
     build(root)
-    assert schedule.recorded(root) == []
+    assert valid_until(root) is None
     assert build(root).mode == "reused"
 
 
-def test_memo_key_names_the_next_scheduled_date() -> None:
-    now = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+def valid_until(root: Path) -> float | None:
+    last = memo.last_build(root, root / "public")
+    assert last is not None
+    return last.report["valid_until"]  # type: ignore[no-any-return]
+
+
+def test_the_record_ends_at_the_next_scheduled_date() -> None:
+    now = dt.datetime.now(dt.UTC)
     later, latest = now + dt.timedelta(hours=1), now + dt.timedelta(days=3)
-    assert schedule.memo_key([latest, later, now], now) == later.isoformat()
-    assert schedule.memo_key([now], now) == ""
-    assert schedule.keyed("abc", "") == "abc" and schedule.keyed("abc", "x") != "abc"
+    past = now - dt.timedelta(days=1)
+    report = memo._report([], [past], [], "feed.xml", None, scheduled=[latest, later])
+    assert report["valid_until"] == later.timestamp() and report["episodes"] == 1
+    assert memo._report([], [past], [], "feed.xml", None)["valid_until"] is None

@@ -310,17 +310,18 @@ class Last:
 
 
 def _report(problems: Sequence[Problem], dates: Sequence[dt.datetime], archives: Sequence[str],
-            feed_name: str, podcast_guid: str | None) -> dict[str, Any]:
+            feed_name: str, podcast_guid: str | None, scheduled: Sequence[dt.datetime] = ()) -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC)
-    future = [d for d in dates if d > now]
+    future = [d for d in (*dates, *scheduled) if d > now]
     return {
         "problems": [p.as_dict() for p in problems],
         "episodes": len(dates),
         "archives": list(archives),
         "feed_name": feed_name,
         "podcast_guid": podcast_guid,
-        # check.py's DATE-FUTURE warning depends on the clock: redo the
-        # build once the earliest future episode is out.
+        # The clock is an input: redo the build once the earliest future
+        # date has passed (a scheduled episode falls due; check.py's
+        # DATE-FUTURE warning on a published one goes).
         "valid_until": min(future).timestamp() if future else None,
     }
 
@@ -331,11 +332,13 @@ def _input_rows(folder: str, given: Inputs, owners: Mapping[str, str]) -> list[t
 
 def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], dates: Sequence[dt.datetime],
              files: Sequence[str], archives: Sequence[str], feed_name: str,
-             episodes: Sequence[EpisodeRecord] = (), podcast_guid: str | None = None) -> None:
-    """Record a finished full build."""
+             episodes: Sequence[EpisodeRecord] = (), podcast_guid: str | None = None,
+             scheduled: Sequence[dt.datetime] = ()) -> None:
+    """Record a finished full build. SCHEDULED are the dates of the episodes
+    it held back until then (sources/schedule.py)."""
     folder = where(root, out)
     outputs = _output_rows(out, sorted({*files, MANIFEST}), _recorded(root, "build_output", folder))
-    report = _report(problems, dates, archives, feed_name, podcast_guid)
+    report = _report(problems, dates, archives, feed_name, podcast_guid, scheduled)
     owners: dict[str, list[str]] = {}
     for position, episode in enumerate(episodes):
         for name in episode.files:

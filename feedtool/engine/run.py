@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from feedtool import safe_files
 from feedtool.engine import cache, guids, memo
-from feedtool.sources import schedule
 # SOURCE_DATE_EPOCH, the reproducible-builds convention for a fixed clock.
 from feedtool.sources.schedule import source_date_epoch
 from feedtool.render import urls
@@ -251,10 +250,7 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
     why = ("--no-cache" if not use_cache else "--check" if check else "--allow-outside" if allowed
            else "--now" if now else "")
     given = memo.inputs(root, out) if use_cache and not allowed and now is None else None
-    unkeyed = given.digest if given is not None else ""
-    if given is not None:  # the clock is an input too: a scheduled episode falls due (schedule.py)
-        given = dataclasses.replace(given, digest=schedule.keyed(
-            unkeyed, schedule.memo_key(schedule.recorded(root), schedule.build_now())))
+    if given is not None:
         reused = memo.reuse(root, out, given)
         if reused is not None:  # the last build read exactly this and public/ is as it left it
             return _reused(root, out, reused, check, progress)
@@ -282,16 +278,15 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
         write_file(lock_path, p.lock)
         if given is not None:  # the build wrote one of its own inputs: record what it wrote
             given = memo.rewritten(given, root, guids.LOCK_NAME)
-            unkeyed = given.digest
     if given is not None:
         from feedtool.engine import patch
 
-        schedule.remember(root, p.held)
-        given = dataclasses.replace(given, digest=schedule.keyed(
-            unkeyed, schedule.memo_key((e.date for e in p.held if not e.draft), schedule.build_now())))
+        # A scheduled episode's date ends the record's validity, like any
+        # future date: the first build after it is a full one and publishes it.
         memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
                       files=list(p.files), archives=p.archives, feed_name=p.show.feed_name,
-                      episodes=patch.record(p, given), podcast_guid=p.show.extra.get("guid"))
+                      episodes=patch.record(p, given), podcast_guid=p.show.extra.get("guid"),
+                      scheduled=[e.date for e in p.held if not e.draft])
     return Result(p, out, changes, written=True, why=why)
 
 

@@ -15,28 +15,22 @@ seen, and a GUID is never reused. An episode published once and then made a
 draft (or re-dated into the future) keeps its lock entry untouched: when it
 comes back it comes back with the GUID apps know.
 
-The clock is an input: a build reused because "nothing changed" (memo.py)
-must not keep a due episode out. memo_key() names the state of the
-schedule (the earliest scheduled date not yet passed, from the last full
-build's record in .feedtool-cache/schedule.json); the build mixes it into
-the memo's digest, so the first build after that date is a full one.
+The clock is an input: a build reused because "nothing changed" must not
+keep a due episode out. The record of the last build (engine/memo.py) is
+valid only until the earliest scheduled date, as it is until the earliest
+future date of a published episode: the first build after it is a full one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 import time
-from collections.abc import Iterable
-from pathlib import Path
 
 from feedtool.config import schema
 from feedtool.model import Episode
 from feedtool.problems import FeedtoolError, Problem
 
-RECORD = ".feedtool-cache/schedule.json"
 
 
 def source_date_epoch() -> dt.datetime | None:
@@ -70,46 +64,3 @@ def held(ep: Episode, now: dt.datetime) -> str | None:
     if ep.date > now:
         return "scheduled"
     return None
-
-
-# --- The schedule as an input of the incremental build -----------------------------
-
-
-def memo_key(dates: Iterable[dt.datetime], now: dt.datetime) -> str:
-    """What the memo must see change when a scheduled episode falls due:
-    the earliest of DATES still after NOW ("" when none). When that date
-    passes, the key changes, so the next build is a full one."""
-    later = [d for d in dates if d > now]
-    return min(later).isoformat() if later else ""
-
-
-def keyed(digest: str, key: str) -> str:
-    """The memo's digest of the inputs with the schedule's KEY mixed in."""
-    return digest if not key else hashlib.blake2b(f"{digest}\0schedule={key}".encode(), digest_size=20).hexdigest()
-
-
-def recorded(root: Path) -> list[dt.datetime]:
-    """The scheduled dates the last full build recorded (none when unreadable)."""
-    try:
-        data = json.loads((root / RECORD).read_text("utf-8"))
-        return [dt.datetime.fromisoformat(d) for d in data["scheduled"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-
-
-def remember(root: Path, held_back: Iterable[Episode]) -> None:
-    """Record the scheduled dates of a full build (drafts have none), for memo_key."""
-    folder = (root / RECORD).parent
-    if not folder.is_dir():  # no read cache, so no memo to key either
-        return
-    dates = sorted({ep.date.isoformat() for ep in held_back if not ep.draft})
-    data = (json.dumps({"scheduled": dates}) + "\n").encode()
-    path = root / RECORD
-    try:
-        if path.exists() and path.read_bytes() == data:
-            return
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # only a cache: the next build is then a full one at worst

@@ -13,8 +13,8 @@ Two keys tell whether the file is the one that was read (issue 14):
   touched, edited or replaced;
 - when it does not match (a fresh clone or a restored CI cache gives every
   file a new inode and mtime; `touch`; a copy), the content key, worked out
-  before anything is read from the file: for an interview text, a hash of
-  all its bytes; for an audio file, a hash of its size, of its first and
+  before anything is read from the file: for an interview text, git's
+  object id of it (a SHA-1 of all its bytes); for an audio file, a hash of its size, of its first and
   last 64 KiB (`EDGE`) and of every tag block wherever it is and however
   big (a whole ID3v2 tag, FLAC's metadata blocks, an MP4's `moov` box at
   either end; ID3v1 and APEv2 are in the tail; `audio_regions`). If it
@@ -73,7 +73,7 @@ CACHE_FILE = "cache.sqlite3"
 # The fields of TextInfo that hold the whole text, each in its own column.
 HEAVY_TEXT_FIELDS = ("sections", "notes_html", "transcript", "removed")
 # Bump when the tables below change shape.
-SCHEMA_VERSION = 2  # 2: the content key of each entry, paths relative to the show
+SCHEMA_VERSION = 3  # 2: the content key of each entry, paths relative to the show; 3: texts by git object id
 # Below this many files to read, starting worker processes costs more than
 # it saves (each worker imports mutagen, lxml, nh3: ~0.3 s).
 POOL_THRESHOLD = 200
@@ -144,9 +144,12 @@ def content_key(path: Path, kind: str) -> str | None:
                         h.update(chunk)
                         left -= len(chunk)
             else:
-                h.update(b"\0")
+                # Git's object id ("blob SIZE\0" and the bytes, SHA-1): what a
+                # clone's index already holds for the file (engine/git_ids.py).
+                g = hashlib.sha1(f"blob {os.fstat(fh.fileno()).st_size}\0".encode())  # noqa: S324 (git's id, not a secret)
                 while chunk := fh.read(1 << 20):
-                    h.update(chunk)
+                    g.update(chunk)
+                return g.hexdigest()
     except OSError:
         return None
     return h.hexdigest()
@@ -408,8 +411,11 @@ class Cache:
     calling it reads one audio file, `text()` one interview text, and
     `prefetch()` reads everything a list of episodes needs, in parallel."""
 
-    def __init__(self, show_root: Path, *, enabled: bool = True):
+    def __init__(self, show_root: Path, *, enabled: bool = True, keys: Mapping[str, str] | None = None):
+        """KEYS: the content key of files this build already knows (the build
+        record worked them out, engine/memo.py), by entry name: not read again."""
         self.folder = show_root / CACHE_DIR
+        self._keys = keys or {}
         self.path = self.folder / CACHE_FILE
         self.root = show_root
         self.stats = Stats()
@@ -508,6 +514,14 @@ class Cache:
 
     # -- audio ---------------------------------------------------------------------------
 
+    def _known(self, key: str) -> str | None:
+        found = self._keys.get(key)
+        # Not a link's or an unreadable file's key (memo.content_key), which name more than the content.
+        return found if found is not None and ":" not in found else None
+
+    def _content_key(self, key: str, path: Path, kind: str) -> str | None:
+        return self._known(key) or content_key(path, kind)
+
     def key(self, path: Path) -> str:
         """The entry's name: PATH relative to the show folder, "/"-separated
         (a clone elsewhere finds it); a file outside the show, by its path."""
@@ -545,8 +559,8 @@ class Cache:
                 known = self._db.execute("SELECT content FROM audio WHERE path=? AND size=?",
                                          (key, st.st_size)).fetchone()
                 if known is None:
-                    return None, None  # a new file, or another size: read it
-                content = content_key(path, "audio")
+                    return None, self._known(key)  # a new file, or another size: read it
+                content = self._content_key(key, path, "audio")
                 if content is None or content != known[0]:
                     return None, content
                 row = self._db.execute("SELECT info FROM audio WHERE path=?", (key,)).fetchone()
@@ -651,8 +665,8 @@ class Cache:
             row = self._db.execute("SELECT content FROM text WHERE path=? AND size=? AND variant=?",
                                    (key, st.st_size, variant)).fetchone()
             if row is None:
-                return None, None  # a new file, another size or other patterns: clean it
-            content = content_key(path, "text")
+                return None, self._known(key)  # a new file, another size or other patterns: clean it
+            content = self._content_key(key, path, "text")
             if content != row[0]:
                 return None, content
             self._resign("text", key, st)

@@ -35,6 +35,7 @@ not recorded, so the next build reads it again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -48,7 +49,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from feedtool import parallel
-from feedtool.engine import cache
+from feedtool.engine import cache, git_ids
 from feedtool.render import fingerprint
 from feedtool.engine.cache import RACY_NS, existing_db
 
@@ -74,6 +75,8 @@ class Inputs:
     stats: Mapping[str, str] = field(default_factory=dict)
     # The files whose stat is not the recorded one (their content was read).
     moved: tuple[str, ...] = ()
+    # Git's object id of each file git tracks unmodified, where known (git_ids.py).
+    git: Mapping[str, str] = field(default_factory=dict)
 
 
 def where(root: Path, out: Path) -> str:
@@ -90,28 +93,45 @@ def inputs(root: Path, out: Path) -> Inputs:
     context = hashlib.blake2b(
         f"{fingerprint.code()}\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\0"
         f"out={folder}\0".encode(), digest_size=20).hexdigest()
-    known = _recorded(root, "build_input", folder)
+    known = _recorded(root, "record_input", folder)
     keys: dict[str, str] = {}
     stats = {}
+    git: dict[str, str] = {}
     moved: list[tuple[str, str, bool]] = []
     for name, st, link in _files(root, out.resolve()):
         # A file made a link (to where it was: same content, same stat) is a
         # change: the build refuses a link out of the show.
         stat = _stat(st) + (":link" if link else "")
         old = known.get(name)
-        if old is not None and old[0] == stat:
-            keys[name] = old[1]
+        if old is not None and old.stat == stat:
+            keys[name] = old.key
+            if old.git:
+                git[name] = old.git
         else:
             moved.append((name, stat, link))
         # A file modified within RACY_NS of now may change again without its
         # mtime moving (git's "racy" entries): next time its content decides.
         stats[name] = stat if st.st_mtime_ns < started - RACY_NS else ""
 
-    # A clone moves every stat: its files are hashed on every core.
-    jobs = [(str(root / name), name, stat, link) for name, stat, link in moved]
-    keys.update(zip((name for name, _, _ in moved), _keys(jobs)))
+    # A clone moves every stat: git's index knows most files' content, and
+    # the rest are hashed on every core.
+    ids = git_ids.object_ids(root) if len(moved) >= GIT_THRESHOLD else {}
+    todo = []
+    for name, stat, link in moved:
+        found = None if link else ids.get(name)
+        if found is not None:
+            git[name] = found
+            old = known.get(name)
+            if not _is_media(name):
+                keys[name] = found  # a text's content key is its git object id (cache.content_key)
+                continue
+            if old is not None and old.git == found:
+                keys[name] = old.key
+                continue
+        todo.append((str(root / name), name, stat, link))
+    keys.update(zip((name for _, name, _, _ in todo), _keys(todo)))
     ordered = tuple(sorted(keys.items()))
-    return Inputs(_digest(context, ordered), context, ordered, stats, tuple(name for name, _, _ in moved))
+    return Inputs(_digest(context, ordered), context, ordered, stats, tuple(name for name, _, _ in moved), git)
 
 
 def _digest(context: str, files: Sequence[tuple[str, str]]) -> str:
@@ -127,23 +147,39 @@ def rewritten(given: Inputs, root: Path, name: str) -> Inputs:
     files[name] = content_key(root / name, name, "")
     ordered = tuple(sorted(files.items()))
     return Inputs(_digest(given.context, ordered), given.context, ordered, {**given.stats, name: ""},
-                  (*given.moved, name))
+                  (*given.moved, name), {k: v for k, v in given.git.items() if k != name})
 
 
 def _stat(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
+def _is_media(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in MEDIA_SUFFIXES
+
+
 def content_key(path: Path, name: str, stat: str) -> str:
     """What a file holds (cache.content_key: media by its size and the parts
-    that carry its tags, anything else by all its bytes); a file that cannot
-    be read is keyed by its stat, so that any change to it is still seen."""
-    kind = "audio" if Path(name).suffix.lower() in MEDIA_SUFFIXES else "text"
-    return cache.content_key(path, kind) or f"unreadable:{stat}"
+    that carry its tags, anything else by git's object id of all its bytes);
+    a file that cannot be read is keyed by its stat, so that any change to
+    it is still seen."""
+    return cache.content_key(path, "audio" if _is_media(name) else "text") or f"unreadable:{stat}"
 
 
 # Below this many files to hash, one process does it.
 KEYS_IN_WORKERS = 2000
+# From this many files whose stat moved, git is asked for what it knows of them.
+GIT_THRESHOLD = 200
+
+
+@dataclass(frozen=True)
+class Row:
+    """A file of the last build, as recorded: its stat (the fast path), its
+    content key, and git's object id of it where known (the clone's path)."""
+
+    stat: str
+    key: str
+    git: str = ""
 
 
 def _key_job(job: tuple[str, str, str, bool]) -> str:
@@ -178,38 +214,61 @@ def _files(folder: Path, skip: Path) -> Iterator[tuple[str, os.stat_result, bool
         yield name, st, entry.is_symlink() or not inside[parent]
 
 
-def outputs_match(out: Path, recorded: Mapping[str, tuple[str, str]]) -> dict[str, str] | None:
+def outputs_match(out: Path, recorded: Mapping[str, Row]) -> dict[str, Row] | None:
     """Whether every output file holds what the last build wrote: None if
     one is missing or different, else the files whose stat moved but whose
-    content did not (a clone, a restored CI cache), with their new stats.
-    45,000 stat calls at 10,000 episodes; content is read only on a stat mismatch."""
+    content did not (a clone, a restored CI cache), with their new stat and
+    git id. 45,000 stat calls at 10,000 episodes; where a stat moved, git's
+    index is asked first and the content read only where it cannot tell."""
     base = str(out) + os.sep
     moved = {}
-    for name, (stat, _key) in recorded.items():
+    for name, row in recorded.items():
         try:
             now = _stat(os.stat(base + name))
         except OSError:
             return None
-        if now != stat:
+        if now != row.stat:
             moved[name] = now
-    # Each moved file's content, on every core (a restored public/ moves them all).
-    names = list(moved)
-    found = _keys([(str(out / name), name, moved[name], False) for name in names])
-    return moved if all(key == recorded[name][1] for name, key in zip(names, found)) else None
+    ids = git_ids.object_ids(out) if len(moved) >= GIT_THRESHOLD else {}
+    rows, todo = {}, []
+    for name, stat in moved.items():
+        found, row = ids.get(name), recorded[name]
+        if found is not None and found == (row.git if _is_media(name) else row.key):
+            rows[name] = Row(stat, row.key, found)
+        elif found is not None and not _is_media(name):
+            return None  # git knows it, and it is not what the last build wrote
+        else:
+            todo.append(name)
+    # The rest on every core (a restored public/ outside git moves them all).
+    keys = _keys([(base + name, name, moved[name], False) for name in todo])
+    for name, key in zip(todo, keys):
+        if key != recorded[name].key:
+            return None
+        rows[name] = Row(moved[name], key, ids.get(name, ""))
+    return rows
 
 
-def _output_rows(out: Path, names: Iterable[str], known: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """(stat, content key) of each output file after writing; a file whose
-    stat is as recorded keeps its recorded key (it was not written again)."""
+def _output_rows(out: Path, names: Iterable[str], known: Mapping[str, Row],
+                 sources: Mapping[str, str] = {}) -> dict[str, Row]:
+    """The row of each output file after writing; a file whose stat is as
+    recorded keeps its recorded key (it was not written again). SOURCES: the
+    git id of an output that is a byte copy of an input git knows (media)."""
     stats = {}
     for name in names:
         try:
             stats[name] = _stat(os.stat(out / name))
         except OSError:
             continue
-    todo = [name for name, stat in stats.items() if known.get(name, ("", ""))[0] != stat]
+    todo = [name for name, stat in stats.items() if name not in known or known[name].stat != stat]
     keys = dict(zip(todo, _keys([(str(out / name), name, stats[name], False) for name in todo])))
-    return {name: (stat, keys[name] if name in keys else known[name][1]) for name, stat in stats.items()}
+    rows = {}
+    for name, stat in stats.items():
+        if name in keys:
+            key = keys[name]
+            rows[name] = Row(stat, key, sources.get(name, "") if _is_media(name) else key)
+        else:
+            rows[name] = dataclasses.replace(known[name], stat=stat)
+    return rows
 
 
 # --- Recording and reusing ---------------------------------------------------------
@@ -220,13 +279,16 @@ def _output_rows(out: Path, names: Iterable[str], known: Mapping[str, tuple[str,
 _TABLES = """
 CREATE TABLE IF NOT EXISTS build_record (out TEXT PRIMARY KEY, inputs TEXT NOT NULL, context TEXT NOT NULL,
                                          report BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS build_input (out TEXT, name TEXT, stat TEXT NOT NULL, key TEXT NOT NULL,
-                                        owners TEXT NOT NULL, PRIMARY KEY (out, name)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS build_output (out TEXT, name TEXT, stat TEXT NOT NULL, key TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS record_input (out TEXT, name TEXT, stat TEXT NOT NULL, key TEXT NOT NULL,
+                                         git TEXT NOT NULL, owners TEXT NOT NULL,
                                          PRIMARY KEY (out, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS record_output (out TEXT, name TEXT, stat TEXT NOT NULL, key TEXT NOT NULL,
+                                          git TEXT NOT NULL, PRIMARY KEY (out, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS build_episode (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
                                           guid TEXT NOT NULL, enclosure TEXT NOT NULL, files TEXT NOT NULL,
                                           owned TEXT NOT NULL, PRIMARY KEY (out, position)) WITHOUT ROWID;
+DROP TABLE IF EXISTS build_input;
+DROP TABLE IF EXISTS build_output;
 DROP TABLE IF EXISTS memo;
 DROP TABLE IF EXISTS last_build;
 DROP TABLE IF EXISTS last_input;
@@ -249,14 +311,14 @@ def _open(root: Path) -> sqlite3.Connection | None:
     return db
 
 
-def _recorded(root: Path, table: str, folder: str) -> dict[str, tuple[str, str]]:
-    """name → (stat, key) of the last build's inputs or outputs."""
+def _recorded(root: Path, table: str, folder: str) -> dict[str, Row]:
+    """name → row of the last build's inputs or outputs, in name order."""
     db = _open(root)
     if db is None:
         return {}
     try:
-        return {name: (stat, key) for name, stat, key in db.execute(
-            f"SELECT name, stat, key FROM {table} WHERE out=?", (folder,))}  # noqa: S608 (a table of ours)
+        return {name: Row(stat, key, git) for name, stat, key, git in db.execute(
+            f"SELECT name, stat, key, git FROM {table} WHERE out=? ORDER BY name", (folder,))}  # noqa: S608 (a table of ours)
     except sqlite3.Error:
         return {}
     finally:
@@ -281,7 +343,7 @@ class Last:
 
     context: str
     inputs: dict[str, tuple[str, str]]  # name → (content key, the positions of the episodes made from it)
-    outputs: dict[str, tuple[str, str]]  # name → (stat, content key), in name order
+    outputs: dict[str, Row]  # in name order
     report: dict[str, Any]
     root: Path
     out: Path
@@ -326,30 +388,43 @@ def _report(problems: Sequence[Problem], dates: Sequence[dt.datetime], archives:
     }
 
 
+def _inside(root: Path, path: Path) -> str:
+    """PATH as the record names a file of the show ("" if not in it)."""
+    for base in (root, root.resolve()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return ""
+
+
 def _input_rows(folder: str, given: Inputs, owners: Mapping[str, str]) -> list[tuple[str, ...]]:
-    return [(folder, name, given.stats.get(name, ""), key, owners.get(name, "")) for name, key in given.files]
+    return [(folder, name, given.stats.get(name, ""), key, given.git.get(name, ""), owners.get(name, ""))
+            for name, key in given.files]
 
 
 def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], dates: Sequence[dt.datetime],
-             files: Sequence[str], archives: Sequence[str], feed_name: str,
+             files: Mapping[str, Content], archives: Sequence[str], feed_name: str,
              episodes: Sequence[EpisodeRecord] = (), podcast_guid: str | None = None,
              scheduled: Sequence[dt.datetime] = ()) -> None:
-    """Record a finished full build. SCHEDULED are the dates of the episodes
-    it held back until then (sources/schedule.py)."""
+    """Record a finished full build of FILES. SCHEDULED are the dates of
+    the episodes it held back until then (sources/schedule.py)."""
     folder = where(root, out)
-    outputs = _output_rows(out, sorted({*files, MANIFEST}), _recorded(root, "build_output", folder))
+    # A published media file copied byte for byte from an input has that input's git id.
+    sources = {name: given.git.get(_inside(root, content), "")
+               for name, content in files.items() if isinstance(content, Path)}
+    outputs = _output_rows(out, sorted({*files, MANIFEST}), _recorded(root, "record_output", folder), sources)
     report = _report(problems, dates, archives, feed_name, podcast_guid, scheduled)
     owners: dict[str, list[str]] = {}
     for position, episode in enumerate(episodes):
         for name in episode.files:
             owners.setdefault(name, []).append(str(position))
     _write(root, out, given, report, [
-        ("DELETE FROM build_input WHERE out=?", [(folder,)]),
-        ("DELETE FROM build_output WHERE out=?", [(folder,)]),
+        ("DELETE FROM record_input WHERE out=?", [(folder,)]),
+        ("DELETE FROM record_output WHERE out=?", [(folder,)]),
         ("DELETE FROM build_episode WHERE out=?", [(folder,)]),
-        ("INSERT INTO build_input VALUES (?, ?, ?, ?, ?)",
+        ("INSERT INTO record_input VALUES (?, ?, ?, ?, ?, ?)",
          _input_rows(folder, given, {name: " ".join(found) for name, found in owners.items()})),
-        ("INSERT INTO build_output VALUES (?, ?, ?, ?)", [(folder, name, *row) for name, row in outputs.items()]),
+        ("INSERT INTO record_output VALUES (?, ?, ?, ?, ?)",
+         [(folder, name, row.stat, row.key, row.git) for name, row in outputs.items()]),
         ("INSERT INTO build_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
          [_row(folder, i, e) for i, e in enumerate(episodes)]),
     ])
@@ -357,29 +432,30 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
 
 def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems: Sequence[Problem],
                    archives: Sequence[str], feed_name: str, written: Sequence[str], removed: Sequence[str],
-                   episodes: Mapping[int, EpisodeRecord], moved: Mapping[str, str]) -> None:
+                   episodes: Mapping[int, EpisodeRecord], moved: Mapping[str, Row]) -> None:
     """Record an incremental build: LAST with the rows that changed. MOVED
     are the outputs whose stat moved with their content unchanged."""
     folder = where(root, out)
     fresh = _output_rows(out, [*written, MANIFEST], {})
-    moved_rows = [(stat, folder, name) for name, stat in moved.items() if name not in fresh]
+    moved_rows = [(row.stat, row.git, folder, name) for name, row in moved.items() if name not in fresh]
     # The dates did not change (patch.py makes sure): nor does the first future one.
     report = {**_report(problems, (), archives, feed_name, last.report.get("podcast_guid")),
               "episodes": last.report["episodes"], "valid_until": last.report["valid_until"]}
     reread = set(given.moved)
     _write(root, out, given, report, [
-        ("DELETE FROM build_output WHERE out=? AND name=?", [(folder, name) for name in removed]),
-        ("INSERT OR REPLACE INTO build_output VALUES (?, ?, ?, ?)",
-         [(folder, name, *row) for name, row in fresh.items()]),
-        ("UPDATE build_output SET stat=? WHERE out=? AND name=?", moved_rows),
-        ("UPDATE build_input SET stat=?, key=? WHERE out=? AND name=?",
-         [(given.stats.get(name, ""), key, folder, name) for name, key in given.files if name in reread]),
+        ("DELETE FROM record_output WHERE out=? AND name=?", [(folder, name) for name in removed]),
+        ("INSERT OR REPLACE INTO record_output VALUES (?, ?, ?, ?, ?)",
+         [(folder, name, row.stat, row.key, row.git) for name, row in fresh.items()]),
+        ("UPDATE record_output SET stat=?, git=? WHERE out=? AND name=?", moved_rows),
+        ("UPDATE record_input SET stat=?, key=?, git=? WHERE out=? AND name=?",
+         [(given.stats.get(name, ""), key, given.git.get(name, ""), folder, name)
+          for name, key in given.files if name in reread]),
         ("INSERT OR REPLACE INTO build_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
          [_row(folder, i, e) for i, e in episodes.items()]),
     ])
 
 
-def _resign(root: Path, out: Path, given: Inputs, moved: Mapping[str, str]) -> None:
+def _resign(root: Path, out: Path, given: Inputs, moved: Mapping[str, Row]) -> None:
     """A build found nothing changed but the stats (a clone, a touch):
     record the new stats, so that the next build takes the fast path."""
     folder = where(root, out)
@@ -391,10 +467,10 @@ def _resign(root: Path, out: Path, given: Inputs, moved: Mapping[str, str]) -> N
         return
     try:
         db.execute("BEGIN IMMEDIATE")
-        db.executemany("UPDATE build_input SET stat=? WHERE out=? AND name=?",
-                       [(given.stats.get(name, ""), folder, name) for name in given.moved])
-        db.executemany("UPDATE build_output SET stat=? WHERE out=? AND name=?",
-                       [(stat, folder, name) for name, stat in moved.items()])
+        db.executemany("UPDATE record_input SET stat=?, git=? WHERE out=? AND name=?",
+                       [(given.stats.get(name, ""), given.git.get(name, ""), folder, name) for name in given.moved])
+        db.executemany("UPDATE record_output SET stat=?, git=? WHERE out=? AND name=?",
+                       [(row.stat, row.git, folder, name) for name, row in moved.items()])
         db.execute("COMMIT")
     except sqlite3.Error:
         pass
@@ -438,9 +514,9 @@ def last_build(root: Path, out: Path) -> Last | None:
         if row is None:
             return None
         inputs = {name: (key, owners) for name, key, owners in db.execute(
-            "SELECT name, key, owners FROM build_input WHERE out=?", (folder,))}
-        outputs = {name: (stat, key) for name, stat, key in db.execute(
-            "SELECT name, stat, key FROM build_output WHERE out=? ORDER BY name", (folder,))}
+            "SELECT name, key, owners FROM record_input WHERE out=?", (folder,))}
+        outputs = {name: Row(stat, key, git) for name, stat, key, git in db.execute(
+            "SELECT name, stat, key, git FROM record_output WHERE out=? ORDER BY name", (folder,))}
         return Last(row[0], inputs, outputs, _unpack(row[1]), root, out)
     except (sqlite3.Error, ValueError, zlib.error):
         return None
@@ -489,7 +565,7 @@ def reuse(root: Path, out: Path, given: Inputs) -> Reused | None:
         report = _unpack(row[1])
         if report["valid_until"] is not None and time.time() >= report["valid_until"]:
             return None
-        recorded = _recorded(root, "build_output", folder)
+        recorded = _recorded(root, "record_output", folder)
         moved = outputs_match(out, recorded)
         if moved is None:
             return None  # a file in public/ was edited, deleted or replaced

@@ -62,7 +62,7 @@ class Patched:
     last: memo.Last  # the last build's record
     episodes: dict[int, memo.EpisodeRecord]  # the records of the episodes read again, by position
     why: str  # what changed, for `build --verbose`
-    moved: dict[str, str] = dataclasses.field(default_factory=dict)  # outputs whose stat alone moved
+    moved: dict[str, memo.Row] = dataclasses.field(default_factory=dict)  # outputs whose stat alone moved
 
 
 def record(plan: Plan, given: memo.Inputs) -> list[memo.EpisodeRecord]:
@@ -230,7 +230,7 @@ def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: M
     chosen = p20episode.without_alternates(show.root, [groups[stem] for stem in sorted(wanted)])
     loaded: dict[int, Episode] = {}
     problems: list[Problem] = []
-    reader = cache.Cache(show.root)
+    reader = cache.Cache(show.root, keys=dict(given.files))
     try:
         for group in chosen:
             ep, found = episodes_mod.load_group(show, group, reader)

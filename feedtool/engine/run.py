@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,9 +58,11 @@ class Plan:
 
 def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache: bool = True,
          allowed: Sequence[Path] = (), now: dt.datetime | None = None,
-         held: list[Episode] | None = None) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
+         held: list[Episode] | None = None, keys: Mapping[str, str] | None = None,
+         ) -> tuple[Show, list[Episode], guids.Lock, list[Problem]]:
     """Read the show and its episodes; raise FeedtoolError on any error.
-    ALLOWED: folders outside the show its files may point into (safe_files)."""
+    ALLOWED: folders outside the show its files may point into (safe_files).
+    KEYS: the content keys the build record already worked out (memo.Inputs)."""
     show, problems = config.load_show(root, allowed)
     if show is None:  # issue 15: the episodes' own mistakes too, in the same run
         from feedtool.sources.without_show import episode_file_problems
@@ -69,7 +71,7 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
 
     # The read cache (.feedtool-cache/): tags and cleaned texts of files
     # that have not changed since the last build are not read again.
-    with cache.Cache(show.root, enabled=use_cache) as reader:
+    with cache.Cache(show.root, enabled=use_cache, keys=keys) as reader:
         loaded = episodes.load(show, reader=reader, progress=progress, now=now)
     problems += loaded.problems
     if held is not None:
@@ -103,14 +105,16 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
 
 
 def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProgress | None = None,
-         use_cache: bool = True, allowed: Sequence[Path] = (), now: dt.datetime | None = None) -> Plan:
+         use_cache: bool = True, allowed: Sequence[Path] = (), now: dt.datetime | None = None,
+         keys: Mapping[str, str] | None = None) -> Plan:
     """Everything that `build` would write. BASE_URL overrides the show's
     (used by `serve`), and the lock then stays as it was."""
     from feedtool.engine import validate
     from feedtool.render import paging, site
 
     held: list[Episode] = []
-    show, eps, lock, problems = load(root, progress, use_cache=use_cache, allowed=allowed, now=now, held=held)
+    show, eps, lock, problems = load(root, progress, use_cache=use_cache, allowed=allowed, now=now, held=held,
+                                     keys=keys)
     if base_url is not None:
         show = dataclasses.replace(show, base_url=base_url, link=base_url)
     ordered = tuple(sorted(eps, key=lambda e: (e.date, e.stem), reverse=True))
@@ -261,7 +265,8 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
             if not isinstance(patched, str):  # only some episodes' own files changed
                 return _patched(root, out, given, patched)
             why = patched
-    p = plan(root, progress=progress, use_cache=use_cache, allowed=allowed, now=now)
+    p = plan(root, progress=progress, use_cache=use_cache, allowed=allowed, now=now,
+             keys=dict(given.files) if given is not None else None)
     lock_path = p.show.root / guids.LOCK_NAME
     lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock
     stamps = cache.read_stamps(p.show.root, out) if use_cache else {}
@@ -284,7 +289,7 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
         # A scheduled episode's date ends the record's validity, like any
         # future date: the first build after it is a full one and publishes it.
         memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
-                      files=list(p.files), archives=p.archives, feed_name=p.show.feed_name,
+                      files=p.files, archives=p.archives, feed_name=p.show.feed_name,
                       episodes=patch.record(p, given), podcast_guid=p.show.extra.get("guid"),
                       scheduled=[e.date for e in p.held if not e.draft])
     return Result(p, out, changes, written=True, why=why)

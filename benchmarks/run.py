@@ -12,9 +12,12 @@ machine hits every scenario alike:
               aside and deleted at the end: see set_aside)
   no change   feedtool build again, nothing changed
   one toml    feedtool build after one episode's STEM.toml changed
-  ci clone    the show copied to a new folder with its .feedtool-cache/ and
-              public/ (new inodes, new mtimes, as a clone with a restored CI
-              cache has), one STEM.toml changed there, then built (issue 14)
+  ci clone    a CI run (issue 14): the show is a git repository with its
+              public/ committed; a fresh `git clone` of it (new inodes, new
+              mtimes) with the .feedtool-cache/ that the previous CI run
+              saved restored beside it, one STEM.toml changed there, then
+              built. The first CI run's cache is made, untimed, from a clone
+              with the show's own cache, as a workflow's first run does.
 
 Each run is its own process. Memory is given twice: the build process's
 own peak (ru_maxrss from wait4), and the peak of all its processes at once
@@ -209,16 +212,35 @@ def touch_one_toml(show: Path, round_no: int) -> None:
     target.write_text(f'title = "Retitled in round {round_no}"\n' + "\n".join(lines) + "\n")
 
 
-def ci_clone(show: Path, round_no: int) -> Path:
-    """A copy of SHOW as a CI run sees it (not timed): a new folder, so new
-    inodes, every file with a new mtime, the cache and public/ restored
-    beside it; then one STEM.toml changed, as the push being built did."""
+def git(folder: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org"}
+    subprocess.run(["git", "-C", str(folder), *args], check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def commit(show: Path) -> None:
+    """Commit the show as it is now, public/ included (the push CI builds)."""
+    if not (show / ".git").is_dir():
+        git(show, "init", "-q")
+        (show / ".gitignore").write_text(".feedtool-cache/\n.generated\n")
+    git(show, "add", "-A")
+    git(show, "commit", "-q", "--allow-empty", "-m", "bench")
+
+
+def ci_clone(show: Path, round_no: int, previous: Path | None) -> Path:
+    """SHOW as a CI run sees it (not timed): a fresh clone of its last
+    commit, with the cache the PREVIOUS CI run saved restored beside it;
+    then one STEM.toml changed, as the push being built did. Without a
+    PREVIOUS run, the first one is made here from the show's own cache."""
+    commit(show)
+    if previous is None:
+        previous = trash(show.parent) / f"ci-{show.name}-{round_no}-first"
+        subprocess.run(["git", "clone", "-q", str(show), str(previous)], check=True)
+        shutil.copytree(show / ".feedtool-cache", previous / ".feedtool-cache")
+        subprocess.run(feedtool_cmd(previous), check=True, stdout=subprocess.DEVNULL)
     where = trash(show.parent) / f"ci-{show.name}-{round_no}"
-    shutil.copytree(show, where, symlinks=True)
-    when = time.time() - 60
-    for folder, _dirs, files in os.walk(where):
-        for name in files:
-            os.utime(os.path.join(folder, name), (when, when), follow_symlinks=False)
+    subprocess.run(["git", "clone", "-q", str(show), str(where)], check=True)
+    shutil.copytree(previous / ".feedtool-cache", where / ".feedtool-cache")
     touch_one_toml(where, round_no)
     return where
 
@@ -249,6 +271,7 @@ def baseline_out(show: Path) -> Path:
 
 def measure(show: Path, rounds: int) -> dict[str, list[dict[str, float]]]:
     out: dict[str, list[dict[str, float]]] = {s: [] for s in SCENARIOS}
+    previous: Path | None = None  # the last CI run's checkout, with the cache it saved
     baseline = [sys.executable, str(HERE / "baseline.py"), str(show), str(baseline_out(show))]
     for r in range(1, rounds + 1):
         for scenario in SCENARIOS:
@@ -261,7 +284,7 @@ def measure(show: Path, rounds: int) -> dict[str, list[dict[str, float]]]:
                 elif scenario == "one toml":
                     touch_one_toml(show, r)
                 elif scenario == "ci clone":
-                    where = ci_clone(show, r)
+                    where = previous = ci_clone(show, r, previous)
                 cmd = feedtool_cmd(where)
             seconds, rss, tree = run(cmd, where)
             out[scenario].append({"seconds": seconds, "rss_mb": rss, "tree_rss_mb": tree})

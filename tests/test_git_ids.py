@@ -130,3 +130,20 @@ def test_a_clone_with_an_input_changed_since_the_record_sees_the_change(
     result = build(where)
     assert result.mode == "full"
     assert b"<title>Renamed</title>" in (where / "public" / "feed.xml").read_bytes()
+
+
+def test_a_change_built_and_committed_with_its_public_is_patched_in_ci(
+        committed: Path, ci_cache: Path, tmp_path: Path) -> None:
+    """The workflow where public/ is committed: the author builds the edit
+    and pushes it with the new public/; the CI cache is the last CI run's.
+    The outputs the edit changed differ from that record, and are the ones
+    the build makes again; all the others still match."""
+    toml = committed / "episodes/second.toml"
+    toml.write_text(toml.read_text().replace('"Second"', '"Second, retitled"'))
+    build(committed)
+    git(committed, "commit", "-qam", "retitled, built, committed")
+    where = clone(committed, tmp_path / "ci", ci_cache)
+    result = build(where)
+    assert result.mode == "patched", result.why
+    assert not result.changes.any  # the author's public/ is what this build makes
+    assert snapshot(where / "public") == snapshot(committed / "public")

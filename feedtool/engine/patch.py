@@ -7,7 +7,9 @@ size, mtime and inode, and for each episode, in feed order: its date, the
 files it was made from (its stem's files and any file its toml names) and
 the output files it owns (its page, media, art, transcripts, chapters).
 When the files below the show folder are the same names, the code and
-settings the same, public/ as that build left it, and every changed file
+settings the same, every output it keeps as that build left it (those it
+makes again may differ: a clone's public/ committed after a build of the
+very change being built does), and every changed file
 belongs to recorded episodes, an episode that changed can only change:
 
 * its own outputs, and its neighbours' pages (they name it in their
@@ -63,6 +65,7 @@ class Patched:
     episodes: dict[int, memo.EpisodeRecord]  # the records of the episodes read again, by position
     why: str  # what changed, for `build --verbose`
     moved: dict[str, memo.Row] = dataclasses.field(default_factory=dict)  # outputs whose stat alone moved
+    trusted: frozenset[str] = frozenset()  # outputs read back from the output folder (the feed, if not remade)
 
 
 def record(plan: Plan, given: memo.Inputs) -> list[memo.EpisodeRecord]:
@@ -119,12 +122,15 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
         touched.update(int(position) for position in owners.split())
     if len(touched) > max(1, count * MAX_SHARE):
         raise Fallback(f"{len(touched)} episodes changed")
-    # Is public/ as the last build left it? (In a clone, its files' content
-    # is compared where their stat moved.)
-    moved = memo.outputs_match(out, last.outputs)
+    patched = _patch(root, out, given, last, report, count, touched, list(last.outputs))
+    # Is every output it keeps as the last build left it? (Those it makes
+    # again may differ: a clone's public/, committed after a build of the
+    # very change being built, does. In a clone, content is compared where
+    # a stat moved.)
+    moved = memo.outputs_match(out, {name: row for name, row in last.outputs.items()
+                                     if name in patched.keep or name in patched.trusted})
     if moved is None:
         raise Fallback(f"files in {out.name}/ were changed since the last build")
-    patched = _patch(root, out, given, last, report, count, touched, list(last.outputs))
     patched.moved = moved
     return patched
 
@@ -199,8 +205,10 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
             files[slot.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, problems)
     if has_errors(problems):
         raise Fallback("the feed has errors")
-    if feed_name not in files:  # as the last build wrote it (its stats were just checked)
+    trusted: frozenset[str] = frozenset()
+    if feed_name not in files:  # as the last build wrote it (attempt checks that it still is)
         files[feed_name] = (out / feed_name).read_bytes()
+        trusted = frozenset({feed_name})
     files.update(site.render_site(show, sparse, links, cover_url, deferred=True,  # type: ignore[arg-type]
                                   selection=site.Selection(frozenset(page_positions), frozenset(index_pages))))
 
@@ -213,7 +221,7 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     why = (f"{len(changed_stems)} episode{'s' if len(changed_stems) != 1 else ''} changed "
            f"({', '.join(changed_stems[:3])}{', …' if len(changed_stems) > 3 else ''}); "
            f"read {len(loaded)} of {count} episodes again")
-    return Patched(plan, keep, last, records, why)
+    return Patched(plan, keep, last, records, why, trusted=trusted)
 
 
 def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: Mapping[int, memo.EpisodeRecord],

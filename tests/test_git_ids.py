@@ -75,6 +75,9 @@ def test_object_ids_are_gits_and_leave_out_what_changed(committed: Path, tmp_pat
     assert toml not in git_ids.object_ids(committed) and "podcast.toml" in git_ids.object_ids(committed)
     # Only below the folder asked about, named from it.
     assert set(git_ids.object_ids(committed / "public")) == {n[len("public/"):] for n in ids if n.startswith("public/")}
+    inputs, public = git_ids.below(ids, "public")
+    assert "public/feed.xml" not in inputs and inputs["podcast.toml"] == ids["podcast.toml"]
+    assert public["feed.xml"] == ids["public/feed.xml"] and public == git_ids.object_ids(committed / "public")
     (tmp_path / "plain").mkdir()
     assert git_ids.object_ids(tmp_path / "plain") == {}  # no repository: no hint
 

@@ -18,39 +18,77 @@ then keyed by its content as before.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
-# Regular files only: a link (120000) or a submodule (160000) is no file's content.
-_REGULAR = (b"100644", b"100755")
+# `ls-files --stage` entries of regular files only (a link, 120000, or a
+# submodule, 160000, is no file's content) at stage 0 (not conflicted).
+_ENTRY = re.compile(rb"(?:^|(?<=\0))100(?:644|755) ([0-9a-f]{40,64}) 0\t([^\0]*)\0")
 _TIMEOUT = 60
 
 
-def object_ids(folder: Path) -> dict[str, str]:
-    """name → git object id of every regular file below FOLDER (names
-    relative to it, "/"-separated) that git tracks and that holds what its
-    index says; {} when git cannot tell."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}  # read-only: never rewrite .git/index
-    try:
-        staged = _git(folder, env, "ls-files", "-z", "--stage")
-        changed = _git(folder, env, "ls-files", "-z", "--modified", "--deleted")
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    if staged is None or changed is None:
-        return {}
-    dirty = set(changed.split(b"\0"))
-    ids = {}
-    for entry in staged.split(b"\0"):
-        head, _, name = entry.partition(b"\t")
-        fields = head.split(b" ")
+class Asked:
+    """Git asked about a folder, in the background: both questions at once,
+    on their own cores, while the build walks the show itself."""
+
+    def __init__(self, folder: Path) -> None:
+        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}  # read-only: never rewrite .git/index
+        self._runs: list[subprocess.Popen[bytes]] = []
+        try:
+            for args in (("--stage",), ("--modified", "--deleted")):
+                self._runs.append(subprocess.Popen(
+                    ["git", "-C", str(folder), "ls-files", "-z", *args], env=env,
+                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
+        except OSError:  # no git
+            self.close()
+
+    def ids(self) -> dict[str, str]:
+        """name → git object id of every regular file below the folder
+        (names relative to it, "/"-separated) that git tracks and that holds
+        what its index says; {} when git cannot tell."""
+        outputs = []
+        try:
+            for run in self._runs:
+                out, _ = run.communicate(timeout=_TIMEOUT)
+                if run.returncode != 0:
+                    return {}
+                outputs.append(out)
+        except (OSError, subprocess.SubprocessError):
+            return {}
+        finally:
+            self.close()
+        if len(outputs) != 2:
+            return {}
+        staged, changed = outputs
+        dirty = set(changed.split(b"\0"))
         # A conflicted file has stages 1–3 and no single content.
-        if len(fields) != 3 or fields[0] not in _REGULAR or fields[2] != b"0" or name in dirty:
-            continue
-        ids[os.fsdecode(name)] = fields[1].decode("ascii")
-    return ids
+        return {os.fsdecode(name): oid.decode("ascii") for oid, name in _ENTRY.findall(staged) if name not in dirty}
+
+    def close(self) -> None:
+        for run in self._runs:
+            if run.poll() is None:
+                run.kill()
+            run.wait()
+            if run.stdout is not None:
+                run.stdout.close()
+        self._runs = []
 
 
-def _git(folder: Path, env: dict[str, str], *args: str) -> bytes | None:
-    done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, env=env,
-                          timeout=_TIMEOUT, check=False)
-    return done.stdout if done.returncode == 0 else None
+def object_ids(folder: Path) -> dict[str, str]:
+    """name → git object id of every regular file below FOLDER that git
+    tracks unmodified (Asked.ids). One pass for the show and its public/:
+    git looks at each file's stat once either way."""
+    return Asked(folder).ids()
+
+
+def below(ids: Mapping[str, str], folder: str) -> tuple[dict[str, str], dict[str, str]]:
+    """IDS split in two: those of files outside FOLDER (a "/"-separated path
+    relative to where IDS were taken, "" for none) and those below it,
+    named from it."""
+    if not folder:
+        return dict(ids), {}
+    prefix = folder + "/"
+    inside = {name[len(prefix):]: oid for name, oid in ids.items() if name.startswith(prefix)}
+    return {name: oid for name, oid in ids.items() if not name.startswith(prefix)}, inside

@@ -128,7 +128,7 @@ def _attempt(root: Path, out: Path, given: memo.Inputs, last: memo.Last) -> Patc
     # very change being built, does. In a clone, content is compared where
     # a stat moved.)
     moved = memo.outputs_match(out, {name: row for name, row in last.outputs.items()
-                                     if name in patched.keep or name in patched.trusted})
+                                     if name in patched.keep or name in patched.trusted}, given.out_git)
     if moved is None:
         raise Fallback(f"files in {out.name}/ were changed since the last build")
     patched.moved = moved

@@ -457,3 +457,31 @@ def test_a_new_show_cover_that_an_episode_also_names_builds_everything(show):
     assert_same_as_full(show, result=result)
     new_name = next(p.name for p in (show / "public").glob("cover-*.png"))
     assert new_name in (show / "public" / page(3)).read_text()  # a page the episode is nowhere near
+
+
+def test_every_output_names_in_its_recipe_each_episode_it_shows(show: Path) -> None:
+    """The incremental build remakes an output when an episode its recorded
+    recipe names changes (run.Plan.uses): a page or feed that shows an
+    episode its recipe leaves out would go stale. Only the sitemap, which
+    lists every page's address (a change to those is a full build), names
+    episodes without a recipe."""
+    from feedtool.engine import memo
+
+    public = show / "public"
+    last = memo.last_build(show, public)
+    assert last is not None
+    position = {stem(i): N - i for i in range(1, N + 1)}  # feed order: the newest first
+    mentions = re.compile(r"ep\d{3}")
+    checked = 0
+    for name, row in last.outputs.items():
+        path = public / name
+        if path.suffix not in (".html", ".xml", ".json", ".vtt", ".srt"):
+            continue
+        shown = {position[s] for s in mentions.findall(path.read_text("utf-8")) if s in position}
+        if not row.made:
+            assert name in ("sitemap.xml", MANIFEST) or not shown, f"{name} shows {sorted(shown)[:5]} with no recipe"
+            continue
+        maker, positions = memo.recipe(row.made)
+        assert shown <= set(positions), f"{name} ({maker}) shows {sorted(shown - set(positions))}"
+        checked += 1
+    assert checked >= 2 * N + 7 + 6  # every page and embed, the 7 feeds, the 6 index pages, and more

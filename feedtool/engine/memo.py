@@ -204,6 +204,22 @@ class Row(NamedTuple):
     stat: str
     key: str
     git: str = ""
+    # An output's recipe: what makes it and from which episodes, by position
+    # ("page:12 11 12 13"; run.Plan.uses); "" for one only a full build makes.
+    made: str = ""
+
+
+Uses = Mapping[str, tuple[str, tuple[int, ...]]]
+
+
+def _made(use: tuple[str, tuple[int, ...]] | None) -> str:
+    return "" if use is None else " ".join((use[0], *map(str, use[1])))
+
+
+def recipe(made: str) -> tuple[str, list[int]]:
+    """A recorded recipe: what makes the output, and the positions of the episodes it is made from."""
+    maker, *positions = made.split(" ")
+    return maker, [int(p) for p in positions]
 
 
 def _key_job(job: tuple[str, str, str, bool]) -> str:
@@ -309,7 +325,8 @@ CREATE TABLE IF NOT EXISTS record_input (out TEXT, name TEXT, stat TEXT NOT NULL
                                          git TEXT NOT NULL, owners TEXT NOT NULL,
                                          PRIMARY KEY (out, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS record_output (out TEXT, name TEXT, stat TEXT NOT NULL, key TEXT NOT NULL,
-                                          git TEXT NOT NULL, PRIMARY KEY (out, name)) WITHOUT ROWID;
+                                          git TEXT NOT NULL, made TEXT NOT NULL,
+                                          PRIMARY KEY (out, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS build_episode (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
                                           guid TEXT NOT NULL, enclosure TEXT NOT NULL, files TEXT NOT NULL,
                                           owned TEXT NOT NULL, PRIMARY KEY (out, position)) WITHOUT ROWID;
@@ -428,7 +445,7 @@ def _input_rows(folder: str, given: Inputs, owners: Mapping[str, str]) -> list[t
 
 
 def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], dates: Sequence[dt.datetime],
-             files: Mapping[str, Content], archives: Sequence[str], feed_name: str,
+             files: Mapping[str, Content], archives: Sequence[str], feed_name: str, uses: Uses,
              episodes: Sequence[EpisodeRecord] = (), podcast_guid: str | None = None,
              scheduled: Sequence[dt.datetime] = ()) -> None:
     """Record a finished full build of FILES. SCHEDULED are the dates of
@@ -449,15 +466,15 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
         ("DELETE FROM build_episode WHERE out=?", [(folder,)]),
         ("INSERT INTO record_input VALUES (?, ?, ?, ?, ?, ?)",
          _input_rows(folder, given, {name: " ".join(found) for name, found in owners.items()})),
-        ("INSERT INTO record_output VALUES (?, ?, ?, ?, ?)",
-         [(folder, name, row.stat, row.key, row.git) for name, row in outputs.items()]),
+        ("INSERT INTO record_output VALUES (?, ?, ?, ?, ?, ?)",
+         [(folder, name, row.stat, row.key, row.git, _made(uses.get(name))) for name, row in outputs.items()]),
         ("INSERT INTO build_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
          [_row(folder, i, e) for i, e in enumerate(episodes)]),
     ])
 
 
 def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems: Sequence[Problem],
-                   archives: Sequence[str], feed_name: str, written: Sequence[str], removed: Sequence[str],
+                   archives: Sequence[str], feed_name: str, written: Sequence[str], removed: Sequence[str], uses: Uses,
                    episodes: Mapping[int, EpisodeRecord], moved: Mapping[str, Row]) -> None:
     """Record an incremental build: LAST with the rows that changed. MOVED
     are the outputs whose stat moved with their content unchanged."""
@@ -470,8 +487,10 @@ def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems
     reread = set(given.moved)
     _write(root, out, given, report, [
         ("DELETE FROM record_output WHERE out=? AND name=?", [(folder, name) for name in removed]),
-        ("INSERT OR REPLACE INTO record_output VALUES (?, ?, ?, ?, ?)",
-         [(folder, name, row.stat, row.key, row.git) for name, row in fresh.items()]),
+        ("INSERT OR REPLACE INTO record_output VALUES (?, ?, ?, ?, ?, ?)",
+         [(folder, name, row.stat, row.key, row.git,
+           _made(uses[name]) if name in uses else last.outputs[name].made if name in last.outputs else "")
+          for name, row in fresh.items()]),
         ("UPDATE record_output SET stat=?, git=? WHERE out=? AND name=?", moved_rows),
         ("UPDATE record_input SET stat=?, key=?, git=? WHERE out=? AND name=?",
          [(given.stats.get(name, ""), key, given.git.get(name, ""), folder, name)
@@ -541,8 +560,8 @@ def last_build(root: Path, out: Path) -> Last | None:
             return None
         inputs = {name: (key, owners) for name, key, owners in db.execute(
             "SELECT name, key, owners FROM record_input WHERE out=?", (folder,))}
-        outputs = {name: Row(stat, key, git) for name, stat, key, git in db.execute(
-            "SELECT name, stat, key, git FROM record_output WHERE out=? ORDER BY name", (folder,))}
+        outputs = {name: Row(stat, key, git, made) for name, stat, key, git, made in db.execute(
+            "SELECT name, stat, key, git, made FROM record_output WHERE out=? ORDER BY name", (folder,))}
         return Last(row[0], inputs, outputs, _unpack(row[1]), root, out)
     except (sqlite3.Error, ValueError, zlib.error):
         return None

@@ -1,25 +1,24 @@
 """An incremental build: when only some episodes' own files changed since
 the last build (a retitled STEM.toml, an edited interview text), read those
-episodes again and make only the outputs they appear in (issue 7).
+episodes again and make only the outputs made from them (issue 7).
 
-The last full build recorded (memo.remember) every input file with its
-size, mtime and inode, and for each episode, in feed order: its date, the
-files it was made from (its stem's files and any file its toml names) and
-the output files it owns (its page, media, art, transcripts, chapters).
-When the files below the show folder are the same names, the code and
-settings the same, every output it keeps as that build left it (those it
-makes again may differ: a clone's public/ committed after a build of the
-very change being built does), and every changed file
-belongs to recorded episodes, an episode that changed can only change:
+The last full build recorded (memo.remember) every input file with the
+episodes made from it, and every output file with its recipe (run.Plan.uses):
+what makes it ("page:12", "index:3", "feed:feed-archive-7.xml", "own:12")
+and the positions, in feed order, of the episodes it is made from. The
+renderers say that themselves (site.render_site, paging.layout, run.plan),
+where they choose what a page shows; this module knows nothing of the
+site's layout. When the files below the show folder are the same names,
+the code and settings the same, every output it keeps as that build left it
+(those it makes again may differ: a clone's public/ committed after a build
+of the very change being built does), and every changed file belongs to
+recorded episodes:
 
-* its own outputs, and its neighbours' pages (they name it in their
-  "previous" and "next" links);
-* the feed or archive feed it is in, and the index page that lists it.
-
-Those are made again from the changed episodes and the episodes that share
-a feed page or an index page with them, all read through the read cache;
-every other output is kept as it is. The problems are the recorded ones
-with those of the re-read episodes and of the re-made feed replaced.
+* the outputs whose recipes name a changed episode are made again, by the
+  same code as in a full build, from every episode their recipes name, all
+  read through the read cache;
+* every other output is kept as it is. The problems are the recorded ones
+  with those of the re-read episodes and of the re-made feed replaced.
 
 Anything else falls back to the full build, which is always right: a date
 that changed (the episode moves in the order), a file added or removed, a
@@ -146,19 +145,18 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
         raise Fallback("the show's podcast:guid is not in the lock yet")
     show = dataclasses.replace(show, extra={**show.extra, "guid": report["podcast_guid"]})
 
-    # What the changed episodes appear in, and who else appears there.
-    slots = paging.layout(show, count)  # the feed, then archive K … 1
-    slots = [slots[0], *reversed(slots[1:])]  # by number: the feed, then archive 1 … K
-    feed_pages = {paging.page_of(i, count, show.feed_limit) for i in touched}
-    index_pages = {paging.page_of(i, count, site.INDEX_PAGE_SIZE) for i in touched}
-    index_spans = paging.ranges(count, site.INDEX_PAGE_SIZE)
-    page_positions = {j for i in touched for j in (i - 1, i, i + 1) if 0 <= j < count}
-    # A page names the episodes on either side of it: those of i±1 are i±2.
-    needed = {j for i in touched for j in range(i - 2, i + 3) if 0 <= j < count}
-    for number in feed_pages:
-        needed.update(slots[number].positions)
-    for number in index_pages:
-        needed.update(index_spans[number])
+    # The outputs made from a changed episode, by their recorded recipes
+    # (run.Plan.uses), and every episode those are made from.
+    makers: set[str] = set()
+    needed = set(touched)
+    for row in last.outputs.values():
+        if row.made:
+            maker, positions = memo.recipe(row.made)
+            if not touched.isdisjoint(positions):
+                makers.add(maker)
+                needed.update(positions)
+    if any(p >= count for p in needed):
+        raise Fallback("the record of the last build names episodes it does not have")
     recorded = last.episodes(needed | {0})
 
     loaded, problems_read = _load(show, given, {recorded[i].stem: i for i in needed}, recorded)
@@ -191,10 +189,13 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
         raise Fallback("an episode has errors")
 
     feed_name = show.feed_name
-    for number in sorted(feed_pages):
-        slot = slots[number]
+    uses: site.Uses = {name: (f"own:{i}", (i,)) for i, record in records.items() for name in record.owned}
+    for slot in paging.layout(show, count):  # the feed, then archive K … 1
+        if f"feed:{slot.name}" not in makers:
+            continue
         page = paging.Page(slot.name, tuple(loaded[i] for i in slot.positions), slot.links)
-        if number == 0:
+        uses[slot.name] = (f"feed:{slot.name}", tuple(slot.positions))
+        if slot.name == feed_name:
             last_build = source_date_epoch() or dt.datetime.fromisoformat(recorded[0].date)
             files[feed_name] = data = paging.render(show, page, cover_url, links, last_build)
             problems = [p for p in problems if p.path != feed_name and p.rule != "FEED-SIZE"]
@@ -209,19 +210,26 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     if feed_name not in files:  # as the last build wrote it (attempt checks that it still is)
         files[feed_name] = (out / feed_name).read_bytes()
         trusted = frozenset({feed_name})
+    selection = site.Selection(frozenset(_numbers(makers, "page")), frozenset(_numbers(makers, "index")))
     files.update(site.render_site(show, sparse, links, cover_url, deferred=True,  # type: ignore[arg-type]
-                                  selection=site.Selection(frozenset(page_positions), frozenset(index_pages))))
+                                  selection=selection, uses=uses))
 
     # Every output a re-read episode owned is made again, or removed.
     keep = frozenset(name for name in names if name != MANIFEST and name not in files and name not in old_owned)
     plan = Plan(show, _later_episodes(root, count), files,  # type: ignore[arg-type]
                 (root / guids.LOCK_NAME).read_bytes(), ordered(problems),
-                tuple(slot.name for slot in reversed(slots[1:])))
+                tuple(slot.name for slot in paging.layout(show, count)[1:]), uses=uses)
     changed_stems = sorted(recorded[i].stem for i in touched)
     why = (f"{len(changed_stems)} episode{'s' if len(changed_stems) != 1 else ''} changed "
            f"({', '.join(changed_stems[:3])}{', …' if len(changed_stems) > 3 else ''}); "
            f"read {len(loaded)} of {count} episodes again")
     return Patched(plan, keep, last, records, why, trusted=trusted)
+
+
+def _numbers(makers: Iterable[str], kind: str) -> set[int]:
+    """The positions or page numbers of the MAKERS of one KIND ("page:12" → 12)."""
+    prefix = kind + ":"
+    return {int(maker[len(prefix):]) for maker in makers if maker.startswith(prefix)}
 
 
 def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: Mapping[int, memo.EpisodeRecord],

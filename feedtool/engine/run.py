@@ -24,7 +24,7 @@ from feedtool.render.fingerprint import Content
 
 if TYPE_CHECKING:
     from feedtool.engine import patch
-    from feedtool.render import feed
+    from feedtool.render import feed, site
     from feedtool.sources import episodes
 
 # The modules that read and render (mutagen, lxml, feedgen, Jinja2, Pillow...)
@@ -48,6 +48,11 @@ class Plan:
     # page is the site's), by stem: for patch.py.
     owned: dict[str, tuple[str, ...]] = field(default_factory=dict)
     held: tuple[Episode, ...] = ()  # drafts and scheduled episodes, left out (sources/schedule.py)
+    # What made each output that is made from episodes, and which (by
+    # position): its recipe, recorded for the incremental build (patch.py).
+    # The others (the stylesheet, the sitemap, redirects) change only with
+    # what only a full build reads.
+    uses: site.Uses = field(default_factory=dict)
 
     @property
     def feed_bytes(self) -> bytes:
@@ -142,10 +147,13 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
         raise FeedtoolError(problems)
     names = list(files)
     owned = {ep.stem: tuple(names[start:end]) for ep, start, end in spans}
+    uses: site.Uses = {name: (f"own:{i}", (i,)) for i, (_, start, end) in enumerate(spans) for name in names[start:end]}
 
     last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
     # feed_limit: the newest episodes in the feed, the rest in archive feeds.
     pages = paging.split(show, ordered)
+    for slot in paging.layout(show, len(ordered)):
+        uses[slot.name] = (f"feed:{slot.name}", tuple(slot.positions))
     files[show.feed_name] = feed_bytes = paging.render(show, pages[0], cover_url, links, last_build)
     problems += validate.feed_rules(feed_bytes, source=show.feed_name, covered=problems)
     problems = paging.size_advice(show, problems, len(feed_bytes))
@@ -156,12 +164,12 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
         # the same while newer episodes arrive (RFC 5005 §4).
         dated = source_date_epoch() or max(e.date for e in page.episodes)
         files[page.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, problems)
-    files.update(site.render_site(show, ordered, links, cover_url, deferred=True))
+    files.update(site.render_site(show, ordered, links, cover_url, deferred=True, uses=uses))
     # A renamed episode's old page sends visitors on (the lock remembers its old stems).
     files.update({name: page for name, page in site.redirect_pages(show, guids.moved(lock, ordered)).items()
                   if name not in files})
     return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems),
-                tuple(page.name for page in pages[1:]), owned, tuple(held))
+                tuple(page.name for page in pages[1:]), owned, tuple(held), uses)
 
 
 def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem],
@@ -289,7 +297,7 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
         # A scheduled episode's date ends the record's validity, like any
         # future date: the first build after it is a full one and publishes it.
         memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
-                      files=p.files, archives=p.archives, feed_name=p.show.feed_name,
+                      files=p.files, uses=p.uses, archives=p.archives, feed_name=p.show.feed_name,
                       episodes=patch.record(p, given), podcast_guid=p.show.extra.get("guid"),
                       scheduled=[e.date for e in p.held if not e.draft])
     return Result(p, out, changes, written=True, why=why)
@@ -301,7 +309,7 @@ def _patched(root: Path, out: Path, given: memo.Inputs, patched: patch.Patched) 
     stamps = cache.read_stamps(root, out, names=p.files.keys())
     changes = commit(out, p.files, p.show.feed_name, stamps, keep=patched.keep)
     cache.write_stamps(root, out, changes.stamps, stamps, only=p.files.keys())
-    memo.remember_patch(root, out, given, patched.last, problems=p.problems, archives=p.archives,
+    memo.remember_patch(root, out, given, patched.last, problems=p.problems, archives=p.archives, uses=p.uses,
                         feed_name=p.show.feed_name, written=[*changes.added, *changes.changed],
                         removed=changes.removed, episodes=patched.episodes,
                         moved=patched.moved)

@@ -74,13 +74,6 @@ def ranges(count: int, limit: int | None) -> list[range]:
                             for k in range(1, archives + 1))]
 
 
-def page_of(position: int, count: int, limit: int | None) -> int:
-    """Which page of ranges(COUNT, LIMIT) holds POSITION: 0 the newest, k archive k."""
-    if limit is None or position < limit:
-        return 0
-    return (count - 1 - position) // limit + 1
-
-
 @dataclass(frozen=True)
 class Slot:
     """One document of the series, before any episode is read."""

@@ -173,6 +173,10 @@ def index_href(number: int, depth: int) -> str:
     return "../" * depth + ("" if number == 0 else f"page/{number}/")
 
 
+# Output name → (what makes it, the positions of the episodes it is made from).
+Uses = dict[str, tuple[str, tuple[int, ...]]]
+
+
 @dataclass(frozen=True)
 class Selection:
     """The part of the site an incremental build makes again (patch.py):
@@ -185,14 +189,16 @@ class Selection:
 
 def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, EpisodeLinks],
                 cover_url: str | None, *, deferred: bool = False,
-                selection: Selection | None = None) -> dict[str, Content]:
+                selection: Selection | None = None, uses: Uses | None = None) -> dict[str, Content]:
     """Every file of the site, by path below public/, or those SELECTION names.
 
     EPISODES must be in feed order (newest first); LINKS are the URLs of the
     files written for each episode, by stem, as the feed got them. DEFERRED
     gives the pages as write.Deferred, made when written and only when what
     they show changed (issue 7: 10,000 pages are neither made nor held
-    in memory on every build).
+    in memory on every build). USES, if given, gets each page's recipe: the
+    part of SELECTION that makes it ("index:K", "page:I") and the positions
+    of the episodes it shows (an incremental build works from these).
     """
     env = environment(show)
     css = raw_asset(env, show, STYLESHEET)
@@ -236,6 +242,8 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
         files[index_name(number)] = make(
             functools.partial(_index, env, show, common, assets, shown, links, cover_url, pager),
             "index", pager, [(ep, links[ep.stem]) for ep in shown], weight=len(shown))
+        if uses is not None:
+            uses[index_name(number)] = (f"index:{number}", tuple(span))
     for i in range(len(episodes)) if selection is None else sorted(selection.pages):
         ep = episodes[i]
         newer = episodes[i - 1] if i > 0 else None
@@ -249,6 +257,10 @@ def render_site(show: Show, episodes: Sequence[Episode], links: Mapping[str, Epi
         files[urls.page_folder(ep) + EMBED_NAME] = make(
             functools.partial(_embed_page, env, show, common, assets, ep, links[ep.stem], cover_url),
             "embed", ep, links[ep.stem])
+        if uses is not None:
+            # A page names the episodes on either side of it (older_nav, newer_nav).
+            uses[urls.page_path(ep)] = (f"page:{i}", tuple(j for j in (i - 1, i, i + 1) if 0 <= j < len(episodes)))
+            uses[urls.page_folder(ep) + EMBED_NAME] = (f"page:{i}", (i,))
     if selection is None:
         # Page URLs only, no dates: it changes when an episode comes or goes (a full build).
         files[SITEMAP] = sitemap(show, episodes, len(spans))

@@ -48,3 +48,33 @@ def test_a_pool_that_cannot_start_leaves_the_work_to_this_process(monkeypatch) -
 def test_the_result_is_the_serial_result(items: list[int], threshold: int) -> None:
     assert [r for _, r in parallel.process_map(_pid_and_square, items, threshold=threshold)] == \
         [x * x for x in items]
+
+
+PREPARED: list[int] = []
+
+
+def _prepare() -> None:
+    PREPARED.append(os.getpid())
+
+
+def _prepared_in(x: int) -> tuple[int, tuple[int, ...]]:
+    return os.getpid(), tuple(PREPARED)
+
+
+def test_what_every_item_needs_is_prepared_once_before_the_workers_fork(monkeypatch) -> None:
+    """Loaded in this process before the fork, the workers share it (the
+    reader's stoplists); nothing is loaded again in them, and the collector
+    is left as it was."""
+    import gc
+
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    PREPARED.clear()
+    frozen = gc.get_freeze_count()
+    results = list(parallel.process_map(_prepared_in, list(range(100)), threshold=10, prepare=_prepare))
+    assert PREPARED == [os.getpid()]  # once, here
+    assert {prepared for _, prepared in results} == {(os.getpid(),)}  # what the workers found, forked after it
+    assert os.getpid() not in {pid for pid, _ in results}
+    assert gc.get_freeze_count() == frozen
+    # Below the threshold, the serial twin needs nothing prepared ahead: FN loads what it needs.
+    PREPARED.clear()
+    assert [r for _, r in parallel.process_map(_prepared_in, [1, 2], threshold=10, prepare=_prepare)] == [(), ()]

@@ -375,8 +375,16 @@ def run_job(job: Job) -> Done:
 def run_jobs(jobs: Sequence[Job], progress: Callable[[int], None] | None = None) -> Iterator[Done]:
     """Run JOBS, on every core when there are enough of them, in order
     (small chunks keep both workers busy to the end)."""
+    languages = sorted({job.language or "" for job in jobs if job.kind == "text"})
+    prepare = functools.partial(_prepare_reader, languages) if languages else None
     return parallel.process_map(run_job, jobs, threshold=POOL_THRESHOLD, per_worker=JOBS_PER_WORKER, chunksize=16,
-                                progress=progress)
+                                progress=progress, prepare=prepare)
+
+
+def _prepare_reader(languages: Sequence[str]) -> None:
+    from feedtool.sources import stoplists
+
+    stoplists.load_all(language for language in languages if language)
 
 
 # --- The cache ----------------------------------------------------------------------

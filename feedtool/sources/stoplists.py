@@ -16,6 +16,7 @@ import importlib.util
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 # Unicode word characters, as `\w+` counts them: the unit of every measure
@@ -160,3 +161,13 @@ def words_of(text: str) -> list[str]:
 def unspaced_chars(text: str) -> int:
     """How many characters of TEXT belong to scripts written without spaces."""
     return len(_UNSPACED.findall(text))
+
+
+def load_all(languages: Iterable[str] = ()) -> None:
+    """Load what reading any text may need (every list, each writing
+    system's index, the LANGUAGES' lists by code), at once: a process that
+    forks readers does so first, and they share it."""
+    for script in set(_scripts().values()):
+        _lists_with(script)
+    for code in languages:
+        for_code(code)

@@ -387,6 +387,12 @@ def _prepare_reader(languages: Sequence[str]) -> None:
     stoplists.load_all(language for language in languages if language)
 
 
+def _release_reader() -> None:
+    from feedtool.sources import stoplists
+
+    stoplists.unload()
+
+
 # --- The cache ----------------------------------------------------------------------
 
 _TABLES = """
@@ -791,6 +797,8 @@ class Cache:
                 if not self._store_text(done, st, self.variant(done.job.patterns, done.job.markdown, done.job.language)):
                     # Stored ones are read back when needed, their big fields one at a time.
                     self._texts[key] = (done.text_info(), list(done.problems))
+        if len(jobs) >= POOL_THRESHOLD:
+            _release_reader()  # loaded for the workers (run_jobs), who are done
 
     # -- the end of a build ----------------------------------------------------------------
 

@@ -356,7 +356,7 @@ def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes
 
 # How many episodes' files a forked copy makes before it ends (a few MB of
 # its own memory; the objects it reads are copied into it as it reads them).
-CHUNK = 500
+CHUNK = 200
 
 
 def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,

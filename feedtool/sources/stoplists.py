@@ -171,3 +171,11 @@ def load_all(languages: Iterable[str] = ()) -> None:
         _lists_with(script)
     for code in languages:
         for_code(code)
+
+
+def unload() -> None:
+    """Let go of what load_all loaded, once the readers it was loaded for are
+    done (the build then makes 10,000 pages in forked copies of itself,
+    which would each hold a share of it)."""
+    for cached in (stoplists, _scripts, _lists_with, for_code):
+        cached.cache_clear()

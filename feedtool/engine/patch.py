@@ -39,18 +39,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from feedtool import model, safe_files
+from feedtool import model
 from feedtool.engine import cache, guids, memo, validate
-from feedtool.render import paging, site, urls
+from feedtool.render import paging, urls
 from feedtool.config import load as config
 from feedtool.sources.audio import SUPPORTED
-from feedtool.engine.run import Plan, episode_files
+from feedtool.engine.run import Plan, make_outputs
 from feedtool.sources.schedule import source_date_epoch
 from feedtool.sources.episodes import Group
 from feedtool.model import Episode, Show
-from feedtool.problems import Problem, has_errors, ordered
+from feedtool.problems import FeedtoolError, Problem, has_errors, ordered
 from feedtool.engine.write import MANIFEST
-from feedtool.render.fingerprint import Content
 
 # Above this share of the show changed, the full build is as quick.
 MAX_SHARE = 0.25
@@ -170,49 +169,21 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     problems += problems_read
     problems += validate.show_rules(show, [loaded[i] for i in sorted(loaded)])
 
-    files: dict[str, Content] = {}
-    cover_url, cover_bytes = None, b""
-    if show.image is not None:
-        cover_bytes = safe_files.read_bytes(show.image, config.SHOW_FILE, "image", show.files)
-        name = urls.image_path("cover", show.image, cover_bytes)
-        files[name] = show.image
-        cover_url = urls.url_for(show, name)
-    links = {}
+    last_build = source_date_epoch() or dt.datetime.fromisoformat(recorded[0].date)
+    try:
+        made = make_outputs(show, sparse, problems, last_build, makers)
+    except FeedtoolError as exc:
+        raise Fallback("an episode or the feed has errors") from exc
+    files, problems, uses = made.files, made.problems, made.uses
+    if has_errors(problems):
+        raise Fallback("an archive feed has errors")
+    records = {i: dataclasses.replace(recorded[i], owned=list(names)) for i, names in made.owned.items()}
     old_owned = {name for i in needed for name in recorded[i].owned}
-    records = {}
-    for position in sorted(loaded):
-        ep = loaded[position]
-        before = len(files)
-        links[ep.stem] = episode_files(show, ep, files, problems, cover_bytes)
-        records[position] = dataclasses.replace(recorded[position], owned=list(files)[before:])
-    if has_errors(problems):
-        raise Fallback("an episode has errors")
-
     feed_name = show.feed_name
-    uses: site.Uses = {name: (f"own:{i}", (i,)) for i, record in records.items() for name in record.owned}
-    for slot in paging.layout(show, count):  # the feed, then archive K … 1
-        if f"feed:{slot.name}" not in makers:
-            continue
-        page = paging.Page(slot.name, tuple(loaded[i] for i in slot.positions), slot.links)
-        uses[slot.name] = (f"feed:{slot.name}", tuple(slot.positions))
-        if slot.name == feed_name:
-            last_build = source_date_epoch() or dt.datetime.fromisoformat(recorded[0].date)
-            files[feed_name] = data = paging.render(show, page, cover_url, links, last_build)
-            problems = [p for p in problems if p.path != feed_name and p.rule != "FEED-SIZE"]
-            problems += validate.feed_rules(data, source=feed_name, covered=problems)
-            problems = paging.size_advice(show, problems, len(data))
-        else:
-            dated = source_date_epoch() or max(e.date for e in page.episodes)
-            files[slot.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, problems)
-    if has_errors(problems):
-        raise Fallback("the feed has errors")
     trusted: frozenset[str] = frozenset()
     if feed_name not in files:  # as the last build wrote it (attempt checks that it still is)
         files[feed_name] = (out / feed_name).read_bytes()
         trusted = frozenset({feed_name})
-    selection = site.Selection(frozenset(_numbers(makers, "page")), frozenset(_numbers(makers, "index")))
-    files.update(site.render_site(show, sparse, links, cover_url, deferred=True,  # type: ignore[arg-type]
-                                  selection=selection, uses=uses))
 
     # Every output a re-read episode owned is made again, or removed.
     keep = frozenset(name for name in names if name != MANIFEST and name not in files and name not in old_owned)
@@ -224,12 +195,6 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
            f"({', '.join(changed_stems[:3])}{', …' if len(changed_stems) > 3 else ''}); "
            f"read {len(loaded)} of {count} episodes again")
     return Patched(plan, keep, last, records, why, trusted=trusted)
-
-
-def _numbers(makers: Iterable[str], kind: str) -> set[int]:
-    """The positions or page numbers of the MAKERS of one KIND ("page:12" → 12)."""
-    prefix = kind + ":"
-    return {int(maker[len(prefix):]) for maker in makers if maker.startswith(prefix)}
 
 
 def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: Mapping[int, memo.EpisodeRecord],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,15 +123,48 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
     if base_url is not None:
         show = dataclasses.replace(show, base_url=base_url, link=base_url)
     ordered = tuple(sorted(eps, key=lambda e: (e.date, e.stem), reverse=True))
-    files: dict[str, Content] = {}
     problems += validate.show_rules(show, ordered)
+    last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
+    made = make_outputs(show, ordered, problems, last_build)
+    files, problems = made.files, made.problems
+    # A renamed episode's old page sends visitors on (the lock remembers its old stems).
+    files.update({name: page for name, page in site.redirect_pages(show, guids.moved(lock, ordered)).items()
+                  if name not in files})
+    owned = {ordered[i].stem: names for i, names in made.owned.items()}
+    archives = tuple(slot.name for slot in paging.layout(show, len(ordered))[1:])
+    return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems), archives, owned, tuple(held),
+                made.uses)
 
+
+@dataclass
+class Made:
+    """The outputs a build made, with their recipes (Plan.uses)."""
+
+    files: dict[str, Content]
+    uses: site.Uses
+    owned: dict[int, tuple[str, ...]]  # the files each episode read owns, by position
+    problems: list[Problem]
+
+
+def make_outputs(show: Show, episodes: Sequence[Episode | None], problems: list[Problem],
+                 last_build: dt.datetime | None, makers: Collection[str] | None = None) -> Made:
+    """The outputs made from EPISODES (feed order, newest first): every
+    output (MAKERS None: a full build), or those whose recipe's maker is in
+    MAKERS, from the episodes their recipes name (an incremental build,
+    patch.py; the others are None). The one way outputs are made: a full
+    build is this with everything out of date. Raises FeedtoolError when an
+    episode or the feed has errors."""
+    from feedtool.engine import validate
+    from feedtool.render import paging, site
+
+    files: dict[str, Content] = {}
     cover_url = None
     cover_bytes = b""
     if show.image is not None:
         data = cover_bytes = safe_files.read_bytes(show.image, config.SHOW_FILE, "image", show.files)
         found = validate.image_problems(data, config.SHOW_FILE, "image", show.image.suffix)
-        problems += found
+        if makers is None:  # an incremental build has them from the record: the cover is as it was
+            problems += found
         if not found:
             name = urls.image_path("cover", show.image, data)
             files[name] = show.image
@@ -139,37 +172,46 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
 
     links: dict[str, feed.EpisodeLinks] = {}
     spans = []
-    for ep in ordered:
-        before = len(files)
-        links[ep.stem] = episode_files(show, ep, files, problems, cover_bytes)
-        spans.append((ep, before, len(files)))
+    for i, ep in enumerate(episodes):
+        if ep is not None:
+            before = len(files)
+            links[ep.stem] = episode_files(show, ep, files, problems, cover_bytes)
+            spans.append((i, before, len(files)))
     if has_errors(problems):
         raise FeedtoolError(problems)
     names = list(files)
-    owned = {ep.stem: tuple(names[start:end]) for ep, start, end in spans}
-    uses: site.Uses = {name: (f"own:{i}", (i,)) for i, (_, start, end) in enumerate(spans) for name in names[start:end]}
+    owned = {i: tuple(names[start:end]) for i, start, end in spans}
+    uses: site.Uses = {name: (f"own:{i}", (i,)) for i, names in owned.items() for name in names}
 
-    last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
     # feed_limit: the newest episodes in the feed, the rest in archive feeds.
-    pages = paging.split(show, ordered)
-    for slot in paging.layout(show, len(ordered)):
+    for slot in paging.layout(show, len(episodes)):  # the feed, then archive K … 1
+        if makers is not None and f"feed:{slot.name}" not in makers:
+            continue
         uses[slot.name] = (f"feed:{slot.name}", tuple(slot.positions))
-    files[show.feed_name] = feed_bytes = paging.render(show, pages[0], cover_url, links, last_build)
-    problems += validate.feed_rules(feed_bytes, source=show.feed_name, covered=problems)
-    problems = paging.size_advice(show, problems, len(feed_bytes))
-    if has_errors(problems):
-        raise FeedtoolError(problems)
-    for page in pages[1:]:
-        # An archive's own newest episode dates it, so it stays byte for byte
-        # the same while newer episodes arrive (RFC 5005 §4).
-        dated = source_date_epoch() or max(e.date for e in page.episodes)
-        files[page.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, problems)
-    files.update(site.render_site(show, ordered, links, cover_url, deferred=True, uses=uses))
-    # A renamed episode's old page sends visitors on (the lock remembers its old stems).
-    files.update({name: page for name, page in site.redirect_pages(show, guids.moved(lock, ordered)).items()
-                  if name not in files})
-    return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems),
-                tuple(page.name for page in pages[1:]), owned, tuple(held), uses)
+        page = paging.Page(slot.name, tuple(episodes[i] for i in slot.positions), slot.links)  # type: ignore[misc]
+        if slot.name == show.feed_name:
+            files[slot.name] = feed_bytes = paging.render(show, page, cover_url, links, last_build)
+            problems = [p for p in problems if p.path != show.feed_name and p.rule != "FEED-SIZE"]
+            problems += validate.feed_rules(feed_bytes, source=show.feed_name, covered=problems)
+            problems = paging.size_advice(show, problems, len(feed_bytes))
+            if has_errors(problems):
+                raise FeedtoolError(problems)
+        else:
+            # An archive's own newest episode dates it, so it stays byte for byte
+            # the same while newer episodes arrive (RFC 5005 §4).
+            dated = source_date_epoch() or max(e.date for e in page.episodes)
+            files[slot.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, problems)
+    selection = None if makers is None else site.Selection(frozenset(_numbers(makers, "page")),
+                                                            frozenset(_numbers(makers, "index")))
+    files.update(site.render_site(show, episodes, links, cover_url, deferred=True,  # type: ignore[arg-type]
+                                  selection=selection, uses=uses))
+    return Made(files, uses, owned, problems)
+
+
+def _numbers(makers: Iterable[str], kind: str) -> set[int]:
+    """The positions or page numbers of the MAKERS of one KIND ("page:12" → 12)."""
+    prefix = kind + ":"
+    return {int(maker[len(prefix):]) for maker in makers if maker.startswith(prefix)}
 
 
 def episode_files(show: Show, ep: Episode, files: dict[str, Content], problems: list[Problem],

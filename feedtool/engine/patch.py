@@ -148,8 +148,9 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     # (run.Plan.uses), and every episode those are made from.
     makers: set[str] = set()
     needed = set(touched)
+    marks = tuple(f" {i}" for i in touched)  # a quick look before parsing 45,000 recipes
     for row in last.outputs.values():
-        if row.made:
+        if row.made and any(mark in row.made for mark in marks):
             maker, positions = memo.recipe(row.made)
             if not touched.isdisjoint(positions):
                 makers.add(maker)

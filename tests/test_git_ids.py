@@ -150,3 +150,25 @@ def test_a_change_built_and_committed_with_its_public_is_patched_in_ci(
     assert result.mode == "patched", result.why
     assert not result.changes.any  # the author's public/ is what this build makes
     assert snapshot(where / "public") == snapshot(committed / "public")
+
+
+def test_without_git_every_file_is_read_and_the_build_is_the_same(
+        committed: Path, ci_cache: Path, tmp_path: Path, hashed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    where = clone(committed, tmp_path / "ci", ci_cache)
+    empty = tmp_path / "no-git"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # git is nowhere
+    assert git_ids.object_ids(where) == {}
+    hashed.clear()
+    result = build(where)
+    assert result.mode == "reused"
+    assert "first.toml" in hashed and "first.mp3" in hashed  # keyed by reading them, as before git was asked
+    assert snapshot(where / "public") == snapshot(committed / "public")
+
+
+def test_a_file_git_does_not_track_or_a_link_is_read(committed: Path, tmp_path: Path) -> None:
+    (committed / "notes.txt").write_text("not added")
+    (committed / "link.toml").symlink_to(committed / "podcast.toml")
+    git(committed, "add", "link.toml")
+    ids = git_ids.object_ids(committed)
+    assert "notes.txt" not in ids and "link.toml" not in ids and "podcast.toml" in ids

@@ -39,7 +39,8 @@ class Asked:
         try:
             for args in (("--stage",), ("--modified", "--deleted")):
                 self._runs.append(subprocess.Popen(
-                    ["git", "-C", str(folder), "ls-files", "-z", *args], env=env,
+                    # No file-system monitor: a hook of the repository's own is no part of reading it.
+                    ["git", "-c", "core.fsmonitor=false", "-C", str(folder), "ls-files", "-z", *args], env=env,
                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
         except OSError:  # no git
             self.close()

@@ -186,7 +186,7 @@ def archive(show: Show, page: Page, cover_url: str | None, links: Mapping[str, f
     """An archive feed, made when written and checked like the feed (CHECK):
     an error stops the build before anything is renamed into public/.
     COVERED are the model's problems, which the check leaves out."""
-    covered = tuple(covered)
+    covered = covered if isinstance(covered, tuple) else tuple(covered)
     own = {ep.stem: links[ep.stem] for ep in page.episodes}
 
     def make() -> bytes:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from feedtool.sources import stoplists
 
 
-def reference(words: list[str]) -> tuple[str | None, int]:
+def reference(words: list[str], prior: str | None = None) -> tuple[str | None, int]:
     sample = Counter(words[:stoplists._SAMPLE_WORDS])
     scripts_seen: Counter[str] = Counter()
     for word, n in sample.items():
@@ -26,6 +26,11 @@ def reference(words: list[str]) -> tuple[str | None, int]:
         count = sum(sample[w] for w in common.intersection(frequent))
         if count > best_count:
             best, best_count = language, count
+    wanted = stoplists.for_code(prior) if prior else None
+    if wanted is not None and wanted != best and stoplists._scripts().get(wanted) == script:
+        count = sum(sample[w] for w in stoplists.stoplists()[wanted].intersection(frequent))
+        if count >= stoplists._PRIOR_SHARE * best_count:
+            best, best_count = wanted, count
     total = sum(sample.values())
     return (best if best_count / total >= stoplists._MIN_SHARE else None), best_count
 
@@ -39,6 +44,13 @@ _POOL = sorted({w for name in ("English", "German", "French", "Spanish", "Portug
 @given(st.lists(st.sampled_from(_POOL), min_size=1, max_size=120))
 def test_detect_chooses_as_intersecting_every_list_did(words: list[str]) -> None:
     assert stoplists.detect(words) == reference(words)[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(_POOL + ["2024", "_", "école", "der"]), min_size=1, max_size=400),
+       st.sampled_from(["en", "de", "fr", "es", "pt", "nl", "it", "ru", "xx"]))
+def test_the_show_language_wins_as_it_did(words: list[str], prior: str) -> None:
+    assert stoplists.detect(words, prior) == reference(words, prior)[0]
 
 
 def test_a_tie_goes_to_the_first_language_by_name() -> None:

@@ -16,6 +16,7 @@ import importlib.util
 import re
 import unicodedata
 from collections import Counter
+from operator import itemgetter
 from pathlib import Path
 
 # Unicode word characters, as `\w+` counts them: the unit of every measure
@@ -102,18 +103,27 @@ def for_code(code: str) -> str | None:
     return None
 
 
+# A list's count of a text's common words is at most the sample's size: it
+# fits in this many bits.
+_COUNT_BITS = _SAMPLE_WORDS.bit_length()
+
+
 @functools.cache
-def _lists_with(script: str) -> dict[str, tuple[str, ...]]:
-    """Each common word of the stoplists in SCRIPT, with the languages whose
-    list has it: a text's frequent words are looked up once each, rather
-    than every list intersected with them."""
-    index: dict[str, list[str]] = {}
+def _index(script: str) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The stoplists in SCRIPT, and each of their words with the lists that
+    have it, as an integer holding a field of _COUNT_BITS bits per list, 1
+    for each list with the word.  Multiplied by how often the word occurs
+    and added up over a text's frequent words, these count the text's
+    common words for every list at once: a frequent word is in dozens of
+    lists, and a loop over them costs a third of the detection."""
     scripts = _scripts()
-    for language, common in stoplists().items():
-        if scripts.get(language) == script:
-            for word in common:
-                index.setdefault(word, []).append(language)
-    return {word: tuple(languages) for word, languages in index.items()}
+    languages = tuple(language for language in stoplists() if scripts.get(language) == script)
+    index: dict[str, int] = {}
+    for k, language in enumerate(languages):
+        bit = 1 << (k * _COUNT_BITS)
+        for word in stoplists()[language]:
+            index[word] = index.get(word, 0) | bit
+    return languages, index
 
 
 def detect(words: list[str], prior: str | None = None) -> str | None:
@@ -128,26 +138,30 @@ def detect(words: list[str], prior: str | None = None) -> str | None:
     total = sum(sample.values())
     if not total:
         return None
-    scripts_seen: Counter[str] = Counter()
-    for word, n in sample.items():  # each distinct word once
-        scripts_seen[_script(word)] += n
-    script = scripts_seen.most_common(1)[0][0]
+    scripts_seen: dict[str, int] = {}
+    for script, n in zip(map(_script, sample), sample.values()):  # each distinct word once
+        scripts_seen[script] = scripts_seen.get(script, 0) + n
+    # The most frequent script; of equals, the first seen (as Counter.most_common has it).
+    script = max(scripts_seen, key=scripts_seen.__getitem__)
     # Common words are a text's most frequent ones: the rest cannot decide.
-    frequent = {w for w, _ in sample.most_common(_FREQUENT)}
-    counts: Counter[str] = Counter()
-    lists_of = _lists_with(script)
+    # (A stable sort, as Counter.most_common's: of equal counts, the first seen.)
+    frequent = [w for w, _ in sorted(sample.items(), key=itemgetter(1), reverse=True)[:_FREQUENT]]
+    languages, index = _index(script)
+    packed = 0
     for word in frequent:
-        for language in lists_of.get(word, ()):
-            counts[language] += sample[word]
+        lists = index.get(word)
+        if lists:
+            packed += lists * sample[word]
+    mask = (1 << _COUNT_BITS) - 1
+    counts = {language: n for k, language in enumerate(languages) if (n := (packed >> (k * _COUNT_BITS)) & mask)}
     best, best_count = None, 0
     if counts:
         best_count = max(counts.values())
         # The first by name among equals, so that a tie goes to the same language every time.
         best = min(language for language, n in counts.items() if n == best_count)
-    scripts = _scripts()
     wanted = for_code(prior) if prior else None
-    if wanted is not None and wanted != best and scripts.get(wanted) == script:
-        count = sum(sample[w] for w in stoplists()[wanted].intersection(frequent))
+    if wanted is not None and wanted != best and _scripts().get(wanted) == script:
+        count = counts.get(wanted, 0)
         if count >= _PRIOR_SHARE * best_count:
             best, best_count = wanted, count
     return best if best_count / total >= _MIN_SHARE else None

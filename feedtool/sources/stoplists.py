@@ -173,4 +173,6 @@ def words_of(text: str) -> list[str]:
 
 def unspaced_chars(text: str) -> int:
     """How many characters of TEXT belong to scripts written without spaces."""
+    if text.isascii():  # most lines of most pages; a str knows this without a look at its characters
+        return 0
     return len(_UNSPACED.findall(text))

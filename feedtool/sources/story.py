@@ -33,8 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -272,34 +271,21 @@ def _title_shaped(p: Paragraph, anchored: bool = False) -> bool:
     return 2 <= p.words <= _TITLE_MAX_WORDS or (p.words >= 1 and stoplists.unspaced_chars(text) >= 4)
 
 
-class _ContentWords:
-    """Each paragraph's content words, worked out once per text: the two
-    headline finders ask for every paragraph of the story, and for the
-    candidates again."""
-
-    def __init__(self, paras: Sequence[Paragraph], common: frozenset[str]) -> None:
-        self._paras = paras
-        self._common = common
-        self._known: dict[int, AbstractSet[str]] = {}
-
-    def __call__(self, i: int) -> AbstractSet[str]:
-        known = self._known.get(i)
-        if known is None:
-            known = self._known[i] = _content_words(self._paras[i], self._common)
-        return known
-
-
-def _content_words(p: Paragraph, common: frozenset[str]) -> set[str]:
-    text = p.text
-    words = p.key.split()  # the words read once (`_read_paragraphs`)
+def _content_words(paras: Iterable[Paragraph], common: frozenset[str]) -> set[str]:
+    """The content words of PARAS, all together."""
+    group = list(paras)
+    words: set[str] = set()
+    for p in group:
+        words.update(p.key.split())  # the words read once (`_read_paragraphs`)
     # A word's first letters stand for the word, so that "school" and
     # "schools", "школьники" and "школьников" are one (a stemmer for any
-    # language, if a crude one).  Each distinct word is looked at once.
-    out = {w[:_STEM] for w in set(words).difference(common) if not w.isdigit()}
-    if stoplists.unspaced_chars(text):
-        # Character pairs stand in for words in unspaced scripts.
-        joined = "".join(w for w in words if stoplists.unspaced_chars(w))
-        out |= {joined[i : i + 2] for i in range(len(joined) - 1)}
+    # language, if a crude one).
+    out = {w[:_STEM] for w in words.difference(common) if not w.isdigit()}
+    for p in group:
+        if stoplists.unspaced_chars(p.text):
+            # Character pairs stand in for words in unspaced scripts.
+            joined = "".join(w for w in p.key.split() if stoplists.unspaced_chars(w))
+            out |= {joined[i : i + 2] for i in range(len(joined) - 1)}
     return out
 
 
@@ -450,15 +436,12 @@ def _headline_score(paras: Sequence[Paragraph], i: int, shared: float, start: in
     return score
 
 
-def _headline(paras: list[Paragraph], start: int, end: int, content_words: _ContentWords) -> tuple[int, bool, float]:
+def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[str]) -> tuple[int, bool, float]:
     """The index of the headline of the story that runs from START to END
     (-1 when there is none), whether the evidence for it is good, and its score."""
     if start < 0:
         return -1, False, 0.0
-    story_words: set[str] = set()
-    for j in range(start, end):
-        if paras[j].kind in ("good", "near"):
-            story_words |= content_words(j)
+    story_words = _content_words((p for p in paras[start:end] if p.kind in ("good", "near")), common)
     counts = Counter(p.key for p in paras)
     # The copyright line names the site: a line it holds whole is the site's name.
     credits = [f" {p.key} " for p in paras if p.pattern == "credit"]
@@ -485,7 +468,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, content_words: _Cont
                 and p.words <= _LABEL_VALUE_WORDS and _capitalised_share(p.text) >= _NAME_CAPITALS
                 and p.stop is not None and p.stop < _LABEL_VALUE_STOPWORDS):
             continue  # a name as the value of a label above it ("Author:")
-        words = content_words(i)
+        words = _content_words([p], common)
         if words:
             shares[i] = len(words & story_words) / len(words)
             scores[i] = _headline_score(paras, i, shares[i], max(start, i + 1))
@@ -523,8 +506,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, content_words: _Cont
     return -1, False, 0.0
 
 
-def _headline_inside(paras: list[Paragraph], start: int, end: int, content_words: _ContentWords,
-                     to_beat: float) -> int:
+def _headline_inside(paras: list[Paragraph], start: int, end: int, common: frozenset[str], to_beat: float) -> int:
     """A headline well inside the run of most story, or -1.
 
     A page may show many teasers with their blurbs above the story (a menu
@@ -551,10 +533,9 @@ def _headline_inside(paras: list[Paragraph], start: int, end: int, content_words
         if not any(paras[j].words <= _HEADER_LINE_WORDS and _is_dateline(paras[j])
                    for j in range(i + 1, min(end, i + 1 + _ANCHOR_INSIDE))):
             continue
-        for j in unread:
-            below |= content_words(j)
+        below |= _content_words((paras[j] for j in unread), common)
         unread.clear()
-        words = content_words(i)
+        words = _content_words([p], common)
         shared = len(words & below) / len(words) if words else 0.0
         if shared < _ANCHOR_SHARED:
             continue
@@ -831,11 +812,9 @@ def read(lines: Sequence[Line], extra: Sequence[re.Pattern[str]] = (),
         end = _with_its_list(paras, start, end)
         end = _with_numbered_items(paras, start, end)
         end = _before_about_the_site(paras, start, end)
-    content_words = _ContentWords(paras, common)
-    headline, confident, score = _headline(paras, start, end, content_words)
+    headline, confident, score = _headline(paras, start, end, common)
     if bounds is None:
-        deep = _headline_inside(paras, start, end, content_words,
-                                max(score, _HEADLINE_SURE) if headline >= 0 else _HEADLINE_SURE)
+        deep = _headline_inside(paras, start, end, common, max(score, _HEADLINE_SURE) if headline >= 0 else _HEADLINE_SURE)
         if deep >= 0:
             headline, confident, start = deep, True, deep + 1
     if headline >= start >= 0:

@@ -58,3 +58,13 @@ def test_a_tie_goes_to_the_first_language_by_name() -> None:
     assert shared  # ("in", "is", …): the two lists have words in common
     words = [shared[0]] * 10
     assert stoplists.detect(words) == reference(words)[0] is not None
+
+
+# Mostly ASCII with the marks words_of treats as spaces, so that both of its ways are taken.
+_LINE = st.text(alphabet=st.sampled_from(list("aZ9_ .,'-!\t\x1c") + list(stoplists._PUNCTUATION) + ["é", "ß", "İ", "ж", "中"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_LINE, st.text()))
+def test_words_of_finds_the_words_the_regex_finds(text: str) -> None:
+    assert stoplists.words_of(text) == stoplists.WORD.findall(text.casefold())

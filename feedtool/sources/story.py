@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from feedtool.sources import stoplists
@@ -123,6 +123,9 @@ class Paragraph:
     reason: str = ""
     line: int = 0  # its first line in the source, from 1
     key: str = ""  # its words, lowercased: the same text wherever the page repeats it
+    # The words of `key` as read, kept for the measures that go word by word
+    # (its strings' hashes are known from the common-word count).
+    tokens: list[str] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -276,7 +279,7 @@ def _content_words(paras: Iterable[Paragraph], common: frozenset[str]) -> set[st
     group = list(paras)
     words: set[str] = set()
     for p in group:
-        words.update(p.key.split())  # the words read once (`_read_paragraphs`)
+        words.update(p.tokens)
     # A word's first letters stand for the word, so that "school" and
     # "schools", "школьники" and "школьников" are one (a stemmer for any
     # language, if a crude one).
@@ -284,7 +287,7 @@ def _content_words(paras: Iterable[Paragraph], common: frozenset[str]) -> set[st
     for p in group:
         if stoplists.unspaced_chars(p.text):
             # Character pairs stand in for words in unspaced scripts.
-            joined = "".join(w for w in p.key.split() if stoplists.unspaced_chars(w))
+            joined = "".join(w for w in p.tokens if stoplists.unspaced_chars(w))
             out |= {joined[i : i + 2] for i in range(len(joined) - 1)}
     return out
 
@@ -775,7 +778,7 @@ def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]],
         stop = sum(map(common.__contains__, words)) / len(words) if common and words else None
         own = classify_own(line.text, extra) if extra else None
         p = Paragraph(line.text, line.single, _size(line.text, words), stop, own or classify(line.text, ()),
-                      line.glued, own, line=line.line, key=" ".join(words))
+                      line.glued, own, line=line.line, key=" ".join(words), tokens=words)
         p.kind, p.reason = _kind(p, bool(common))
         paras.append(p)
     return paras, language, common

@@ -456,6 +456,19 @@ def test_strip_control_chars() -> None:
     assert strip_control_chars("plain — “text”") == ("plain — “text”", 0)
 
 
+# The characters at the edges of what XML 1.0 forbids, and some it allows.
+_EDGES = st.sampled_from(["\x00", "\x08", "\t", "\n", "\x0b", "\x0c", "\r", "\x0e", "\x1f", " ", "\x7f", "\x85",
+                          "\ud7ff", "\ud800", "\udbff", "\udc00", "\udfff", "\ue000", "\ufffd", "\ufffe", "\uffff",
+                          "\U00010000", "é", "—", "a"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(_EDGES, st.characters(blacklist_categories=()))).map("".join))
+def test_strip_control_chars_removes_what_the_rule_forbids(s: str) -> None:
+    forbidden = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+    assert strip_control_chars(s) == forbidden.subn("", s)
+
+
 def test_control_chars_are_removed_from_the_text() -> None:
     info = parse_text("A Head\x00line\n\n" + LONG.replace("long", "lo\x07ng"))
     assert info.title == "A Headline"

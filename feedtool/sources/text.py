@@ -49,10 +49,8 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 
 
 # In UTF-8 the forbidden control characters are these bytes, which are part
-# of no other character, and U+FFFE and U+FFFF these sequences; a lone
-# surrogate has no UTF-8 at all.
+# of no other character; a lone surrogate has no UTF-8 at all.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
 
 
 def strip_control_chars(s: str) -> tuple[str, int]:
@@ -63,7 +61,7 @@ def strip_control_chars(s: str) -> tuple[str, int]:
         data = s.encode()
     except UnicodeEncodeError:
         return _XML_FORBIDDEN.subn("", s)
-    if len(data.translate(None, _CONTROL_BYTES)) == len(data) and not any(n in data for n in _NONCHARACTERS):
+    if len(data.translate(None, _CONTROL_BYTES)) == len(data) and "\ufffe" not in s and "\uffff" not in s:
         return s, 0
     return _XML_FORBIDDEN.subn("", s)
 

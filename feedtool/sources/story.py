@@ -256,12 +256,12 @@ def _title_shaped(p: Paragraph, anchored: bool = False) -> bool:
         return False
     if text[:1] in "([" and text[-1:] in ")]":
         return False
-    if text.rstrip()[-1:] in ":,;" or not any(c.isalpha() for c in text):
+    if text.rstrip()[-1:] in ":,;" or not any(map(str.isalpha, text)):
         return False
     if len(_HASHTAG.findall(text)) >= 2:
         return False  # a social post or a sponsor's disclosure ("#ad")
-    letters = sum(c.isalpha() for c in text)
-    if letters < _TITLE_LETTERS * sum(not c.isspace() for c in text):
+    letters = sum(map(str.isalpha, text))
+    if letters < _TITLE_LETTERS * (len(text) - sum(map(str.isspace, text))):
         return False  # a row of a table of figures
 
     if _BYLINE.match(text) or _NOT_TITLE.search(text) or _NAVIGATION.search(text):

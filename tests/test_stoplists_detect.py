@@ -68,3 +68,15 @@ _LINE = st.text(alphabet=st.sampled_from(list("aZ9_ .,'-!\t\x1c") + list(stoplis
 @given(st.one_of(_LINE, st.text()))
 def test_words_of_finds_the_words_the_regex_finds(text: str) -> None:
     assert stoplists.words_of(text) == stoplists.WORD.findall(text.casefold())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["the", "und", "1984", "_", "a1", "x_y", "", "12", "Ab", "!?", "été", "жизнь", "中文"]),
+                min_size=1, max_size=30))
+def test_scripts_are_counted_as_word_by_word(words: list[str]) -> None:
+    sample = Counter(words)
+    by_word: Counter[str] = Counter()
+    for word, n in sample.items():
+        by_word[stoplists._script(word)] += n
+    seen = stoplists._scripts_seen(sample)
+    assert seen == dict(by_word) and list(seen) == list(by_word)  # the same counts, in the same order

@@ -16,6 +16,7 @@ import importlib.util
 import re
 import unicodedata
 from collections import Counter
+from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -126,6 +127,28 @@ def _index(script: str) -> tuple[tuple[str, ...], dict[str, int]]:
     return languages, index
 
 
+# What `str.strip` takes off an ASCII word that has no letter, leaving nothing.
+_ASCII_NON_LETTERS = "".join(c for c in map(chr, range(128)) if not c.isalpha())
+
+
+def _scripts_seen(sample: Counter[str]) -> dict[str, int]:
+    """How many of SAMPLE's words are in each script (`_script`), the
+    scripts in the order their first words come."""
+    if "".join(sample).isascii():
+        # Every word is Latin (it has a letter) or "?" (a number): counted
+        # by C loops rather than a call of `_script` for each distinct word.
+        counts = list(sample.values())
+        latin = sum(compress(counts, map(str.strip, sample, repeat(_ASCII_NON_LETTERS))))
+        seen = {"LATIN": latin, "?": sum(counts) - latin}
+        if not next(iter(sample)).strip(_ASCII_NON_LETTERS):
+            seen = {"?": seen["?"], "LATIN": latin}
+        return {script: n for script, n in seen.items() if n}
+    out: dict[str, int] = {}
+    for script, n in zip(map(_script, sample), sample.values()):  # each distinct word once
+        out[script] = out.get(script, 0) + n
+    return out
+
+
 def detect(words: list[str], prior: str | None = None) -> str | None:
     """The language whose common words make up most of WORDS, or None.
 
@@ -138,9 +161,7 @@ def detect(words: list[str], prior: str | None = None) -> str | None:
     total = sum(sample.values())
     if not total:
         return None
-    scripts_seen: dict[str, int] = {}
-    for script, n in zip(map(_script, sample), sample.values()):  # each distinct word once
-        scripts_seen[script] = scripts_seen.get(script, 0) + n
+    scripts_seen = _scripts_seen(sample)
     # The most frequent script; of equals, the first seen (as Counter.most_common has it).
     script = max(scripts_seen, key=scripts_seen.__getitem__)
     # Common words are a text's most frequent ones: the rest cannot decide.

@@ -774,10 +774,14 @@ def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]],
     language = stoplists.detect(prose or [w for ws in all_words for w in ws], prior)
     common = stoplists.stoplists().get(language, frozenset()) if language else frozenset()
     paras: list[Paragraph] = []
+    roles: dict[str, Role] = {}  # what the patterns say of each line, once for a line the page repeats
     for line, words in zip(lines, all_words):
         stop = sum(map(common.__contains__, words)) / len(words) if common and words else None
         own = classify_own(line.text, extra) if extra else None
-        p = Paragraph(line.text, line.single, _size(line.text, words), stop, own or classify(line.text, ()),
+        role = own or roles.get(line.text)
+        if role is None:
+            role = roles[line.text] = classify(line.text, ())
+        p = Paragraph(line.text, line.single, _size(line.text, words), stop, role,
                       line.glued, own, line=line.line, key=" ".join(words), tokens=words)
         p.kind, p.reason = _kind(p, bool(common))
         paras.append(p)

@@ -138,18 +138,19 @@ class Reading:
     doubts: tuple[Doubt, ...] = ()
 
 
-def _size(text: str, words: list[str]) -> int:
-    unspaced = stoplists.unspaced_chars(text)
+def _size(words: list[str], unspaced: int) -> int:
+    """The length in words of a paragraph of these WORDS and UNSPACED characters of unspaced scripts."""
     if unspaced:
         return len(words) - sum(1 for w in words if stoplists.unspaced_chars(w)) + unspaced // _UNSPACED_CHAR_WEIGHT
     return len(words)
 
 
-def _kind(p: Paragraph, has_stoplist: bool) -> tuple[Kind, str]:
-    """jusText's classes: good and near-good prose, short, bad."""
+def _kind(p: Paragraph, has_stoplist: bool, unspaced: int) -> tuple[Kind, str]:
+    """jusText's classes: good and near-good prose, short, bad (UNSPACED: the
+    paragraph's characters of unspaced scripts)."""
     if p.pattern != "body":
         return "bad", f"chrome phrase ({p.pattern})"
-    length = len(p.text) if not stoplists.unspaced_chars(p.text) else p.words * 6
+    length = len(p.text) if not unspaced else p.words * 6
     if length < LENGTH_LOW:
         return "short", f"short ({length} characters)"
     if p.stop is None:
@@ -781,9 +782,10 @@ def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]],
         role = own or roles.get(line.text)
         if role is None:
             role = roles[line.text] = classify(line.text, ())
-        p = Paragraph(line.text, line.single, _size(line.text, words), stop, role,
+        unspaced = stoplists.unspaced_chars(line.text)
+        p = Paragraph(line.text, line.single, _size(words, unspaced), stop, role,
                       line.glued, own, line=line.line, key=" ".join(words), tokens=words)
-        p.kind, p.reason = _kind(p, bool(common))
+        p.kind, p.reason = _kind(p, bool(common), unspaced)
         paras.append(p)
     return paras, language, common
 

@@ -191,6 +191,10 @@ def _vouched(paras: Sequence[Paragraph], i: int, step: int) -> bool:
     return False
 
 
+def _prose_near(paras: Sequence[Paragraph], i: int) -> bool:
+    return _vouched(paras, i, -1) or _vouched(paras, i, 1)
+
+
 def _weights(paras: Sequence[Paragraph]) -> list[float]:
     """What each paragraph adds to the story around it, in words of prose.
 
@@ -203,7 +207,6 @@ def _weights(paras: Sequence[Paragraph]) -> list[float]:
     for i, p in enumerate(paras):
         before = paras[i - 1].kind if i > 0 else "bad"
         after = paras[i + 1].kind if i + 1 < len(paras) else "bad"
-        prose_near = _vouched(paras, i, -1) or _vouched(paras, i, 1)
         if p.pattern in ("end", "credit"):
             out.append(-_END_COST)
         elif p.kind == "good":
@@ -211,12 +214,12 @@ def _weights(paras: Sequence[Paragraph]) -> list[float]:
         elif p.kind == "near":
             # Past a short question or sub-head, good prose still vouches
             # for it: an answer in an interview.
-            out.append(p.words * _NEAR_SHARE if prose_near else -_SHORT_COST)
+            out.append(p.words * _NEAR_SHARE if _prose_near(paras, i) else -_SHORT_COST)
         elif p.kind == "short":
             # A sub-head between paragraphs, or a short sentence beside one
             # (a reply, the last line of a transcript), is the story's.
             sentence = p.text.rstrip()[-1:] in _SENTENCE_END
-            out.append(1.0 if before == after == "good" or (sentence and prose_near) else -_SHORT_COST)
+            out.append(1.0 if before == after == "good" or (sentence and _prose_near(paras, i)) else -_SHORT_COST)
         else:
             out.append(-(_BAD_COST + _BAD_WORD_COST * p.words))
     return out

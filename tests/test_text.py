@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from feedtool.model import Section, TextInfo
+from feedtool.sources import story
 from feedtool.sources.chrome import classify
 from feedtool.sources.text import (
     DEFAULT_PATTERNS,
@@ -467,6 +468,12 @@ _EDGES = st.sampled_from(["\x00", "\x08", "\t", "\n", "\x0b", "\x0c", "\r", "\x0
 def test_strip_control_chars_removes_what_the_rule_forbids(s: str) -> None:
     forbidden = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
     assert strip_control_chars(s) == forbidden.subn("", s)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("0123456789 :./-年년月월日일aZ") + ["٣", "１", "\u0e53"])))
+def test_a_date_is_found_only_where_a_digit_is(s: str) -> None:
+    assert story._has_date(s) == (story._DATELINE.search(s) is not None)
 
 
 def test_control_chars_are_removed_from_the_text() -> None:

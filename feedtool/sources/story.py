@@ -373,11 +373,16 @@ def _is_postdated(text: str) -> bool:
     return _DIGIT.search(text) is not None and _POSTDATE.search(text) is not None
 
 
+def _has_date(text: str) -> bool:
+    # So has every date of _DATELINE.
+    return _DIGIT.search(text) is not None and _DATELINE.search(text) is not None
+
+
 _TIMECODE = re.compile(r"[\[(]?\d{1,2}(?::\d\d){1,2}(?:[.,]\d+)?[\])]?")
 
 
 def _is_dateline(p: Paragraph) -> bool:
-    return p.words <= _DATELINE_MAX_WORDS and bool(_DATELINE.search(p.text) or _BYLINE.match(p.text))
+    return p.words <= _DATELINE_MAX_WORDS and bool(_has_date(p.text) or _BYLINE.match(p.text))
 
 
 # A byline or a timestamp is never the headline (a year alone may be in one).
@@ -724,7 +729,7 @@ def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
         if p.kind == "good" or i >= found + _HEADER_REACH:
             break
         if p.words <= _HEADER_LINE_WORDS and not _TIMECODE.fullmatch(p.text) and (
-                _DATELINE.search(p.text) or _BYLINE.match(p.text)):
+                _has_date(p.text) or _BYLINE.match(p.text)):
             found = i + 1
     return found
 

@@ -115,8 +115,8 @@ def _index(script: str) -> tuple[tuple[str, ...], dict[str, int]]:
     have it, as an integer holding a field of _COUNT_BITS bits per list, 1
     for each list with the word.  Multiplied by how often the word occurs
     and added up over a text's frequent words, these count the text's
-    common words for every list at once: a frequent word is in dozens of
-    lists, and a loop over them costs a third of the detection."""
+    common words for every list at once, where a frequent word is in
+    dozens of lists to loop over."""
     scripts = _scripts()
     languages = tuple(language for language in stoplists() if scripts.get(language) == script)
     index: dict[str, int] = {}
@@ -189,7 +189,7 @@ def detect(words: list[str], prior: str | None = None) -> str | None:
 
 
 # ASCII text lowercased, and what `WORD` splits it at made spaces: for an
-# ASCII line, translate and split find the words of the regex four times faster.
+# ASCII line, translate and split find the words of the regex, faster.
 _ASCII_WORDS = str.maketrans({c: c.lower() if WORD.fullmatch(c) else " " for c in map(chr, range(128))})
 # The characters outside ASCII that most lines of Latin-script pages have
 # besides ASCII (quotes, dashes, the ellipsis, ©): none of them is part of a

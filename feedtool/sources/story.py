@@ -123,8 +123,8 @@ class Paragraph:
     reason: str = ""
     line: int = 0  # its first line in the source, from 1
     key: str = ""  # its words, lowercased: the same text wherever the page repeats it
-    # The words of `key` as read, kept for the measures that go word by word
-    # (its strings' hashes are known from the common-word count).
+    # The words of `key` as read, for the measures that go word by word
+    # (rather than splitting the key again).
     tokens: list[str] = field(default_factory=list, repr=False, compare=False)
 
 
@@ -374,7 +374,7 @@ def _is_postdated(text: str) -> bool:
 
 
 def _has_date(text: str) -> bool:
-    # So has every date of _DATELINE.
+    # Every date _DATELINE finds has a digit too.
     return _DIGIT.search(text) is not None and _DATELINE.search(text) is not None
 
 

@@ -55,8 +55,8 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 def strip_control_chars(s: str) -> tuple[str, int]:
     """Remove the characters XML 1.0 forbids; return the text and how many went."""
-    # Most texts have none, which the bytes tell three times faster than the
-    # regex (it runs on every text, its notes and its transcript).
+    # Most texts have none, which the bytes tell faster than the regex (it
+    # runs on every text, its notes and its transcript).
     try:
         data = s.encode()
     except UnicodeEncodeError:

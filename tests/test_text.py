@@ -15,7 +15,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from feedtool.model import Section, TextInfo
@@ -369,11 +369,20 @@ def test_default_patterns_compile() -> None:
 _CHROME_PIECES = ["Getty Images", "AP Photo", "Reuters", "(AFP)", "[AP]", "hide caption", "Toggle Caption",
                   "/ Jane Roe", ". JANE ROE", "! O'NEIL", "newsletter", "Boletín", "рассылка", "(left)", ", right,",
                   "file photo", "audio is not supported", "the", "Mayor", "said", " ", ". ", ",", "2024",
-                  "Sign up", "Photo:", "© 2024 Lantern", "All rights reserved", "Reply", "by", "Ana Ruiz"]
+                  "Sign up", "Photo:", "© 2024 Lantern", "All rights reserved", "Reply", "by", "Ana Ruiz",
+                  # staff bylines, commenters, copyright and date lines, in either alternation
+                  ", Staff Writer", "Tomas Reyes", "says:", "wrote", "Dice", "Copyright 2013", "(c) 2020", "rights",
+                  "Updated", "3:05 PM ET", "December 17, 2013", "Published March 4, 2024", "7", "Straße"]
 
 
 @settings(max_examples=500, deadline=None)
 @given(pieces=st.lists(st.sampled_from(_CHROME_PIECES), max_size=12), upper=st.booleans())
+@example(pieces=["Tomas Reyes", ", Staff Writer"], upper=False)
+@example(pieces=["Tomas Reyes", " ", "says:"], upper=True)
+@example(pieces=["Copyright 2013", " ", "Mayor"], upper=False)
+@example(pieces=["Mayor", ". ", "All rights reserved"], upper=False)
+@example(pieces=["Updated", " ", "3:05 PM ET"], upper=False)
+@example(pieces=["December 17, 2013"], upper=True)
 def test_classify_with_its_shortcut_is_the_full_alternation(pieces: list[str], upper: bool) -> None:
     """classify skips the patterns that scan a line for a word when the line
     has none of their words; the role must be the one all patterns give."""

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from feedtool.model import Section, TextInfo
+from feedtool.sources import story
 from feedtool.sources.chrome import classify
 from feedtool.sources.text import (
     DEFAULT_PATTERNS,
@@ -368,11 +369,20 @@ def test_default_patterns_compile() -> None:
 _CHROME_PIECES = ["Getty Images", "AP Photo", "Reuters", "(AFP)", "[AP]", "hide caption", "Toggle Caption",
                   "/ Jane Roe", ". JANE ROE", "! O'NEIL", "newsletter", "Boletín", "рассылка", "(left)", ", right,",
                   "file photo", "audio is not supported", "the", "Mayor", "said", " ", ". ", ",", "2024",
-                  "Sign up", "Photo:", "© 2024 Lantern", "All rights reserved", "Reply", "by", "Ana Ruiz"]
+                  "Sign up", "Photo:", "© 2024 Lantern", "All rights reserved", "Reply", "by", "Ana Ruiz",
+                  # staff bylines, commenters, copyright and date lines, in either alternation
+                  ", Staff Writer", "Tomas Reyes", "says:", "wrote", "Dice", "Copyright 2013", "(c) 2020", "rights",
+                  "Updated", "3:05 PM ET", "December 17, 2013", "Published March 4, 2024", "7", "Straße"]
 
 
 @settings(max_examples=500, deadline=None)
 @given(pieces=st.lists(st.sampled_from(_CHROME_PIECES), max_size=12), upper=st.booleans())
+@example(pieces=["Tomas Reyes", ", Staff Writer"], upper=False)
+@example(pieces=["Tomas Reyes", " ", "says:"], upper=True)
+@example(pieces=["Copyright 2013", " ", "Mayor"], upper=False)
+@example(pieces=["Mayor", ". ", "All rights reserved"], upper=False)
+@example(pieces=["Updated", " ", "3:05 PM ET"], upper=False)
+@example(pieces=["December 17, 2013"], upper=True)
 def test_classify_with_its_shortcut_is_the_full_alternation(pieces: list[str], upper: bool) -> None:
     """classify skips the patterns that scan a line for a word when the line
     has none of their words; the role must be the one all patterns give."""
@@ -454,6 +464,25 @@ def test_markup_in_the_text_never_survives(evil: str, markdown: bool) -> None:
 def test_strip_control_chars() -> None:
     assert strip_control_chars("a\x00b\x08c\td\ne\rf\x0bg\x1f\ufffeh\ud800") == ("abc\td\ne\rfgh", 6)
     assert strip_control_chars("plain — “text”") == ("plain — “text”", 0)
+
+
+# The characters at the edges of what XML 1.0 forbids, and some it allows.
+_EDGES = st.sampled_from(["\x00", "\x08", "\t", "\n", "\x0b", "\x0c", "\r", "\x0e", "\x1f", " ", "\x7f", "\x85",
+                          "\ud7ff", "\ud800", "\udbff", "\udc00", "\udfff", "\ue000", "\ufffd", "\ufffe", "\uffff",
+                          "\U00010000", "é", "—", "a"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(_EDGES, st.characters(blacklist_categories=()))).map("".join))
+def test_strip_control_chars_removes_what_the_rule_forbids(s: str) -> None:
+    forbidden = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+    assert strip_control_chars(s) == forbidden.subn("", s)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("0123456789 :./-年년月월日일aZ") + ["٣", "１", "\u0e53"])))
+def test_a_date_is_found_only_where_a_digit_is(s: str) -> None:
+    assert story._has_date(s) == (story._DATELINE.search(s) is not None)
 
 
 def test_control_chars_are_removed_from_the_text() -> None:

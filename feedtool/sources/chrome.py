@@ -225,7 +225,7 @@ def _may_scan(text: str) -> bool:
     if "(" in text or "[" in text or "/" in text:
         return True
     low = text.lower()
-    if any(w in low for w in _SCANNED_WORDS) or ("," in text and any(w in low for w in _SIDES)):
+    if any(map(low.__contains__, _SCANNED_WORDS)) or ("," in text and any(map(low.__contains__, _SIDES))):
         return True
     return _CAPITALS_AFTER_SENTENCE.search(text) is not None
 

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from itertools import compress, repeat
+from operator import itemgetter
 from pathlib import Path
 
 # Unicode word characters, as `\w+` counts them: the unit of every measure
@@ -103,18 +105,49 @@ def for_code(code: str) -> str | None:
     return None
 
 
+# A list's count of a text's common words is at most the sample's size: it
+# fits in this many bits.
+_COUNT_BITS = _SAMPLE_WORDS.bit_length()
+
+
 @functools.cache
-def _lists_with(script: str) -> dict[str, tuple[str, ...]]:
-    """Each common word of the stoplists in SCRIPT, with the languages whose
-    list has it: a text's frequent words are looked up once each, rather
-    than every list intersected with them."""
-    index: dict[str, list[str]] = {}
+def _index(script: str) -> tuple[tuple[str, ...], dict[str, int]]:
+    """The stoplists in SCRIPT, and each of their words with the lists that
+    have it, as an integer holding a field of _COUNT_BITS bits per list, 1
+    for each list with the word.  Multiplied by how often the word occurs
+    and added up over a text's frequent words, these count the text's
+    common words for every list at once, where a frequent word is in
+    dozens of lists to loop over."""
     scripts = _scripts()
-    for language, common in stoplists().items():
-        if scripts.get(language) == script:
-            for word in common:
-                index.setdefault(word, []).append(language)
-    return {word: tuple(languages) for word, languages in index.items()}
+    languages = tuple(language for language in stoplists() if scripts.get(language) == script)
+    index: dict[str, int] = {}
+    for k, language in enumerate(languages):
+        bit = 1 << (k * _COUNT_BITS)
+        for word in stoplists()[language]:
+            index[word] = index.get(word, 0) | bit
+    return languages, index
+
+
+# What `str.strip` takes off an ASCII word that has no letter, leaving nothing.
+_ASCII_NON_LETTERS = "".join(c for c in map(chr, range(128)) if not c.isalpha())
+
+
+def _scripts_seen(sample: Counter[str]) -> dict[str, int]:
+    """How many of SAMPLE's words are in each script (`_script`), the
+    scripts in the order their first words come."""
+    if "".join(sample).isascii():
+        # Every word is Latin (it has a letter) or "?" (a number): counted
+        # by C loops rather than a call of `_script` for each distinct word.
+        counts = list(sample.values())
+        latin = sum(compress(counts, map(str.strip, sample, repeat(_ASCII_NON_LETTERS))))
+        seen = {"LATIN": latin, "?": sum(counts) - latin}
+        if not next(iter(sample)).strip(_ASCII_NON_LETTERS):
+            seen = {"?": seen["?"], "LATIN": latin}
+        return {script: n for script, n in seen.items() if n}
+    out: dict[str, int] = {}
+    for script, n in zip(map(_script, sample), sample.values()):  # each distinct word once
+        out[script] = out.get(script, 0) + n
+    return out
 
 
 def detect(words: list[str], prior: str | None = None) -> str | None:
@@ -129,37 +162,56 @@ def detect(words: list[str], prior: str | None = None) -> str | None:
     total = sum(sample.values())
     if not total:
         return None
-    scripts_seen: Counter[str] = Counter()
-    for word, n in sample.items():  # each distinct word once
-        scripts_seen[_script(word)] += n
-    script = scripts_seen.most_common(1)[0][0]
+    scripts_seen = _scripts_seen(sample)
+    # The most frequent script; of equals, the first seen (as Counter.most_common has it).
+    script = max(scripts_seen, key=scripts_seen.__getitem__)
     # Common words are a text's most frequent ones: the rest cannot decide.
-    frequent = {w for w, _ in sample.most_common(_FREQUENT)}
-    counts: Counter[str] = Counter()
-    lists_of = _lists_with(script)
+    # (A stable sort, as Counter.most_common's: of equal counts, the first seen.)
+    frequent = [w for w, _ in sorted(sample.items(), key=itemgetter(1), reverse=True)[:_FREQUENT]]
+    languages, index = _index(script)
+    packed = 0
     for word in frequent:
-        for language in lists_of.get(word, ()):
-            counts[language] += sample[word]
+        lists = index.get(word)
+        if lists:
+            packed += lists * sample[word]
+    mask = (1 << _COUNT_BITS) - 1
+    counts = {language: n for k, language in enumerate(languages) if (n := (packed >> (k * _COUNT_BITS)) & mask)}
     best, best_count = None, 0
     if counts:
         best_count = max(counts.values())
         # The first by name among equals, so that a tie goes to the same language every time.
         best = min(language for language, n in counts.items() if n == best_count)
-    scripts = _scripts()
     wanted = for_code(prior) if prior else None
-    if wanted is not None and wanted != best and scripts.get(wanted) == script:
-        count = sum(sample[w] for w in stoplists()[wanted].intersection(frequent))
+    if wanted is not None and wanted != best and _scripts().get(wanted) == script:
+        count = counts.get(wanted, 0)
         if count >= _PRIOR_SHARE * best_count:
             best, best_count = wanted, count
     return best if best_count / total >= _MIN_SHARE else None
 
 
+# ASCII text lowercased, and what `WORD` splits it at made spaces: for an
+# ASCII line, translate and split find the words of the regex, faster.
+_ASCII_WORDS = str.maketrans({c: c.lower() if WORD.fullmatch(c) else " " for c in map(chr, range(128))})
+# The characters outside ASCII that most lines of Latin-script pages have
+# besides ASCII (quotes, dashes, the ellipsis, ©): none of them is part of a
+# word, so such a line has the words of the ASCII line they leave as spaces.
+_PUNCTUATION = "’‘“”—–…·©«»•"
+
+
 def words_of(text: str) -> list[str]:
-    return WORD.findall(text.casefold())
+    """The words of TEXT, casefolded: ``WORD.findall(text.casefold())``."""
+    if not text.isascii():
+        for mark in _PUNCTUATION:
+            text = text.replace(mark, " ")
+        if not text.isascii():
+            return WORD.findall(text.casefold())
+    return text.translate(_ASCII_WORDS).split()
 
 
 def unspaced_chars(text: str) -> int:
     """How many characters of TEXT belong to scripts written without spaces."""
+    if text.isascii():  # most lines of most pages; a str knows this without a look at its characters
+        return 0
     return len(_UNSPACED.findall(text))
 
 
@@ -168,7 +220,7 @@ def load_all(languages: Iterable[str] = ()) -> None:
     system's index, the LANGUAGES' lists by code), at once: a process that
     forks readers does so first, and they share it."""
     for script in set(_scripts().values()):
-        _lists_with(script)
+        _index(script)
     for code in languages:
         for_code(code)
 
@@ -177,5 +229,5 @@ def unload() -> None:
     """Let go of what load_all loaded, once the readers it was loaded for are
     done (the build then makes 10,000 pages in forked copies of itself,
     which would each hold a share of it)."""
-    for cached in (stoplists, _scripts, _lists_with, for_code):
+    for cached in (stoplists, _scripts, _index, for_code):
         cached.cache_clear()

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from feedtool.sources import stoplists
@@ -123,6 +123,9 @@ class Paragraph:
     reason: str = ""
     line: int = 0  # its first line in the source, from 1
     key: str = ""  # its words, lowercased: the same text wherever the page repeats it
+    # The words of `key` as read, for the measures that go word by word
+    # (rather than splitting the key again).
+    tokens: list[str] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -135,18 +138,19 @@ class Reading:
     doubts: tuple[Doubt, ...] = ()
 
 
-def _size(text: str, words: list[str]) -> int:
-    unspaced = stoplists.unspaced_chars(text)
+def _size(words: list[str], unspaced: int) -> int:
+    """The length in words of a paragraph of these WORDS and UNSPACED characters of unspaced scripts."""
     if unspaced:
         return len(words) - sum(1 for w in words if stoplists.unspaced_chars(w)) + unspaced // _UNSPACED_CHAR_WEIGHT
     return len(words)
 
 
-def _kind(p: Paragraph, has_stoplist: bool) -> tuple[Kind, str]:
-    """jusText's classes: good and near-good prose, short, bad."""
+def _kind(p: Paragraph, has_stoplist: bool, unspaced: int) -> tuple[Kind, str]:
+    """jusText's classes: good and near-good prose, short, bad (UNSPACED: the
+    paragraph's characters of unspaced scripts)."""
     if p.pattern != "body":
         return "bad", f"chrome phrase ({p.pattern})"
-    length = len(p.text) if not stoplists.unspaced_chars(p.text) else p.words * 6
+    length = len(p.text) if not unspaced else p.words * 6
     if length < LENGTH_LOW:
         return "short", f"short ({length} characters)"
     if p.stop is None:
@@ -187,6 +191,10 @@ def _vouched(paras: Sequence[Paragraph], i: int, step: int) -> bool:
     return False
 
 
+def _prose_near(paras: Sequence[Paragraph], i: int) -> bool:
+    return _vouched(paras, i, -1) or _vouched(paras, i, 1)
+
+
 def _weights(paras: Sequence[Paragraph]) -> list[float]:
     """What each paragraph adds to the story around it, in words of prose.
 
@@ -199,7 +207,6 @@ def _weights(paras: Sequence[Paragraph]) -> list[float]:
     for i, p in enumerate(paras):
         before = paras[i - 1].kind if i > 0 else "bad"
         after = paras[i + 1].kind if i + 1 < len(paras) else "bad"
-        prose_near = _vouched(paras, i, -1) or _vouched(paras, i, 1)
         if p.pattern in ("end", "credit"):
             out.append(-_END_COST)
         elif p.kind == "good":
@@ -207,12 +214,12 @@ def _weights(paras: Sequence[Paragraph]) -> list[float]:
         elif p.kind == "near":
             # Past a short question or sub-head, good prose still vouches
             # for it: an answer in an interview.
-            out.append(p.words * _NEAR_SHARE if prose_near else -_SHORT_COST)
+            out.append(p.words * _NEAR_SHARE if _prose_near(paras, i) else -_SHORT_COST)
         elif p.kind == "short":
             # A sub-head between paragraphs, or a short sentence beside one
             # (a reply, the last line of a transcript), is the story's.
             sentence = p.text.rstrip()[-1:] in _SENTENCE_END
-            out.append(1.0 if before == after == "good" or (sentence and prose_near) else -_SHORT_COST)
+            out.append(1.0 if before == after == "good" or (sentence and _prose_near(paras, i)) else -_SHORT_COST)
         else:
             out.append(-(_BAD_COST + _BAD_WORD_COST * p.words))
     return out
@@ -253,12 +260,12 @@ def _title_shaped(p: Paragraph, anchored: bool = False) -> bool:
         return False
     if text[:1] in "([" and text[-1:] in ")]":
         return False
-    if text.rstrip()[-1:] in ":,;" or not any(c.isalpha() for c in text):
+    if text.rstrip()[-1:] in ":,;" or not any(map(str.isalpha, text)):
         return False
     if len(_HASHTAG.findall(text)) >= 2:
         return False  # a social post or a sponsor's disclosure ("#ad")
-    letters = sum(c.isalpha() for c in text)
-    if letters < _TITLE_LETTERS * sum(not c.isspace() for c in text):
+    letters = sum(map(str.isalpha, text))
+    if letters < _TITLE_LETTERS * (len(text) - sum(map(str.isspace, text))):
         return False  # a row of a table of figures
 
     if _BYLINE.match(text) or _NOT_TITLE.search(text) or _NAVIGATION.search(text):
@@ -271,17 +278,21 @@ def _title_shaped(p: Paragraph, anchored: bool = False) -> bool:
     return 2 <= p.words <= _TITLE_MAX_WORDS or (p.words >= 1 and stoplists.unspaced_chars(text) >= 4)
 
 
-def _content_words(p: Paragraph, common: frozenset[str]) -> set[str]:
-    text = p.text
-    words = p.key.split()  # the words read once (`_read_paragraphs`)
+def _content_words(paras: Iterable[Paragraph], common: frozenset[str]) -> set[str]:
+    """The content words of PARAS, all together."""
+    group = list(paras)
+    words: set[str] = set()
+    for p in group:
+        words.update(p.tokens)
     # A word's first letters stand for the word, so that "school" and
     # "schools", "школьники" and "школьников" are one (a stemmer for any
     # language, if a crude one).
-    out = {w[:_STEM] for w in words if w not in common and not w.isdigit()}
-    if stoplists.unspaced_chars(text):
-        # Character pairs stand in for words in unspaced scripts.
-        joined = "".join(w for w in words if stoplists.unspaced_chars(w))
-        out |= {joined[i : i + 2] for i in range(len(joined) - 1)}
+    out = {w[:_STEM] for w in words.difference(common) if not w.isdigit()}
+    for p in group:
+        if stoplists.unspaced_chars(p.text):
+            # Character pairs stand in for words in unspaced scripts.
+            joined = "".join(w for w in p.tokens if stoplists.unspaced_chars(w))
+            out |= {joined[i : i + 2] for i in range(len(joined) - 1)}
     return out
 
 
@@ -362,11 +373,16 @@ def _is_postdated(text: str) -> bool:
     return _DIGIT.search(text) is not None and _POSTDATE.search(text) is not None
 
 
+def _has_date(text: str) -> bool:
+    # Every date _DATELINE finds has a digit too.
+    return _DIGIT.search(text) is not None and _DATELINE.search(text) is not None
+
+
 _TIMECODE = re.compile(r"[\[(]?\d{1,2}(?::\d\d){1,2}(?:[.,]\d+)?[\])]?")
 
 
 def _is_dateline(p: Paragraph) -> bool:
-    return p.words <= _DATELINE_MAX_WORDS and bool(_DATELINE.search(p.text) or _BYLINE.match(p.text))
+    return p.words <= _DATELINE_MAX_WORDS and bool(_has_date(p.text) or _BYLINE.match(p.text))
 
 
 # A byline or a timestamp is never the headline (a year alone may be in one).
@@ -437,10 +453,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
     (-1 when there is none), whether the evidence for it is good, and its score."""
     if start < 0:
         return -1, False, 0.0
-    story_words: set[str] = set()
-    for p in paras[start:end]:
-        if p.kind in ("good", "near"):
-            story_words |= _content_words(p, common)
+    story_words = _content_words((p for p in paras[start:end] if p.kind in ("good", "near")), common)
     counts = Counter(p.key for p in paras)
     # The copyright line names the site: a line it holds whole is the site's name.
     credits = [f" {p.key} " for p in paras if p.pattern == "credit"]
@@ -467,7 +480,7 @@ def _headline(paras: list[Paragraph], start: int, end: int, common: frozenset[st
                 and p.words <= _LABEL_VALUE_WORDS and _capitalised_share(p.text) >= _NAME_CAPITALS
                 and p.stop is not None and p.stop < _LABEL_VALUE_STOPWORDS):
             continue  # a name as the value of a label above it ("Author:")
-        words = _content_words(p, common)
+        words = _content_words([p], common)
         if words:
             shares[i] = len(words & story_words) / len(words)
             scores[i] = _headline_score(paras, i, shares[i], max(start, i + 1))
@@ -518,12 +531,13 @@ def _headline_inside(paras: list[Paragraph], start: int, end: int, common: froze
         return -1
     first_prose = next((j for j in range(start, end) if paras[j].kind == "good"), end)
     below: set[str] = set()
+    unread: list[int] = []  # prose below, whose words `below` takes in when a line needs them
     prose_words = 0
     found, found_score = -1, to_beat
     for i in range(end - 1, first_prose, -1):  # from the end up, with the prose below each line
         p = paras[i]
         if p.kind in ("good", "near"):
-            below |= _content_words(p, common)
+            unread.append(i)
             prose_words += p.words
             continue
         if prose_words < _MIN_STORY or not _title_shaped(p):
@@ -531,7 +545,9 @@ def _headline_inside(paras: list[Paragraph], start: int, end: int, common: froze
         if not any(paras[j].words <= _HEADER_LINE_WORDS and _is_dateline(paras[j])
                    for j in range(i + 1, min(end, i + 1 + _ANCHOR_INSIDE))):
             continue
-        words = _content_words(p, common)
+        below |= _content_words((paras[j] for j in unread), common)
+        unread.clear()
+        words = _content_words([p], common)
         shared = len(words & below) / len(words) if words else 0.0
         if shared < _ANCHOR_SHARED:
             continue
@@ -713,7 +729,7 @@ def _after_header(paras: Sequence[Paragraph], start: int, end: int) -> int:
         if p.kind == "good" or i >= found + _HEADER_REACH:
             break
         if p.words <= _HEADER_LINE_WORDS and not _TIMECODE.fullmatch(p.text) and (
-                _DATELINE.search(p.text) or _BYLINE.match(p.text)):
+                _has_date(p.text) or _BYLINE.match(p.text)):
             found = i + 1
     return found
 
@@ -767,12 +783,17 @@ def _read_paragraphs(lines: Sequence[Line], extra: Sequence[re.Pattern[str]],
     language = stoplists.detect(prose or [w for ws in all_words for w in ws], prior)
     common = stoplists.stoplists().get(language, frozenset()) if language else frozenset()
     paras: list[Paragraph] = []
+    roles: dict[str, Role] = {}  # what the patterns say of each line, once for a line the page repeats
     for line, words in zip(lines, all_words):
         stop = sum(map(common.__contains__, words)) / len(words) if common and words else None
         own = classify_own(line.text, extra) if extra else None
-        p = Paragraph(line.text, line.single, _size(line.text, words), stop, own or classify(line.text, ()),
-                      line.glued, own, line=line.line, key=" ".join(words))
-        p.kind, p.reason = _kind(p, bool(common))
+        role = own or roles.get(line.text)
+        if role is None:
+            role = roles[line.text] = classify(line.text, ())
+        unspaced = stoplists.unspaced_chars(line.text)
+        p = Paragraph(line.text, line.single, _size(words, unspaced), stop, role,
+                      line.glued, own, line=line.line, key=" ".join(words), tokens=words)
+        p.kind, p.reason = _kind(p, bool(common), unspaced)
         paras.append(p)
     return paras, language, common
 

@@ -27,7 +27,7 @@ sizes (PSS), as forked processes share pages copy-on-write. The baseline writes 
 feed outside the show folder, as feedtool would treat a file written into
 the show just before a build as a changed input.
 Results go to benchmarks/results.md and benchmarks/results.json, each
-figure also as a ratio to the baseline of the same size and run. Issue 7's
+figure also as a ratio to the baseline of the same size and run. Issue 14's
 targets are checked at the largest size.
 """
 
@@ -50,8 +50,9 @@ import synth
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = ("baseline", "cold", "no change", "one toml", "ci clone")
-# Issues 7 and 14, at 10,000 episodes: each scenario's median over the baseline's.
-TARGETS = {"cold": 1.0, "no change": 0.1, "one toml": 0.15, "ci clone": 0.20}
+# Issue 14, at 10,000 episodes: each scenario's median over the baseline's
+# (issue 7 had asked cold ≤ 1.0×; issue 14 set 3.0× while making everything it makes).
+TARGETS = {"cold": 3.0, "no change": 0.1, "one toml": 0.15, "ci clone": 0.20}
 GROWTH_TARGET = 11.0  # time at 10,000 over time at 1,000
 MEMORY_TARGET_MB = 300
 
@@ -366,7 +367,7 @@ def markdown(results: list[dict[str, object]], info: dict[str, object]) -> str:
     for r in results:
         lines.append(f"| {r['episodes']:,} | {r['feed_bytes'] / 1e6:.2f} MB | {r['archive_feeds']} files, "
                      f"{r['archive_bytes'] / 1e6:.1f} MB | {r['baseline_feed_bytes'] / 1e6:.1f} MB |")
-    lines += ["", "| target (issue 7) | measured | |", "|---|---:|---|", *verdicts(results), ""]
+    lines += ["", "| target (issue 14) | measured | |", "|---|---:|---|", *verdicts(results), ""]
     return "\n".join(lines)
 
 

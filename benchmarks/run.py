@@ -236,10 +236,12 @@ def ci_clone(show: Path, round_no: int, previous: Path | None) -> Path:
     commit(show)
     if previous is None:
         previous = trash(show.parent) / f"ci-{show.name}-{round_no}-first"
+        shutil.rmtree(previous, ignore_errors=True)  # left by an interrupted run
         subprocess.run(["git", "clone", "-q", str(show), str(previous)], check=True)
         shutil.copytree(show / ".feedtool-cache", previous / ".feedtool-cache")
         subprocess.run(feedtool_cmd(previous), check=True, stdout=subprocess.DEVNULL)
     where = trash(show.parent) / f"ci-{show.name}-{round_no}"
+    shutil.rmtree(where, ignore_errors=True)
     subprocess.run(["git", "clone", "-q", str(show), str(where)], check=True)
     shutil.copytree(previous / ".feedtool-cache", where / ".feedtool-cache")
     touch_one_toml(where, round_no)

@@ -153,6 +153,12 @@ def _dataclass_digest(value: Any) -> bytes:
 _MISSING = object()
 
 
+def forget() -> None:
+    """Drop the remembered digests: once a build has keyed its outputs, they
+    are 12 MB at 10,000 episodes that its page makers would each share."""
+    _memo.clear()
+
+
 def _str(h: Any, value: str) -> None:
     data = value.encode("utf-8", "surrogatepass")
     # A Markup string and a plain one render differently: keep the type.

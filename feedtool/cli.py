@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -330,16 +330,25 @@ NOW_HELP = ("Publish as of DATE (2025-06-01 or 2025-06-01T09:00:00Z; UTC when no
             "GUIDs of the episodes this build publishes.")
 
 
-def parse_now_option(raw: str | None) -> Any:
+T = TypeVar("T")
+
+
+def _option(flag: str, raw: str | None, parse: Callable[[str], T]) -> T | None:
+    """RAW parsed by PARSE, None when the option was not given; a value it
+    refuses is a usage error naming FLAG (exit 2)."""
     if raw is None:
         return None
+    try:
+        return parse(raw)
+    except ValueError as exc:
+        err.print(f"error: {flag}: {exc}", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def parse_now_option(raw: str | None) -> Any:
     from feedtool.sources import schedule
 
-    try:
-        return schedule.parse_now(raw)
-    except ValueError as exc:
-        err.print(f"error: --now: {exc}", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
+    return _option("--now", raw, schedule.parse_now)
 
 
 def print_held(held: Iterable[Any]) -> None:
@@ -1021,15 +1030,9 @@ def import_show(
 
 
 def _base_url_option(raw: str | None) -> str | None:
-    if raw is None:
-        return None
     from feedtool.config import schema
 
-    try:
-        return schema.base_url(raw)
-    except ValueError as exc:
-        err.print(f"error: --base-url: {exc}", markup=False)
-        raise typer.Exit(EXIT_USAGE) from None
+    return _option("--base-url", raw, schema.base_url)
 
 
 @contextlib.contextmanager

@@ -213,3 +213,18 @@ def test_problems_are_printed_as_they_are_written():
     assert lines[0] == "warning: episodes/a.toml: title: [b]bold[/b] and [/oops]"
     assert lines[5] == "warning: … and 2 more like this (X); `--verbose` lists them all"
     assert len(lines) == 6
+
+
+def test_an_option_value_it_cannot_read_is_a_usage_error_naming_the_option(recorded_show, tmp_path):
+    """--now and import's --base-url: exit 2, the flag and why, no traceback, nothing written."""
+    before = (recorded_show / "public" / "feed.xml").read_bytes()
+    result = run("build", str(recorded_show), "--now", "next tuesday")
+    assert result.returncode == 2
+    assert "error: --now:" in result.stderr and "Traceback" not in result.stderr
+    assert (recorded_show / "public" / "feed.xml").read_bytes() == before
+    feed = tmp_path / "old.xml"
+    feed.write_text("<rss version='2.0'><channel><title>Old</title></channel></rss>")
+    result = run("import", str(feed), str(tmp_path / "new-show"), "--base-url", "ftp://example.org/")
+    assert result.returncode == 2
+    assert "error: --base-url:" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "new-show").exists()

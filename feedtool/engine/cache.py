@@ -116,11 +116,10 @@ def signature(st: os.stat_result) -> Signature:
 
 def content_key(path: Path, kind: str) -> str | None:
     """What a file holds, as the cache compares it when the stat signature
-    does not match (see the module's docstring): a TEXT by all its bytes, an
-    AUDIO file by its size and the parts of it that hold what feedtool reads
-    (`audio_regions`). None when the file cannot be read (the reader then
-    says why, in order)."""
-    h = hashlib.blake2b(kind.encode(), digest_size=20)
+    does not match (see the module's docstring): a TEXT by git's object id
+    of all its bytes, an AUDIO file by its size and the parts of it that
+    hold what feedtool reads (`audio_regions`). None when the file cannot be
+    read (the reader then says why, in order)."""
     try:
         # Not through safe_files' door: a key is a digest kept in the cache,
         # never published, and the reader that publishes goes through that
@@ -131,28 +130,28 @@ def content_key(path: Path, kind: str) -> str | None:
             os.close(fd)
             return None
         with os.fdopen(fd, "rb") as fh:
-            if kind == "audio":
-                size = os.fstat(fh.fileno()).st_size
-                head = fh.read(EDGE)
-                h.update(f"\0{size}\0".encode())
-                # A change outside these regions that keeps the size escapes
-                # this key (the module's docstring says why that is acceptable).
-                for start, length in audio_regions(fh, head, size):
-                    fh.seek(start)
-                    left = length
-                    while left > 0 and (chunk := fh.read(min(left, 1 << 20))):
-                        h.update(chunk)
-                        left -= len(chunk)
-            else:
+            size = os.fstat(fh.fileno()).st_size
+            if kind != "audio":
                 # Git's object id ("blob SIZE\0" and the bytes, SHA-1): what a
                 # clone's index already holds for the file (engine/git_ids.py).
-                g = hashlib.sha1(f"blob {os.fstat(fh.fileno()).st_size}\0".encode())  # noqa: S324 (git's id, not a secret)
+                h = hashlib.sha1(f"blob {size}\0".encode())  # noqa: S324 (git's id, not a secret)
                 while chunk := fh.read(1 << 20):
-                    g.update(chunk)
-                return g.hexdigest()
+                    h.update(chunk)
+                return h.hexdigest()
+            h = hashlib.blake2b(kind.encode(), digest_size=20)
+            head = fh.read(EDGE)
+            h.update(f"\0{size}\0".encode())
+            # A change outside these regions that keeps the size escapes
+            # this key (the module's docstring says why that is acceptable).
+            for start, length in audio_regions(fh, head, size):
+                fh.seek(start)
+                left = length
+                while left > 0 and (chunk := fh.read(min(left, 1 << 20))):
+                    h.update(chunk)
+                    left -= len(chunk)
+            return h.hexdigest()
     except OSError:
         return None
-    return h.hexdigest()
 
 
 def audio_regions(fh: Any, head: bytes, size: int) -> list[tuple[int, int]]:
@@ -377,8 +376,10 @@ def run_jobs(jobs: Sequence[Job], progress: Callable[[int], None] | None = None)
     (small chunks keep both workers busy to the end)."""
     languages = sorted({job.language or "" for job in jobs if job.kind == "text"})
     prepare = functools.partial(_prepare_reader, languages) if languages else None
-    return parallel.process_map(run_job, jobs, threshold=POOL_THRESHOLD, per_worker=JOBS_PER_WORKER, chunksize=16,
-                                progress=progress, prepare=prepare)
+    yield from parallel.process_map(run_job, jobs, threshold=POOL_THRESHOLD, per_worker=JOBS_PER_WORKER,
+                                    chunksize=16, progress=progress, prepare=prepare)
+    if prepare is not None and len(jobs) >= POOL_THRESHOLD:
+        _release_reader()  # loaded for the workers, who are done
 
 
 def _prepare_reader(languages: Sequence[str]) -> None:
@@ -797,8 +798,6 @@ class Cache:
                 if not self._store_text(done, st, self.variant(done.job.patterns, done.job.markdown, done.job.language)):
                     # Stored ones are read back when needed, their big fields one at a time.
                     self._texts[key] = (done.text_info(), list(done.problems))
-        if len(jobs) >= POOL_THRESHOLD:
-            _release_reader()  # loaded for the workers (run_jobs), who are done
 
     # -- the end of a build ----------------------------------------------------------------
 

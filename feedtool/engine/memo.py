@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, overload
 
 from feedtool import parallel
+from feedtool.config.load import SHOW_FILE
 from feedtool.engine import cache, git_ids
 from feedtool.render import fingerprint
 from feedtool.engine.cache import RACY_NS, existing_db
@@ -97,9 +98,9 @@ def inputs(root: Path, out: Path) -> Inputs:
     known = _recorded(root, "record_input", folder)
     # A show file whose stat moved is most likely a clone: git is asked at
     # once, while the show is walked (not when nothing moved: it costs more).
-    show_file = known.get("podcast.toml")
+    show_file = known.get(SHOW_FILE)
     asked = None
-    if show_file is None or show_file.stat != _stat_of(root / "podcast.toml"):
+    if show_file is None or show_file.stat != _stat_of(root / SHOW_FILE):
         asked = git_ids.Asked(root)
     keys: dict[str, str] = {}
     stats = {}

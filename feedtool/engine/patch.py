@@ -41,7 +41,7 @@ from typing import Any
 
 from feedtool import model
 from feedtool.engine import cache, guids, memo, validate
-from feedtool.render import paging, urls
+from feedtool.render import urls
 from feedtool.config import load as config
 from feedtool.sources.audio import SUPPORTED
 from feedtool.engine.run import Plan, make_outputs
@@ -191,7 +191,7 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     keep = frozenset(name for name in names if name != MANIFEST and name not in files and name not in old_owned)
     plan = Plan(show, _later_episodes(root, count), files,  # type: ignore[arg-type]
                 (root / guids.LOCK_NAME).read_bytes(), ordered(problems),
-                tuple(slot.name for slot in paging.layout(show, count)[1:]), uses=uses)
+                made.archives, uses=uses)
     changed_stems = sorted(recorded[i].stem for i in touched)
     why = (f"{len(changed_stems)} episode{'s' if len(changed_stems) != 1 else ''} changed "
            f"({', '.join(changed_stems[:3])}{', …' if len(changed_stems) > 3 else ''}); "

@@ -115,7 +115,7 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
     """Everything that `build` would write. BASE_URL overrides the show's
     (used by `serve`), and the lock then stays as it was."""
     from feedtool.engine import validate
-    from feedtool.render import paging, site
+    from feedtool.render import site
 
     held: list[Episode] = []
     show, eps, lock, problems = load(root, progress, use_cache=use_cache, allowed=allowed, now=now, held=held,
@@ -131,9 +131,8 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
     files.update({name: page for name, page in site.redirect_pages(show, guids.moved(lock, ordered)).items()
                   if name not in files})
     owned = {ordered[i].stem: names for i, names in made.owned.items()}
-    archives = tuple(slot.name for slot in paging.layout(show, len(ordered))[1:])
-    return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems), archives, owned, tuple(held),
-                made.uses)
+    return Plan(show, ordered, files, lock.to_bytes(), problems_ordered(problems), made.archives, owned,
+                tuple(held), made.uses)
 
 
 @dataclass
@@ -144,6 +143,7 @@ class Made:
     uses: site.Uses
     owned: dict[int, tuple[str, ...]]  # the files each episode read owns, by position
     problems: list[Problem]
+    archives: tuple[str, ...]  # every archive feed's name (made or not), newest first
 
 
 def make_outputs(show: Show, episodes: Sequence[Episode | None], problems: list[Problem],
@@ -185,7 +185,8 @@ def make_outputs(show: Show, episodes: Sequence[Episode | None], problems: list[
 
     # feed_limit: the newest episodes in the feed, the rest in archive feeds.
     covered: tuple[Problem, ...] | None = None  # one tuple for every archive (99 at 10,000 episodes)
-    for slot in paging.layout(show, len(episodes)):  # the feed, then archive K … 1
+    slots = paging.layout(show, len(episodes))
+    for slot in slots:  # the feed, then archive K … 1
         if makers is not None and f"feed:{slot.name}" not in makers:
             continue
         uses[slot.name] = (f"feed:{slot.name}", tuple(slot.positions))
@@ -208,7 +209,7 @@ def make_outputs(show: Show, episodes: Sequence[Episode | None], problems: list[
     files.update(site.render_site(show, episodes, links, cover_url, deferred=True,  # type: ignore[arg-type]
                                   selection=selection, uses=uses))
     fingerprint.forget()  # every output's key is taken
-    return Made(files, uses, owned, problems)
+    return Made(files, uses, owned, problems, tuple(slot.name for slot in slots[1:]))
 
 
 def _numbers(makers: Iterable[str], kind: str) -> set[int]:

@@ -126,12 +126,26 @@ class TextInfo:
     sections: tuple[Section, ...]
     credit: str | None
     notes_html: str
-    transcript: str
     removed: tuple[str, ...] = ()  # the chrome lines dropped, for inspect
     # Speaker turns ("HOST:", "NAME:") make the text a transcript of the
     # episode, published as podcast:transcript; an article is show notes.
     is_transcript: bool = False
     doubts: tuple[Doubt, ...] = ()
+
+    @property
+    def transcript(self) -> str:
+        """The text as plain text: headline, sub-heads, paragraphs and credit.
+        Made from them, not kept beside them (it would be a third copy of the
+        text in memory and in the read cache). Every reader strips what XML
+        forbids from its input first, so the parts hold none of it."""
+        parts: list[str] = [self.title] if self.title else []
+        for section in self.sections:
+            if section.heading:
+                parts.append(section.heading)
+            parts.extend(section.paragraphs)
+        if self.credit:
+            parts.append(self.credit)
+        return "\n\n".join(parts)
 
 
 class Lazy:
@@ -196,7 +210,7 @@ def replace(obj: T, **changes: Any) -> T:
     return type(obj)(**values)
 
 
-deferrable_fields(TextInfo, "sections", "notes_html", "transcript", "removed")
+deferrable_fields(TextInfo, "sections", "notes_html", "removed")
 
 
 @dataclass(frozen=True)

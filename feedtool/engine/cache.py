@@ -71,7 +71,7 @@ from feedtool.engine.write import Stamp
 CACHE_DIR = ".feedtool-cache"
 CACHE_FILE = "cache.sqlite3"
 # The fields of TextInfo that hold the whole text, each in its own column.
-HEAVY_TEXT_FIELDS = ("sections", "notes_html", "transcript", "removed")
+HEAVY_TEXT_FIELDS = ("sections", "notes_html", "removed")
 # Bump when the tables below change shape.
 SCHEMA_VERSION = 3  # 2: the content key of each entry, paths relative to the show; 3: texts by git object id
 # Below this many files to read, starting worker processes costs more than
@@ -402,7 +402,7 @@ CREATE TABLE IF NOT EXISTS audio (path TEXT PRIMARY KEY, size INTEGER, mtime_ns 
                                   content TEXT NOT NULL, info BLOB NOT NULL, blobs TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS text (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,
                                  content TEXT NOT NULL, variant TEXT NOT NULL, problems BLOB NOT NULL, light BLOB,
-                                 sections BLOB, notes_html BLOB, transcript BLOB, removed BLOB);
+                                 sections BLOB, notes_html BLOB, removed BLOB);
 CREATE TABLE IF NOT EXISTS blob (hash TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (out TEXT, path TEXT, key TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
                                     ino INTEGER, PRIMARY KEY (out, path));
@@ -837,7 +837,7 @@ class _TextFields:
     the cache's own connection while the build reads episodes, from a
     read-only one afterwards (rendering, writing)."""
 
-    KEEP = 16  # the fields used last: a page reads notes and transcript in turn
+    KEEP = 16  # the fields used last: a page reads notes and sections (its transcript) in turn
 
     def __init__(self, cache: Cache) -> None:
         self._cache = cache

@@ -334,17 +334,6 @@ def _credit_html(credit: str | None) -> str:
     return f"<p><small>{html.escape(credit, quote=False)}</small></p>" if credit else ""
 
 
-def _transcript(title: str | None, sections: Sequence[Section], credit: str | None) -> str:
-    parts: list[str] = [title] if title else []
-    for section in sections:
-        if section.heading:
-            parts.append(section.heading)
-        parts.extend(section.paragraphs)
-    if credit:
-        parts.append(credit)
-    return strip_control_chars("\n\n".join(parts))[0]
-
-
 def _sections(units: list[_Unit], is_heading: list[bool]) -> tuple[Section, ...]:
     sections: list[Section] = []
     heading: str | None = None
@@ -482,7 +471,6 @@ def _parse_plain(raw: str, extra: Sequence[re.Pattern[str]], text_start: str | N
         sections=sections,
         credit=credit,
         notes_html=_notes_html(sections, credit),
-        transcript=_transcript(title, sections, credit),
         removed=tuple(p.text for p in paragraphs if p.role == "chrome"),
         is_transcript=is_transcript(sections) if transcript is None else transcript,
         doubts=reading.doubts,
@@ -596,7 +584,6 @@ def _parse_markdown(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
         sections=tuple(sections),
         credit=credit,
         notes_html=notes.strip(),
-        transcript=_transcript(title, sections, credit),
         removed=tuple(removed),
     )
 

@@ -27,7 +27,6 @@ from feedtool.sources.text import (
     _Unit,
     _notes_html,
     _sections,
-    _transcript,
     strip_control_chars,
     truncate_bytes,
 )
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["parse_html"]
 
-_EMPTY = TextInfo(title=None, summary=None, sections=(), credit=None, notes_html="", transcript="")
+_EMPTY = TextInfo(title=None, summary=None, sections=(), credit=None, notes_html="")
 
 # htmldate (trafilatura's date finder) bounds a page's date by "today" unless
 # told otherwise, which would make the same page read differently from one
@@ -141,7 +140,6 @@ def _parse(raw: str, extra: Sequence[re.Pattern[str]]) -> TextInfo:
         sections=sections,
         credit=credit,
         notes_html=_notes_html(sections, credit),
-        transcript=_transcript(title, sections, credit),
         removed=tuple(removed),
     )
 

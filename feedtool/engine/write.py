@@ -22,6 +22,7 @@ import gc
 import json
 import os
 import secrets
+import select
 import shutil
 import tempfile
 import threading
@@ -365,12 +366,15 @@ def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], chan
     # page, transcripts and chapters together), so that a copy touches, and
     # so copies, the objects of its own episodes only.
     chunks = _chunks(sorted(rest, key=_by_episode), files)
-    running: list[tuple[int, IO[bytes]]] = []
+    running: dict[int, tuple[IO[bytes], int | None]] = {}  # pid → its report, and a pidfd to wait on
     error: BaseException | None = None
 
-    def finish(pid: int, report: IO[bytes]) -> None:
+    def finish(pid: int) -> None:
         nonlocal error
+        report, pidfd = running.pop(pid)
         os.waitpid(pid, 0)
+        if pidfd is not None:
+            os.close(pidfd)
         report.seek(0)
         finished = False
         for line in report.read().splitlines():
@@ -392,7 +396,7 @@ def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], chan
             if error is not None:
                 break
             if len(running) >= workers:
-                finish(*running.pop(0))
+                finish(_first_to_end(running))
             # The collector of a copy would otherwise walk, and so copy, every
             # object it shares with this process (Python's gc.freeze, for
             # fork), including what this process made since the last fork.
@@ -402,13 +406,34 @@ def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], chan
             pid = os.fork()
             if pid == 0:  # the child: stage, report, and leave without any clean-up of the parent's
                 _stage_child(out, chunk, files, changes, feed_name, report)
-            running.append((pid, report))
+            running[pid] = (report, _pidfd(pid))
     finally:
         while running:
-            finish(*running.pop(0))
+            finish(next(iter(running)))
         gc.unfreeze()
     if error is not None:
         raise error
+
+
+def _pidfd(pid: int) -> int | None:
+    """A descriptor that becomes readable when the child PID ends (Linux
+    5.3+), or None where there is none."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def _first_to_end(running: Mapping[int, tuple[IO[bytes], int | None]]) -> int:
+    """The copy that ends first, so that the next run starts on the core it
+    leaves (waiting for the oldest instead left a core idle whenever a
+    younger copy was done first: archive feeds take longer than pages).
+    The oldest where a copy has no pidfd."""
+    fds = {pidfd: pid for pid, (_, pidfd) in running.items()}
+    if None in fds:
+        return next(iter(running))
+    ready, _, _ = select.select(list(fds), [], [])
+    return fds[ready[0]]
 
 
 def _give_back_freed_memory() -> None:

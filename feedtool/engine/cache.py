@@ -58,7 +58,7 @@ import time
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
@@ -66,14 +66,14 @@ from typing import Any, Self
 from feedtool import __version__, model, parallel
 from feedtool.model import AudioInfo, Lazy, Show, TextInfo
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
-from feedtool.engine.write import Stamp
+from feedtool.engine.write import signature
 
 CACHE_DIR = ".feedtool-cache"
 CACHE_FILE = "cache.sqlite3"
 # The fields of TextInfo that hold the whole text, each in its own column.
 HEAVY_TEXT_FIELDS = ("sections", "notes_html", "removed")
 # Bump when the tables below change shape.
-SCHEMA_VERSION = 3  # 2: the content key of each entry, paths relative to the show; 3: texts by git object id
+SCHEMA_VERSION = 4  # 2: content keys, paths relative to the show; 3: texts by git object id; 4: one stat column
 # Below this many files to read, starting worker processes costs more than
 # it saves (each worker imports mutagen, lxml, nh3: ~0.3 s).
 POOL_THRESHOLD = 200
@@ -95,7 +95,6 @@ _READER_MODULES = ("../sources/audio.py", "../sources/text.py", "../sources/stor
                    "../model.py", "cache.py", "../sources/episodes.py", "../sources/decode.py", "../safe_files.py")
 _READER_LIBRARIES = ("mutagen", "nh3", "markdown-it-py", "charset-normalizer", "trafilatura", "jusText")
 
-Signature = tuple[int, int, int]  # size, mtime_ns, inode
 TextResult = tuple[TextInfo | None, list[Problem]]
 
 
@@ -109,9 +108,6 @@ def reader_fingerprint() -> str:
     files = [(here / name).resolve() for name in _READER_MODULES]
     return fingerprint.of_code(package, files, _READER_LIBRARIES, f"{SCHEMA_VERSION}:{__version__}")
 
-
-def signature(st: os.stat_result) -> Signature:
-    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def content_key(path: Path, kind: str) -> str | None:
@@ -398,14 +394,12 @@ def _release_reader() -> None:
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS audio (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,
+CREATE TABLE IF NOT EXISTS audio (path TEXT PRIMARY KEY, size INTEGER, stat TEXT,
                                   content TEXT NOT NULL, info BLOB NOT NULL, blobs TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS text (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,
+CREATE TABLE IF NOT EXISTS text (path TEXT PRIMARY KEY, size INTEGER, stat TEXT,
                                  content TEXT NOT NULL, variant TEXT NOT NULL, problems BLOB NOT NULL, light BLOB,
                                  sections BLOB, notes_html BLOB, removed BLOB);
 CREATE TABLE IF NOT EXISTS blob (hash TEXT PRIMARY KEY, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS outputs (out TEXT, path TEXT, key TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
-                                    ino INTEGER, PRIMARY KEY (out, path));
 """
 
 
@@ -567,8 +561,8 @@ class Cache:
             return None, None
         content = None
         try:
-            row = self._db.execute("SELECT info FROM audio WHERE path=? AND size=? AND mtime_ns=? AND ino=?",
-                                   (key, *signature(st))).fetchone()
+            row = self._db.execute("SELECT info FROM audio WHERE path=? AND stat=?",
+                                   (key, signature(st))).fetchone()
             if row is None:
                 # Not the file that was read, by its stat: perhaps by its content.
                 known = self._db.execute("SELECT content FROM audio WHERE path=? AND size=?",
@@ -600,7 +594,7 @@ class Cache:
         it could change again without its mtime moving (RACY_NS)."""
         assert self._db is not None
         if st.st_mtime_ns < time.time_ns() - RACY_NS:
-            self._db.execute(f"UPDATE {table} SET size=?, mtime_ns=?, ino=? WHERE path=?", (*signature(st), key))
+            self._db.execute(f"UPDATE {table} SET stat=? WHERE path=?", (signature(st), key))
 
     def _store(self, done: Done, st: os.stat_result) -> AudioInfo:
         """Record a finished audio read; raise its problem like read_audio does."""
@@ -613,8 +607,8 @@ class Cache:
             try:
                 data = encode(info, blobs)
                 self._db.executemany("INSERT OR IGNORE INTO blob VALUES (?, ?)", blobs.items())
-                self._db.execute("INSERT OR REPLACE INTO audio VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                 (self.key(done.job.path), *signature(st), done.content, _pack(data),
+                self._db.execute("INSERT OR REPLACE INTO audio VALUES (?, ?, ?, ?, ?, ?)",
+                                 (self.key(done.job.path), st.st_size, signature(st), done.content, _pack(data),
                                   " ".join(sorted(blobs))))
             except Uncacheable:
                 pass
@@ -673,8 +667,8 @@ class Cache:
         if self._db is None:
             return None, None
         try:
-            row = self._db.execute("SELECT content FROM text WHERE path=? AND size=? AND mtime_ns=? AND ino=? "
-                                   "AND variant=?", (key, *signature(st), variant)).fetchone()
+            row = self._db.execute("SELECT content FROM text WHERE path=? AND stat=? AND variant=?",
+                                   (key, signature(st), variant)).fetchone()
             if row is not None:
                 return row[0], None
             row = self._db.execute("SELECT content FROM text WHERE path=? AND size=? AND variant=?",
@@ -742,8 +736,9 @@ class Cache:
             problems = [dataclasses.asdict(p) | {"severity": p.severity.value} for p in done.problems]
             self._db.executemany("INSERT OR IGNORE INTO blob VALUES (?, ?)", done.blobs)
             self._db.execute(
-                f"INSERT OR REPLACE INTO text VALUES (?, ?, ?, ?, ?, ?, ?, ?{', ?' * len(HEAVY_TEXT_FIELDS)})",
-                (self.key(done.job.path), *signature(st), done.content, variant, _pack(problems), *columns))
+                f"INSERT OR REPLACE INTO text VALUES (?, ?, ?, ?, ?, ?, ?{', ?' * len(HEAVY_TEXT_FIELDS)})",
+                (self.key(done.job.path), st.st_size, signature(st), done.content, variant, _pack(problems),
+                 *columns))
         except sqlite3.Error as exc:
             self._failed(exc)
             return False
@@ -913,10 +908,10 @@ def _blob_refs(data: Any) -> Iterator[str]:
             yield from _blob_refs(v)
 
 
-# --- Output stamps ------------------------------------------------------------------
-# write.commit skips a Deferred output whose file still carries the stamp of
-# the last build; the stamps live here, beside the other things a build may
-# forget, and not in public/ (whose manifest is committed with the show).
+# --- The database ---------------------------------------------------------------------
+# Shared with the build record (memo.py), which keeps the output stamps too:
+# here, beside the other things a build may forget, and not in public/
+# (whose manifest is committed with the show).
 
 
 def existing_db(show_root: Path) -> sqlite3.Connection | None:
@@ -934,48 +929,3 @@ def existing_db(show_root: Path) -> sqlite3.Connection | None:
         return db
     except sqlite3.Error:
         return None
-
-
-def read_stamps(show_root: Path, out: Path, names: Collection[str] | None = None) -> dict[str, Stamp]:
-    """The output stamps of the last build into OUT (of NAMES only, if given)."""
-    db = existing_db(show_root)
-    if db is None:
-        return {}
-    try:
-        if names is None:
-            rows = db.execute("SELECT path, key, size, mtime_ns, ino FROM outputs WHERE out=?",
-                              (str(out.resolve()),)).fetchall()
-        else:
-            folder = str(out.resolve())
-            rows = [row for name in names for row in db.execute(
-                "SELECT path, key, size, mtime_ns, ino FROM outputs WHERE out=? AND path=?", (folder, name))]
-        return {path: Stamp(key, size, mtime_ns, ino) for path, key, size, mtime_ns, ino in rows}
-    except sqlite3.Error:
-        return {}
-    finally:
-        db.close()
-
-
-def write_stamps(show_root: Path, out: Path, stamps: Mapping[str, Stamp], old: Mapping[str, Stamp],
-                 only: Collection[str] | None = None) -> None:
-    """Replace the output stamps of OUT by STAMPS; with ONLY, those of these
-    names only (an incremental build leaves the other files as they are)."""
-    if stamps == old:
-        return  # nothing was written: 50,000 rows stay as they are
-    db = existing_db(show_root)
-    if db is None:
-        return
-    try:
-        folder = str(out.resolve())
-        db.execute("BEGIN IMMEDIATE")
-        if only is None:
-            db.execute("DELETE FROM outputs WHERE out=?", (folder,))
-        else:
-            db.executemany("DELETE FROM outputs WHERE out=? AND path=?", ((folder, name) for name in only))
-        db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
-                       ((folder, path, st.key, st.size, st.mtime_ns, st.ino) for path, st in stamps.items()))
-        db.execute("COMMIT")
-    except sqlite3.Error:
-        pass  # the next build compares bytes instead
-    finally:
-        db.close()

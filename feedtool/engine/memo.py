@@ -57,7 +57,7 @@ from feedtool.standards import MEDIA_SUFFIXES
 from feedtool.model import Episode
 from feedtool.problems import Problem
 from feedtool.sources import walk as walker
-from feedtool.engine.write import MANIFEST
+from feedtool.engine.write import MANIFEST, Stamp, signature
 from feedtool.render.fingerprint import Content
 
 
@@ -109,7 +109,7 @@ def inputs(root: Path, out: Path) -> Inputs:
     for name, st, link in _files(root, out.resolve()):
         # A file made a link (to where it was: same content, same stat) is a
         # change: the build refuses a link out of the show.
-        stat = _stat(st) + (":link" if link else "")
+        stat = signature(st) + (":link" if link else "")
         old = known.get(name)
         if old is not None and old.stat == stat:
             keys[name] = old.key
@@ -167,13 +167,9 @@ def rewritten(given: Inputs, root: Path, name: str) -> Inputs:
                   (*given.moved, name), {k: v for k, v in given.git.items() if k != name})
 
 
-def _stat(st: os.stat_result) -> str:
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-
-
 def _stat_of(path: Path) -> str:
     try:
-        return _stat(os.stat(path))
+        return signature(os.stat(path))
     except OSError:
         return ""
 
@@ -208,6 +204,9 @@ class Row(NamedTuple):
     # An output's recipe: what makes it and from which episodes, by position
     # ("page:12 11 12 13"; run.Plan.uses); "" for one only a full build makes.
     made: str = ""
+    # The key of the Deferred that made it (write.Stamp): while its stat is
+    # as recorded, a build that would make it from that key need not.
+    digest: str = ""
 
 
 Uses = Mapping[str, tuple[str, tuple[int, ...]]]
@@ -266,7 +265,7 @@ def outputs_match(out: Path, recorded: Mapping[str, Row], ids: Mapping[str, str]
     moved = {}
     for name, row in recorded.items():
         try:
-            now = _stat(os.stat(base + name))
+            now = signature(os.stat(base + name))
         except OSError:
             return None
         if now != row.stat:
@@ -299,7 +298,7 @@ def _output_rows(out: Path, names: Iterable[str], known: Mapping[str, Row],
     stats = {}
     for name in names:
         try:
-            stats[name] = _stat(os.stat(out / name))
+            stats[name] = signature(os.stat(out / name))
         except OSError:
             continue
     todo = [name for name, stat in stats.items() if name not in known or known[name].stat != stat]
@@ -326,7 +325,7 @@ CREATE TABLE IF NOT EXISTS record_input (out TEXT, name TEXT, stat TEXT NOT NULL
                                          git TEXT NOT NULL, owners TEXT NOT NULL,
                                          PRIMARY KEY (out, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS record_output (out TEXT, name TEXT, stat TEXT NOT NULL, key TEXT NOT NULL,
-                                          git TEXT NOT NULL, made TEXT NOT NULL,
+                                          git TEXT NOT NULL, made TEXT NOT NULL, digest TEXT NOT NULL,
                                           PRIMARY KEY (out, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS build_episode (out TEXT, position INTEGER, stem TEXT NOT NULL, date TEXT NOT NULL,
                                           guid TEXT NOT NULL, enclosure TEXT NOT NULL, files TEXT NOT NULL,
@@ -349,6 +348,9 @@ def _open(root: Path) -> sqlite3.Connection | None:
         return None
     try:
         db.executescript(_TABLES)
+        if "digest" not in {row[1] for row in db.execute("PRAGMA table_info(record_output)")}:
+            # An older feedtool's record, without the output stamps: let go (the next build is a full one).
+            db.executescript("DROP TABLE record_output; DELETE FROM build_record;" + _TABLES)
     except sqlite3.Error:
         db.close()
         return None
@@ -440,6 +442,32 @@ def _inside(root: Path, path: Path) -> str:
     return ""
 
 
+def _digest_of(stamps: Mapping[str, Stamp], name: str, stat: str) -> str:
+    """The key of the Deferred that made NAME, if its stamp is of the file as it is now."""
+    stamp = stamps.get(name)
+    return stamp.key if stamp is not None and stamp.stat == stat else ""
+
+
+def stamps(root: Path, out: Path) -> dict[str, Stamp]:
+    """The stamps of the outputs of the last build into OUT that a Deferred
+    made (write.compare skips making those whose key and stat are as stamped)."""
+    db = _open(root)
+    if db is None:
+        return {}
+    try:
+        return {name: Stamp(digest, stat) for name, stat, digest in db.execute(
+            "SELECT name, stat, digest FROM record_output WHERE out=? AND digest != ''", (where(root, out),))}
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
+
+
+def stamps_of(rows: Mapping[str, Row], names: Iterable[str]) -> dict[str, Stamp]:
+    """The stamps of NAMES among ROWS (an incremental build's, patch.py)."""
+    return {name: Stamp(row.digest, row.stat) for name in names if (row := rows.get(name)) is not None and row.digest}
+
+
 def _input_rows(folder: str, given: Inputs, owners: Mapping[str, str]) -> list[tuple[str, ...]]:
     return [(folder, name, given.stats.get(name, ""), key, given.git.get(name, ""), owners.get(name, ""))
             for name, key in given.files]
@@ -447,10 +475,11 @@ def _input_rows(folder: str, given: Inputs, owners: Mapping[str, str]) -> list[t
 
 def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem], dates: Sequence[dt.datetime],
              files: Mapping[str, Content], archives: Sequence[str], feed_name: str, uses: Uses,
-             episodes: Sequence[EpisodeRecord] = (), podcast_guid: str | None = None,
+             stamps: Mapping[str, Stamp], episodes: Sequence[EpisodeRecord] = (), podcast_guid: str | None = None,
              scheduled: Sequence[dt.datetime] = ()) -> None:
-    """Record a finished full build of FILES. SCHEDULED are the dates of
-    the episodes it held back until then (sources/schedule.py)."""
+    """Record a finished full build of FILES, with the STAMPS of those made
+    from a Deferred (write.Changes.stamps). SCHEDULED are the dates of the
+    episodes it held back until then (sources/schedule.py)."""
     folder = where(root, out)
     # A published media file copied byte for byte from an input has that input's git id.
     sources = {name: given.git.get(_inside(root, content), "")
@@ -467,8 +496,9 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
         ("DELETE FROM build_episode WHERE out=?", [(folder,)]),
         ("INSERT INTO record_input VALUES (?, ?, ?, ?, ?, ?)",
          _input_rows(folder, given, {name: " ".join(found) for name, found in owners.items()})),
-        ("INSERT INTO record_output VALUES (?, ?, ?, ?, ?, ?)",
-         [(folder, name, row.stat, row.key, row.git, _made(uses.get(name))) for name, row in outputs.items()]),
+        ("INSERT INTO record_output VALUES (?, ?, ?, ?, ?, ?, ?)",
+         [(folder, name, row.stat, row.key, row.git, _made(uses.get(name)), _digest_of(stamps, name, row.stat))
+          for name, row in outputs.items()]),
         ("INSERT INTO build_episode VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
          [_row(folder, i, e) for i, e in enumerate(episodes)]),
     ])
@@ -476,7 +506,8 @@ def remember(root: Path, out: Path, given: Inputs, *, problems: Sequence[Problem
 
 def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems: Sequence[Problem],
                    archives: Sequence[str], feed_name: str, written: Sequence[str], removed: Sequence[str], uses: Uses,
-                   episodes: Mapping[int, EpisodeRecord], moved: Mapping[str, Row]) -> None:
+                   episodes: Mapping[int, EpisodeRecord], moved: Mapping[str, Row], stamps: Mapping[str, Stamp],
+                   ) -> None:
     """Record an incremental build: LAST with the rows that changed. MOVED
     are the outputs whose stat moved with their content unchanged."""
     folder = where(root, out)
@@ -488,11 +519,16 @@ def remember_patch(root: Path, out: Path, given: Inputs, last: Last, *, problems
     reread = set(given.moved)
     _write(root, out, given, report, [
         ("DELETE FROM record_output WHERE out=? AND name=?", [(folder, name) for name in removed]),
-        ("INSERT OR REPLACE INTO record_output VALUES (?, ?, ?, ?, ?, ?)",
+        ("INSERT OR REPLACE INTO record_output VALUES (?, ?, ?, ?, ?, ?, ?)",
          [(folder, name, row.stat, row.key, row.git,
-           _made(uses[name]) if name in uses else last.outputs[name].made if name in last.outputs else "")
+           _made(uses[name]) if name in uses else last.outputs[name].made if name in last.outputs else "",
+           _digest_of(stamps, name, row.stat))
           for name, row in fresh.items()]),
         ("UPDATE record_output SET stat=?, git=? WHERE out=? AND name=?", moved_rows),
+        # Made again and found the same: stamped with the key that made it this time.
+        ("UPDATE record_output SET digest=? WHERE out=? AND name=? AND stat=?",
+         [(stamp.key, folder, name, stamp.stat) for name, stamp in stamps.items()
+          if name not in fresh and (row := last.outputs.get(name)) is not None and row.digest != stamp.key]),
         ("UPDATE record_input SET stat=?, key=?, git=? WHERE out=? AND name=?",
          [(given.stats.get(name, ""), key, given.git.get(name, ""), folder, name)
           for name, key in given.files if name in reread]),
@@ -561,8 +597,8 @@ def last_build(root: Path, out: Path) -> Last | None:
             return None
         inputs = {name: (key, owners) for name, key, owners in db.execute(
             "SELECT name, key, owners FROM record_input WHERE out=?", (folder,))}
-        outputs = {name: Row(stat, key, git, made) for name, stat, key, git, made in db.execute(
-            "SELECT name, stat, key, git, made FROM record_output WHERE out=? ORDER BY name", (folder,))}
+        outputs = {name: Row(stat, key, git, made, digest) for name, stat, key, git, made, digest in db.execute(
+            "SELECT name, stat, key, git, made, digest FROM record_output WHERE out=? ORDER BY name", (folder,))}
         return Last(row[0], inputs, outputs, _unpack(row[1]), root, out)
     except (sqlite3.Error, ValueError, zlib.error):
         return None

@@ -323,7 +323,7 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
              keys=dict(given.files) if given is not None else None)
     lock_path = p.show.root / guids.LOCK_NAME
     lock_changed = not lock_path.exists() or lock_path.read_bytes() != p.lock
-    stamps = cache.read_stamps(p.show.root, out) if use_cache else {}
+    stamps = memo.stamps(p.show.root, out) if use_cache else {}
     if check:
         changes = compare(out, p.files, stamps)
         if lock_changed:
@@ -331,8 +331,6 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
         diff = feed_diff(out, p.show.feed_name, p.feed_bytes) if p.show.feed_name in changes.changed else ""
         return Result(p, out, changes, diff, why=why)
     changes = commit(out, p.files, p.show.feed_name, stamps)
-    if use_cache:
-        cache.write_stamps(p.show.root, out, changes.stamps, stamps)
     if lock_changed:
         write_file(lock_path, p.lock)
         if given is not None:  # the build wrote one of its own inputs: record what it wrote
@@ -343,7 +341,8 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
         # A scheduled episode's date ends the record's validity, like any
         # future date: the first build after it is a full one and publishes it.
         memo.remember(root, out, given, problems=p.problems, dates=[e.date for e in p.episodes],
-                      files=p.files, uses=p.uses, archives=p.archives, feed_name=p.show.feed_name,
+                      files=p.files, uses=p.uses, stamps=changes.stamps, archives=p.archives,
+                      feed_name=p.show.feed_name,
                       episodes=patch.record(p, given), podcast_guid=p.show.extra.get("guid"),
                       scheduled=[e.date for e in p.held if not e.draft])
     return Result(p, out, changes, written=True, why=why)
@@ -352,13 +351,12 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
 def _patched(root: Path, out: Path, given: memo.Inputs, patched: patch.Patched) -> Result:
     """Write what an incremental build made again; everything else stays."""
     p = patched.plan
-    stamps = cache.read_stamps(root, out, names=p.files.keys())
+    stamps = memo.stamps_of({**patched.last.outputs, **patched.moved}, p.files.keys())
     changes = commit(out, p.files, p.show.feed_name, stamps, keep=patched.keep)
-    cache.write_stamps(root, out, changes.stamps, stamps, only=p.files.keys())
     memo.remember_patch(root, out, given, patched.last, problems=p.problems, archives=p.archives, uses=p.uses,
                         feed_name=p.show.feed_name, written=[*changes.added, *changes.changed],
                         removed=changes.removed, episodes=patched.episodes,
-                        moved=patched.moved)
+                        moved=patched.moved, stamps=changes.stamps)
     return Result(p, out, changes, written=True, mode="patched", why=patched.why)
 
 

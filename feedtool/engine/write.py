@@ -29,22 +29,26 @@ import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, BinaryIO, NoReturn
+from typing import IO, BinaryIO, NamedTuple, NoReturn
 
 from feedtool import parallel
 from feedtool.problems import FeedtoolError, Problem
 from feedtool.render.fingerprint import Content, Deferred
 
 
-@dataclass(frozen=True)
-class Stamp:
+def signature(st: os.stat_result) -> str:
+    """A file's stat signature, the one every record of feedtool's keeps (the
+    read cache, the build record, output stamps): size, mtime and inode. A
+    file whose signature is as recorded is taken to hold what it held then."""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+class Stamp(NamedTuple):
     """What was written to an output file from a Deferred: its key, and the
-    file's size, mtime and inode right after, to notice any later edit."""
+    file's signature right after, to notice any later edit."""
 
     key: str
-    size: int
-    mtime_ns: int
-    ino: int
+    stat: str
 
 
 MANIFEST = ".feedtool-manifest.json"
@@ -98,7 +102,7 @@ def same(target: Path, content: bytes | Path, st: os.stat_result | None = None) 
 
 
 def stamp_of(key: str, st: os.stat_result) -> Stamp:
-    return Stamp(key, st.st_size, st.st_mtime_ns, st.st_ino)
+    return Stamp(key, signature(st))
 
 
 def compare(out: Path, files: Mapping[str, Content], stamps: Mapping[str, Stamp] | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -227,3 +228,17 @@ def test_the_output_check_sees_any_change_and_reads_only_moved_files(tmp_path, m
     assert memo.outputs_match(out, recorded) is None
     (out / "b.html").unlink()
     assert memo.outputs_match(out, recorded) is None
+
+
+def test_a_record_from_before_the_output_stamps_is_let_go(show, plans):
+    # An older feedtool's record_output had no digest column (the stamps were a table of their own).
+    db = sqlite3.connect(show / ".feedtool-cache" / "cache.sqlite3")
+    with db:
+        db.execute("DROP TABLE record_output")
+        db.execute("CREATE TABLE record_output (out TEXT, name TEXT, stat TEXT NOT NULL, key TEXT NOT NULL, "
+                   "git TEXT NOT NULL, made TEXT NOT NULL, PRIMARY KEY (out, name)) WITHOUT ROWID")
+    db.close()
+    before = snapshot(show / "public")
+    assert build(show).mode == "full" and len(plans) == 1
+    assert snapshot(show / "public") == before
+    assert build(show).mode == "reused" and len(plans) == 1

@@ -141,3 +141,33 @@ def test_a_copy_makes_its_files_in_a_thread_of_its_own(tmp_path, forking):
     assert {pid for pid, _ in made} == set(map(str, forking))  # made by the copies...
     assert {main for _, main in made} == {"False"}  # ...off their main threads
     assert os.getpid() not in {int(pid) for pid, _ in made}
+
+
+def test_the_next_run_starts_when_any_copy_ends_not_the_oldest(tmp_path, monkeypatch):
+    """Two copies at a time, one file a run: the first run waits until the
+    third has started, which it can only once the second run's copy has
+    ended and freed its place (waiting for the oldest copy instead, the
+    first run would wait for nothing and give up)."""
+    import time
+
+    monkeypatch.setattr(write, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(write, "CHUNK", 1)
+    monkeypatch.setattr(write, "_workers", lambda todo, files: 2)
+    started = tmp_path / "c-started"
+
+    def first() -> bytes:
+        for _ in range(200):  # at most 10 s: a guard, not a timing
+            if started.exists():
+                return b"went on once the third run started"
+            time.sleep(0.05)
+        return b"gave up waiting"
+
+    def third() -> bytes:
+        started.touch()
+        return b"third"
+
+    files = {"a.txt": write.Deferred("ka", first, 1), "b.txt": write.Deferred("kb", lambda: b"second", 1),
+             "c.txt": write.Deferred("kc", third, 1)}
+    write.commit(tmp_path / "out", files, "feed.xml")
+    assert (tmp_path / "out" / "a.txt").read_bytes() == b"went on once the third run started"
+    assert (tmp_path / "out" / "c.txt").read_bytes() == b"third"

@@ -458,11 +458,3 @@ class Episode:
 
 deferrable_fields(Episode, "notes_html")
 
-
-@dataclass(frozen=True)
-class Build:
-    """The output of a build, in memory: relative path → content."""
-
-    show: Show
-    episodes: tuple[Episode, ...]
-    files: Mapping[str, bytes | Path]

@@ -73,10 +73,6 @@ class Plan:
     sources: dict[str, str]  # field → where its value came from
     targets: dict[str, Path] = field(default_factory=dict)  # audio/text/toml → destination
 
-    @property
-    def toml_display(self) -> str:
-        return f"{EPISODES_DIR}/{self.stem}{META_SUFFIX}"
-
 
 def _flag_problem(display: str, key: str, flag: str, exc: ValueError) -> Problem:
     return error(display, key, f"{exc} (from {flag})")

@@ -6,7 +6,7 @@ lists them and a test keeps the two in step.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -315,7 +315,3 @@ def load_episode_meta(path: Path, display: str, scope: safe_files.Scope | None =
     except ProblemFound as exc:
         return {}, [exc.problem]
     return s.check_table(data, EPISODE_KEYS, display, source)
-
-
-def describe_keys(keys: Mapping[str, Key]) -> list[tuple[str, bool, str]]:
-    return [(k.name, k.required, k.doc) for k in keys.values()]

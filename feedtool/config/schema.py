@@ -226,11 +226,6 @@ def parse_date_string(value: str) -> dt.datetime:
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
-def read_toml(path: Path, display: str, scope: safe_files.Scope | None = None) -> dict[str, Any]:
-    """Parse a TOML file or raise ProblemFound naming the file and line."""
-    return load_toml(path, display, scope)[0]
-
-
 def load_toml(path: Path, display: str, scope: safe_files.Scope | None = None) -> tuple[dict[str, Any], str]:
     """A TOML file's table and its text (to point at a key's line), read
     through the guarded door (inside SCOPE when given, a regular file)."""

@@ -66,3 +66,18 @@ def test_the_process_tree_is_found_with_or_without_the_kernels_children_files():
     finally:
         parent.kill()
         parent.wait()
+
+
+def test_the_timeline_says_when_a_cold_build_peaks(make_show):
+    root = make_show()
+    assert subprocess.run([sys.executable, "-m", "feedtool", "build", "-q", str(root)]).returncode == 0
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "timeline.py"), str(root), "--cold",
+                           "--every", "0.1"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("done in ") and "peak of all processes" in last
+    peak = float(last.split("peak of all processes ")[1].split(" MB")[0])
+    assert 10 < peak < 2000  # a Python process with feedtool's libraries loaded
+    assert (root / "public" / "feed.xml").is_file()  # built again from nothing...
+    aside = list((root.parent / ".trash").glob("*/public/feed.xml"))
+    assert len(aside) == 1  # ...with the last build's public/ moved aside, not deleted

@@ -242,3 +242,15 @@ def test_a_record_from_before_the_output_stamps_is_let_go(show, plans):
     assert build(show).mode == "full" and len(plans) == 1
     assert snapshot(show / "public") == before
     assert build(show).mode == "reused" and len(plans) == 1
+
+
+def test_a_file_whose_stat_moved_keeps_its_recipe_and_stamp(tmp_path):
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "a.html").write_text("a")
+    row = memo._output_rows(out, ["a.html"], {})["a.html"]._replace(made="page:3 2 3 4", digest="d" * 40)
+    os.utime(out / "a.html", (HOUR_AGO, HOUR_AGO))  # as a clone or a restored cache moves it
+    moved = memo.outputs_match(out, {"a.html": row})
+    assert moved is not None and moved["a.html"].stat != row.stat
+    kept = moved["a.html"]
+    assert (kept.key, kept.made, kept.digest) == (row.key, row.made, row.digest)  # content key, recipe, stamp

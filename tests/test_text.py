@@ -479,6 +479,19 @@ def test_strip_control_chars_removes_what_the_rule_forbids(s: str) -> None:
     assert strip_control_chars(s) == forbidden.subn("", s)
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_EDGES, st.sampled_from(["Headline", "A sentence of the story here.", "## Sub-head",
+                                                   "\n", "\n\n", "*", "&#1;", "&#xfffe;"]))).map("".join),
+       st.sampled_from(["plain", "markdown", "html"]))
+def test_a_transcript_holds_nothing_xml_forbids(raw: str, kind: str) -> None:
+    # TextInfo.transcript joins the parts a reader kept, without stripping
+    # them again: each reader must have stripped its input.
+    assume(raw.strip())
+    info = parse_text(raw, markdown=kind == "markdown", html=kind == "html")
+    for part in (info.transcript, info.title or "", info.credit or ""):
+        assert strip_control_chars(part) == (part, 0)
+
+
 @settings(max_examples=300)
 @given(st.text(alphabet=st.sampled_from(list("0123456789 :./-年년月월日일aZ") + ["٣", "１", "\u0e53"])))
 def test_a_date_is_found_only_where_a_digit_is(s: str) -> None:

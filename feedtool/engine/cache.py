@@ -109,7 +109,6 @@ def reader_fingerprint() -> str:
     return fingerprint.of_code(package, files, _READER_LIBRARIES, f"{SCHEMA_VERSION}:{__version__}")
 
 
-
 def content_key(path: Path, kind: str) -> str | None:
     """What a file holds, as the cache compares it when the stat signature
     does not match (see the module's docstring): a TEXT by git's object id

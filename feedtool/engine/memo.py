@@ -45,7 +45,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from feedtool import parallel
 from feedtool.config.load import SHOW_FILE
@@ -59,6 +59,9 @@ from feedtool.problems import Problem
 from feedtool.sources import walk as walker
 from feedtool.engine.write import MANIFEST, Stamp, signature
 from feedtool.render.fingerprint import Content
+
+if TYPE_CHECKING:
+    from feedtool.render.site import Uses  # the renderers' recipes (Jinja2 is not imported for a type)
 
 
 @dataclass(frozen=True)
@@ -209,9 +212,6 @@ class Row(NamedTuple):
     digest: str = ""
 
 
-Uses = Mapping[str, tuple[str, tuple[int, ...]]]
-
-
 def _made(use: tuple[str, tuple[int, ...]] | None) -> str:
     return "" if use is None else " ".join((use[0], *map(str, use[1])))
 
@@ -276,7 +276,7 @@ def outputs_match(out: Path, recorded: Mapping[str, Row], ids: Mapping[str, str]
     for name, stat in moved.items():
         found, row = ids.get(name), recorded[name]
         if found is not None and found == (row.git if _is_media(name) else row.key):
-            rows[name] = Row(stat, row.key, found)
+            rows[name] = row._replace(stat=stat, git=found)  # its recipe and stamp stay
         elif found is not None and not _is_media(name):
             return None  # git knows it, and it is not what the last build wrote
         else:
@@ -286,7 +286,7 @@ def outputs_match(out: Path, recorded: Mapping[str, Row], ids: Mapping[str, str]
     for name, key in zip(todo, keys):
         if key != recorded[name].key:
             return None
-        rows[name] = Row(moved[name], key, ids.get(name, ""))
+        rows[name] = recorded[name]._replace(stat=moved[name], git=ids.get(name, ""))
     return rows
 
 
@@ -463,9 +463,11 @@ def stamps(root: Path, out: Path) -> dict[str, Stamp]:
         db.close()
 
 
-def stamps_of(rows: Mapping[str, Row], names: Iterable[str]) -> dict[str, Stamp]:
-    """The stamps of NAMES among ROWS (an incremental build's, patch.py)."""
-    return {name: Stamp(row.digest, row.stat) for name in names if (row := rows.get(name)) is not None and row.digest}
+def stamps_of(names: Iterable[str], last: Last, moved: Mapping[str, Row]) -> dict[str, Stamp]:
+    """The stamps of NAMES in the LAST build's record, with the stats that
+    MOVED (a clone's; patch.py), for an incremental build."""
+    found = ((name, moved.get(name) or last.outputs.get(name)) for name in names)
+    return {name: Stamp(row.digest, row.stat) for name, row in found if row is not None and row.digest}
 
 
 def _input_rows(folder: str, given: Inputs, owners: Mapping[str, str]) -> list[tuple[str, ...]]:

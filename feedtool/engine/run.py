@@ -351,7 +351,7 @@ def build(root: Path, out: Path | None = None, *, check: bool = False,
 def _patched(root: Path, out: Path, given: memo.Inputs, patched: patch.Patched) -> Result:
     """Write what an incremental build made again; everything else stays."""
     p = patched.plan
-    stamps = memo.stamps_of({**patched.last.outputs, **patched.moved}, p.files.keys())
+    stamps = memo.stamps_of(p.files.keys(), patched.last, patched.moved)
     changes = commit(out, p.files, p.show.feed_name, stamps, keep=patched.keep)
     memo.remember_patch(root, out, given, patched.last, problems=p.problems, archives=p.archives, uses=p.uses,
                         feed_name=p.show.feed_name, written=[*changes.added, *changes.changed],

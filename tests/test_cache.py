@@ -20,6 +20,7 @@ from feedtool import parallel
 from feedtool.engine import cache
 from feedtool.engine.run import build, plan
 from feedtool.engine.cache import CACHE_DIR, CACHE_FILE
+from feedtool.model import Lazy, stored
 from feedtool.render.fingerprint import Deferred
 
 HOUR_AGO = time.time() - 3600
@@ -463,3 +464,19 @@ def test_the_audio_key_covers_whole_tag_blocks_beyond_the_head_and_tail(tmp_path
     before = cache.content_key(m4a, "audio")
     _flip(m4a, 16 + 2 * edge)  # in mdat: audio data
     assert cache.content_key(m4a, "audio") == before
+
+
+def test_a_transcript_read_from_the_cache_is_still_on_its_page(make_show, cli):
+    """The read cache keeps a text's sections out of memory; the episode
+    page must still know that the transcript has something to show."""
+    root = make_show()
+    age(root)
+    assert cli("build", root).exit_code == 0
+    page = root / "public" / "episodes" / "first" / "index.html"
+    first = page.read_bytes()
+    assert b'class="transcript"' in first
+    shutil.rmtree(root / "public")
+    kept = plan(root).episodes
+    assert isinstance(stored(next(e for e in kept if e.stem == "first").text, "sections"), Lazy)
+    assert cli("build", root).exit_code == 0
+    assert page.read_bytes() == first

@@ -184,7 +184,7 @@ def make_outputs(show: Show, episodes: Sequence[Episode | None], problems: list[
     uses: site.Uses = {name: (f"own:{i}", (i,)) for i, names in owned.items() for name in names}
 
     # feed_limit: the newest episodes in the feed, the rest in archive feeds.
-    covered: tuple[Problem, ...] | None = None  # one tuple for every archive (99 at 10,000 episodes)
+    reported: frozenset[str] | None = None  # the model's rules, taken once for every archive (99 at 10,000 episodes)
     slots = paging.layout(show, len(episodes))
     for slot in slots:  # the feed, then archive K … 1
         if makers is not None and f"feed:{slot.name}" not in makers:
@@ -202,8 +202,9 @@ def make_outputs(show: Show, episodes: Sequence[Episode | None], problems: list[
             # An archive's own newest episode dates it, so it stays byte for byte
             # the same while newer episodes arrive (RFC 5005 §4).
             dated = source_date_epoch() or max(e.date for e in page.episodes)
-            covered = tuple(problems) if covered is None else covered
-            files[slot.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, covered)
+            if reported is None:
+                reported = frozenset(p.rule for p in problems)
+            files[slot.name] = paging.archive(show, page, cover_url, links, dated, validate.check_archive, reported)
     selection = None if makers is None else site.Selection(frozenset(_numbers(makers, "page")),
                                                             frozenset(_numbers(makers, "index")))
     files.update(site.render_site(show, episodes, links, cover_url, deferred=True,  # type: ignore[arg-type]

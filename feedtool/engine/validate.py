@@ -182,21 +182,25 @@ def slug_clashes(episodes: Sequence[Episode]) -> list[Problem]:
     return problems
 
 
-def check_archive(data: bytes, source: str, covered: tuple[Problem, ...]) -> list[Problem]:
-    """feed_rules as render/paging.py calls it for an archive feed it makes."""
-    return feed_rules(data, source=source, covered=covered)
+def check_archive(data: bytes, source: str, reported: frozenset[str]) -> list[Problem]:
+    """feed_rules as render/paging.py calls it for an archive feed it makes,
+    with the rules the model reported taken once for all archives."""
+    return _feed_rules(data, source, reported)
 
 
 def feed_rules(data: bytes, *, source: str = "feed.xml", covered: Iterable[Problem] = ()) -> list[Problem]:
     """`feedtool check` over a feed the build just made: its errors and
     warnings (notes are advice for feeds feedtool did not write), less those
     the model-level rules in COVERED already reported."""
+    return _feed_rules(data, source, frozenset(p.rule for p in covered))
+
+
+def _feed_rules(data: bytes, source: str, reported: frozenset[str]) -> list[Problem]:
     from feedtool.check.feed import NotAFeed, check_feed
 
     try:
         found = check_feed(data, source=source)
     except NotAFeed as exc:  # a bug in feed.py, not a user's mistake; still never a traceback
         return [error(source, None, f"feedtool wrote a feed it cannot read back: {exc}")]
-    reported = {p.rule for p in covered}
     return [p for p in found
             if p.severity is not Severity.INFO and COVERED_BY.get(p.rule, "") not in reported]

@@ -27,7 +27,7 @@ Each archive is a complete, valid feed with the show's channel. Archives are
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from feedgen.ext.base import BaseExtension
@@ -177,21 +177,20 @@ def render(show: Show, page: Page, cover_url: str | None, links: Mapping[str, fe
 
 
 # The build's check of a feed document (engine/validate.feed_rules): the
-# feed's bytes, its name, the problems already reported → what it finds.
-FeedCheck = Callable[[bytes, str, tuple[Problem, ...]], list[Problem]]
+# feed's bytes, its name, the rules the model already reported → what it finds.
+FeedCheck = Callable[[bytes, str, frozenset[str]], list[Problem]]
 
 
 def archive(show: Show, page: Page, cover_url: str | None, links: Mapping[str, feed.EpisodeLinks],
-            last_build: dt.datetime | None, check: FeedCheck, covered: Iterable[Problem] = ()) -> Content:
+            last_build: dt.datetime | None, check: FeedCheck, reported: frozenset[str] = frozenset()) -> Content:
     """An archive feed, made when written and checked like the feed (CHECK):
     an error stops the build before anything is renamed into public/.
-    COVERED are the model's problems, which the check leaves out."""
-    covered = covered if isinstance(covered, tuple) else tuple(covered)
+    REPORTED are the rules of the model's problems, which the check leaves out."""
     own = {ep.stem: links[ep.stem] for ep in page.episodes}
 
     def make() -> bytes:
         data = render(show, page, cover_url, own, last_build)
-        found = check(data, page.name, covered)
+        found = check(data, page.name, reported)
         # Warnings are reported for the feed itself, which apps read; its
         # archives hold the same channel and items made by the same code.
         if has_errors(found):

@@ -578,13 +578,12 @@ def chapter_view(enclosure: str, start: float, title: str) -> ChapterView:
 
 
 def _has_transcript(ep: Episode) -> bool:
-    """Whether `transcript` has a paragraph, without loading it: a transcript
-    kept in the read cache (a Lazy) is never empty, and text.py builds it
-    from stripped, non-blank lines, so it is never blank either."""
+    """Whether `transcript` has a paragraph, without loading the text: the
+    read cache keeps sections out of memory (a Lazy) only when there are
+    some, and text.py builds them from stripped, non-blank lines."""
     if ep.text is None or not ep.text.is_transcript:
         return False
-    kept = stored(ep.text, "transcript")
-    return isinstance(kept, Lazy) or bool(kept.strip())
+    return isinstance(stored(ep.text, "sections"), Lazy) or bool(ep.text.transcript.strip())
 
 
 def _notes_of(ep: Episode, title_only: bool = False) -> Markup:

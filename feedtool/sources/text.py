@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import nh3
@@ -22,7 +22,7 @@ import nh3
 from feedtool.sources import story
 from feedtool.sources.transcripts import blank_line_blocks
 from feedtool.sources.chrome import DEFAULT_PATTERNS, classify, compile_patterns
-from feedtool.model import Section, TextInfo
+from feedtool.model import Section, TextInfo, replace
 
 if TYPE_CHECKING:
     from markdown_it.token import Token

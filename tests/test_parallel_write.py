@@ -84,8 +84,8 @@ def test_a_failure_after_a_build_leaves_the_last_build_in_place(make_show, cli, 
 
 def test_copies_get_runs_of_about_chunk_episodes_an_index_page_counting_its_cards(monkeypatch):
     monkeypatch.setattr(write, "CHUNK", 3)
-    page = write.Deferred("k", lambda: b"", 1)
-    index = write.Deferred("k", lambda: b"", 50)  # an index page of 50 episode cards
+    page = write.Deferred(("k",), lambda: b"", 1)
+    index = write.Deferred(("k",), lambda: b"", 50)  # an index page of 50 episode cards
     files = {"a.html": page, "b.html": page, "c.html": page, "d.html": page, "index.html": index,
              "media/a.mp3": Path("a.mp3"), "x.html": page}
     names = ["a.html", "b.html", "c.html", "d.html", "index.html", "media/a.mp3", "x.html"]
@@ -135,7 +135,7 @@ def test_a_copy_makes_its_files_in_a_thread_of_its_own(tmp_path, forking):
     def where() -> bytes:
         return f"{os.getpid()} {threading.current_thread() is threading.main_thread()}".encode()
 
-    files = {f"p{i}.txt": write.Deferred(f"k{i}", where, 1) for i in range(10)}
+    files = {f"p{i}.txt": write.Deferred((f"k{i}",), where, 1) for i in range(10)}
     write.commit(tmp_path / "out", files, "feed.xml")
     made = [(tmp_path / "out" / name).read_text().split() for name in files]
     assert {pid for pid, _ in made} == set(map(str, forking))  # made by the copies...
@@ -166,8 +166,29 @@ def test_the_next_run_starts_when_any_copy_ends_not_the_oldest(tmp_path, monkeyp
         started.touch()
         return b"third"
 
-    files = {"a.txt": write.Deferred("ka", first, 1), "b.txt": write.Deferred("kb", lambda: b"second", 1),
-             "c.txt": write.Deferred("kc", third, 1)}
+    files = {"a.txt": write.Deferred(("ka",), first, 1), "b.txt": write.Deferred(("kb",), lambda: b"second", 1),
+             "c.txt": write.Deferred(("kc",), third, 1)}
     write.commit(tmp_path / "out", files, "feed.xml")
     assert (tmp_path / "out" / "a.txt").read_bytes() == b"went on once the third run started"
     assert (tmp_path / "out" / "c.txt").read_bytes() == b"third"
+
+
+def test_the_copies_take_the_keys_of_the_files_they_make(tmp_path, forking):
+    """Into an empty public/, the keys (digests of each file's inputs, for the
+    next build's stamps) are taken by the copies that make the files, on
+    every core, and reach the stamps as this process would take them."""
+    from feedtool.render.fingerprint import digest
+
+    files = {f"p{i}.txt": write.Deferred(("page", i), lambda i=i: f"page {i}".encode(), 1) for i in range(10)}
+    files["odd.txt"] = write.Deferred((object(),), lambda: b"no key", 1)  # an input no key can walk
+    changes = write.commit(tmp_path / "out", files, "feed.xml")
+    assert forking
+    assert not any("key" in vars(content) for content in files.values())  # none taken here
+    assert {rel: stamp.key for rel, stamp in changes.stamps.items()} == {
+        f"p{i}.txt": digest("page", i) for i in range(10)}
+    assert {rel: stamp.stat for rel, stamp in changes.stamps.items()} == {
+        rel: write.signature((tmp_path / "out" / rel).stat()) for rel in changes.stamps}
+    assert (tmp_path / "out" / "odd.txt").read_bytes() == b"no key"
+    # The next build finds every file with a key as it left it, without making it.
+    again = write.compare(tmp_path / "out", files, changes.stamps)
+    assert again.unchanged == 11 and not again.rendered and not again.changed

@@ -155,7 +155,7 @@ def make_outputs(show: Show, episodes: Sequence[Episode | None], problems: list[
     build is this with everything out of date. Raises FeedtoolError when an
     episode or the feed has errors."""
     from feedtool.engine import validate
-    from feedtool.render import fingerprint, paging, site
+    from feedtool.render import paging, site
 
     files: dict[str, Content] = {}
     cover_url = None
@@ -209,7 +209,6 @@ def make_outputs(show: Show, episodes: Sequence[Episode | None], problems: list[
                                                             frozenset(_numbers(makers, "index")))
     files.update(site.render_site(show, episodes, links, cover_url, deferred=True,  # type: ignore[arg-type]
                                   selection=selection, uses=uses))
-    fingerprint.forget()  # every output's key is taken
     return Made(files, uses, owned, problems, tuple(slot.name for slot in slots[1:]))
 
 

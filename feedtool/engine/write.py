@@ -33,6 +33,7 @@ from typing import IO, BinaryIO, NamedTuple, NoReturn
 
 from feedtool import parallel
 from feedtool.problems import FeedtoolError, Problem
+from feedtool.render import fingerprint
 from feedtool.render.fingerprint import Content, Deferred
 
 
@@ -123,13 +124,15 @@ def compare(out: Path, files: Mapping[str, Content], stamps: Mapping[str, Stamp]
         target = out / rel
         content = files[rel]
         if isinstance(content, Deferred):
-            if stamps.get(rel) == stamp_of(content.key, st):
+            key = content.key
+            if key is not None and stamps.get(rel) == stamp_of(key, st):
                 changes.stamps[rel] = stamps[rel]
                 changes.unchanged += 1
                 continue
             data = content.render()
             if same(target, data, st):
-                changes.stamps[rel] = stamp_of(content.key, st)
+                if key is not None:
+                    changes.stamps[rel] = stamp_of(key, st)
                 changes.unchanged += 1
             else:
                 changes.rendered[rel] = data
@@ -138,6 +141,7 @@ def compare(out: Path, files: Mapping[str, Content], stamps: Mapping[str, Stamp]
             changes.unchanged += 1
         else:
             changes.changed.append(rel)
+    fingerprint.forget()  # the keys of the files public/ has are taken
     wanted = set(files).union(keep)
     changes.removed = sorted(p for p in read_manifest(out) if p not in wanted and (out / p).exists())
     return changes
@@ -283,8 +287,9 @@ def commit(out: Path, files: Mapping[str, Content], feed_name: str,
     # (temporary file, name below OUT), as strings: a build of 10,000
     # episodes stages 46,000 files, and a pair of Paths costs 1.4 KB.
     staged: list[tuple[str, str]] = []
+    keys: dict[str, str | None] = {}  # the keys forked copies took
     try:
-        _stage_all(out, todo, files, changes, feed_name, staged)
+        _stage_all(out, todo, files, changes, feed_name, staged, keys)
     except BaseException:
         # A Deferred page can fail to render (a broken show template): leave
         # OUT as it was, without the folders made for the staged files.
@@ -300,7 +305,10 @@ def commit(out: Path, files: Mapping[str, Content], feed_name: str,
     for rel in todo:
         content = files[rel]
         if isinstance(content, Deferred):
-            changes.stamps[rel] = stamp_of(content.key, (out / rel).stat())
+            key = keys[rel] if rel in keys else content.key
+            if key is not None:
+                changes.stamps[rel] = stamp_of(key, (out / rel).stat())
+    fingerprint.forget()
     manifest = out / MANIFEST
     # An incremental build that added and removed nothing has the same
     # manifest (its stat was checked with the other outputs'): not remade.
@@ -339,7 +347,7 @@ def _workers(todo: list[str], files: Mapping[str, Content]) -> int:
 
 
 def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,
-               staged: list[tuple[str, str]]) -> None:
+               staged: list[tuple[str, str]], keys: dict[str, str | None]) -> None:
     """Stage TODO, appending to STAGED as it goes (so that a failure can
     remove what was staged), the feed last. Many pages are made by forked
     copies of this process, which need nothing sent to them: each stages a
@@ -347,14 +355,15 @@ def _stage_all(out: Path, todo: list[str], files: Mapping[str, Content], changes
     one a core at a time, while this process only waits. A copy shares this
     process's memory until it touches an object, and one that ends early
     gives back what it took (the memory of a process that has made thousands
-    of pages does not shrink back, even once they are freed)."""
+    of pages does not shrink back, even once they are freed). A copy also
+    takes the keys of the files it makes, into KEYS."""
     workers = _workers(todo, files)
     rest = [rel for rel in todo if rel != feed_name]
     if workers == 1:
         for rel in rest:
             staged.append((str(_stage_one(out, rel, files, changes, feed_name)), rel))
     else:
-        _stage_forked(out, rest, files, changes, feed_name, staged, workers)
+        _stage_forked(out, rest, files, changes, feed_name, staged, keys, workers)
     if feed_name in todo:
         staged.append((str(_stage_one(out, feed_name, files, changes, feed_name)), feed_name))
 
@@ -365,7 +374,7 @@ CHUNK = 200
 
 
 def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], changes: Changes, feed_name: str,
-                  staged: list[tuple[str, str]], workers: int) -> None:
+                  staged: list[tuple[str, str]], keys: dict[str, str | None], workers: int) -> None:
     # Runs of episodes (sorted by name less folder and suffix: one episode's
     # page, transcripts and chapters together), so that a copy touches, and
     # so copies, the objects of its own episodes only.
@@ -385,6 +394,8 @@ def _stage_forked(out: Path, rest: list[str], files: Mapping[str, Content], chan
             message = json.loads(line)
             if "tmp" in message:
                 staged.append((message["tmp"], message["rel"]))
+                if "key" in message:
+                    keys[message["rel"]] = message["key"]
             elif "problems" in message and error is None:
                 error = FeedtoolError(Problem.from_dict(p) for p in message["problems"])
             elif "error" in message and error is None:
@@ -498,7 +509,9 @@ def _stage_share(out: Path, share: list[str], files: Mapping[str, Content], chan
     try:
         for rel in share:
             tmp = _stage_one(out, rel, files, changes, feed_name)
-            report.write(json.dumps({"rel": rel, "tmp": str(tmp)}).encode() + b"\n")
+            content = files[rel]
+            key = {"key": content.key} if isinstance(content, Deferred) else {}
+            report.write(json.dumps({"rel": rel, "tmp": str(tmp), **key}).encode() + b"\n")
         report.write(b'{"done": true}\n')
     except FeedtoolError as exc:
         report.write(json.dumps({"problems": [p.as_dict() for p in exc.problems]}).encode() + b"\n")

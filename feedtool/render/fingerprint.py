@@ -6,7 +6,7 @@ written with (issue 7). So a key must cover every input: the model objects
 passed to the renderer, walked field by field, and the code that renders
 them (`code()`: feedtool's own modules, templates and data, and the versions
 of the libraries that write bytes). A value the walk does not know is an
-error (TypeError), never guessed at: the caller then renders eagerly.
+error (TypeError), never guessed at: the file is then made on every build.
 """
 
 from __future__ import annotations
@@ -32,16 +32,28 @@ class Deferred:
     """Bytes made only when they are needed: when the file in public/ is
     missing, or is not the one last written from the same inputs.
 
-    KEY is a digest of everything RENDER depends on (see feedtool.fingerprint);
-    a build then neither renders nor holds in memory the thousands of pages
-    and transcripts that did not change.
+    INPUTS are everything RENDER depends on; KEY is their digest (see
+    `digest`), taken when first asked for: by the build's comparison for a
+    file public/ already has, else by the copy of the build that makes the
+    file (write.py), so that a build into an empty public/ takes them on
+    every core. A build then neither renders nor holds in memory the
+    thousands of pages and transcripts that did not change.
     """
 
-    key: str
+    inputs: tuple[Any, ...]
     render: Callable[[], bytes]
     # How much making it reads, in episodes: an archive feed or an index
     # page shows many. Forked copies get runs of similar weight (_chunks).
     weight: int = 1
+
+    @functools.cached_property
+    def key(self) -> str | None:
+        """None when an input cannot be walked: the file is then made every
+        time and compared, as a file of bytes is."""
+        try:
+            return digest(*self.inputs)
+        except TypeError:
+            return None
 
     def __eq__(self, other: object) -> bool:
         # Equal to the bytes it makes, as a planned file of bytes is.
@@ -243,12 +255,7 @@ def digest(*values: Any) -> str:
     return h.hexdigest()
 
 
-def deferred(render: Callable[[], bytes], *inputs: Any, weight: int = 1) -> Content:
-    """RENDER as a write.Deferred keyed by INPUTS (everything it reads), or
-    its bytes at once when an input cannot be fingerprinted. WEIGHT: how many
-    episodes it shows (write.Deferred)."""
-    try:
-        key = digest(*inputs)
-    except TypeError:
-        return render()
-    return Deferred(key, render, weight)
+def deferred(render: Callable[[], bytes], *inputs: Any, weight: int = 1) -> Deferred:
+    """RENDER as a write.Deferred keyed by INPUTS (everything it reads).
+    WEIGHT: how many episodes it shows (write.Deferred)."""
+    return Deferred(inputs, render, weight)

@@ -197,14 +197,17 @@ def deferrable_fields(cls: type[Any], *names: str) -> None:
 
 def stored(obj: Any, name: str) -> Any:
     """A field's value as stored: a Lazy stays a Lazy."""
-    return obj.__dict__[name] if name in obj.__dict__ else getattr(obj, name)
+    held = getattr(obj, "__dict__", {})
+    return held[name] if name in held else getattr(obj, name)
 
 
 T = TypeVar("T")
 
 
 def replace(obj: T, **changes: Any) -> T:
-    """dataclasses.replace that keeps Lazy fields lazy (it would load them)."""
+    """dataclasses.replace that keeps Lazy fields lazy (it would load them):
+    the package's one way to copy a dataclass with changes, whatever its
+    class (tests/test_layering.py holds it to that)."""
     values = {f.name: stored(obj, f.name) for f in dataclasses.fields(obj) if f.init}  # type: ignore[arg-type]
     values.update(changes)
     return type(obj)(**values)

@@ -578,7 +578,7 @@ class Cache:
             if not isinstance(info, AudioInfo):
                 raise TypeError("not an AudioInfo")
             if info.path != path:  # the show was copied or cloned elsewhere
-                info = dataclasses.replace(info, path=path)
+                info = model.replace(info, path=path)
         except sqlite3.Error as exc:
             self._failed(exc)
             return None, content
@@ -619,7 +619,7 @@ class Cache:
             data = info.artwork.data
             shared = self._blobs.setdefault(hashlib.sha256(data).hexdigest(), data)
             if shared is not data:
-                info = dataclasses.replace(info, artwork=dataclasses.replace(info.artwork, data=shared))
+                info = model.replace(info, artwork=model.replace(info.artwork, data=shared))
         return info
 
     # -- texts ---------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     # they would have changed): its GUIDs are the lock's.
     if not report.get("podcast_guid"):
         raise Fallback("the show's podcast:guid is not in the lock yet")
-    show = dataclasses.replace(show, extra={**show.extra, "guid": report["podcast_guid"]})
+    show = model.replace(show, extra={**show.extra, "guid": report["podcast_guid"]})
 
     # The outputs made from a changed episode, by their recorded recipes
     # (run.Plan.uses), and every episode those are made from.
@@ -179,7 +179,7 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     files, problems, uses = made.files, made.problems, made.uses
     if has_errors(problems):
         raise Fallback("an archive feed has errors")
-    records = {i: dataclasses.replace(recorded[i], owned=list(names)) for i, names in made.owned.items()}
+    records = {i: model.replace(recorded[i], owned=list(names)) for i, names in made.owned.items()}
     old_owned = {name for i in needed for name in recorded[i].owned}
     feed_name = show.feed_name
     trusted: frozenset[str] = frozenset()

@@ -7,7 +7,6 @@ are known."""
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import tomllib
 from collections.abc import Sequence
@@ -79,7 +78,7 @@ def without_alternates(root: Path, groups: list[Group]) -> list[Group]:
     for group in groups:
         audio = [p for p in group.audio if p.resolve() not in claimed]
         if audio or group.text or group.meta or group.captions or group.chapters:
-            out.append(dataclasses.replace(group, audio=audio))
+            out.append(replace(group, audio=audio))
     return out
 
 
@@ -118,7 +117,7 @@ def load_alternates(show: Show, group: Group, episode: Episode, tables: Sequence
         try:
             path = resolve_inside(show.root, base, t["file"], display, field, show.allowed)
         except ProblemFound as exc:
-            problems.append(dataclasses.replace(exc.problem, message=f"item {n}: file: {exc.problem.message}"))
+            problems.append(replace(exc.problem, message=f"item {n}: file: {exc.problem.message}"))
             continue
         if path == episode.audio.path.resolve():
             problems.append(error(display, field, f"item {n}: file: {t['file']!r} is the episode's own audio"))
@@ -164,7 +163,7 @@ def _aligned(show: Show, episode: Episode, found: tuple[Chapter, ...], source: S
     if source == "default":
         starts = [f.chapter for f in results.chapters(episode.text, alignment)]
         ends = [c.start for c in starts[1:]] + [episode.audio.duration]
-        found = tuple(dataclasses.replace(c, end=end) for c, end in zip(starts, ends) if end > c.start)
+        found = tuple(replace(c, end=end) for c, end in zip(starts, ends) if end > c.start)
         source = "aligned"
         problems += chapters_mod.check(found, episode.audio.duration, display, "chapters",
                                        " (found by aligning the text to the audio)")

@@ -480,3 +480,32 @@ def test_a_transcript_read_from_the_cache_is_still_on_its_page(make_show, cli):
     assert isinstance(stored(next(e for e in kept if e.stem == "first").text, "sections"), Lazy)
     assert cli("build", root).exit_code == 0
     assert page.read_bytes() == first
+
+
+def test_planning_a_build_loads_no_kept_text_but_the_feeds_notes(make_show, monkeypatch):
+    """The read cache keeps cleaned texts out of memory (model.Lazy) until a
+    page or feed that shows them is made: planning a build from the cache
+    loads the notes of the episodes in feed.xml (made at once) and nothing
+    else, whatever STEM.toml says of the text (a copy made with
+    dataclasses.replace once loaded every field of a text marked
+    `transcript`)."""
+    texts = ["seed_her.txt", "magazine_qa.txt", "radio_transcript.txt"]
+    episodes = {f"e{i}": {"audio": ("tagged.mp3", "tagged.m4a")[i % 2], "text": (TEXTS / texts[i % 3]).read_text(),
+                          "toml": f"date = 2014-01-{i + 1:02d}\n" + ("transcript = true\n" if i % 4 == 1 else "")}
+                for i in range(8)}
+    root = make_show(episodes, show_toml=SHOW_TOML + "feed_limit = 2\n")
+    age(root)
+    build(root)
+    shutil.rmtree(root / "public")
+    loads: list[tuple[str, str]] = []
+    real = cache._TextFields.load
+
+    def spy(self, key, path, content, variant, name):
+        loads.append((key, name))
+        return real(self, key, path, content, variant, name)
+
+    monkeypatch.setattr(cache._TextFields, "load", spy)
+    planned = plan(root)
+    assert [e.stem for e in planned.episodes[:2]] == ["e7", "e6"]
+    assert sorted(loads) == [("episodes/e6.txt", "notes_html"), ("episodes/e7.txt", "notes_html")]
+    assert made(planned.files["episodes/e1/index.html"]) and loads[2:]  # a page loads its text when made

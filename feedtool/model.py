@@ -6,10 +6,9 @@ output (feed, site, transcripts) is made from them alone.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -117,29 +116,63 @@ class Doubt:
     message: str
 
 
+@dataclass(frozen=True, slots=True)  # 30,000 of them at 10,000 episodes
+class Kept:
+    """A big field of a cleaned text that the read cache keeps out of memory
+    (the texts of 10,000 episodes do not fit in it, issue 7). TOKEN names the
+    content, the same on every machine, so that fingerprints need not load
+    it; `load` gives the value. Reading the field gives the Kept, never the
+    value: what loads it says so."""
+
+    token: str
+
+
+# What each Kept of this process is loaded by (engine/cache.py registers
+# them). By token, which names the content: a text read again by a later
+# build in the same process (`feedtool serve`) takes the same entry.
+_LOADERS: dict[str, Callable[[], Any]] = {}
+
+T = TypeVar("T")
+
+
+def keep(token: str, loader: Callable[[], Any]) -> Kept:
+    """A Kept for a value LOADER gives again when asked."""
+    _LOADERS[token] = loader
+    return Kept(token)
+
+
+def load(value: Kept | T) -> T:
+    """VALUE, or the value a Kept stands for. Raises FeedtoolError when the
+    read cache lost it and the file changed while the build was running."""
+    if type(value) is Kept:
+        loaded: T = _LOADERS[value.token]()
+        return loaded
+    return value  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class TextInfo:
-    """An interview text, cleaned of the site's chrome."""
+    """An interview text, cleaned of the site's chrome. From the read cache,
+    the big fields may be Kept (`load` gives them)."""
 
     title: str | None
     summary: str | None
-    sections: tuple[Section, ...]
+    sections: tuple[Section, ...] | Kept
     credit: str | None
-    notes_html: str
-    removed: tuple[str, ...] = ()  # the chrome lines dropped, for inspect
+    notes_html: str | Kept
+    removed: tuple[str, ...] | Kept = ()  # the chrome lines dropped, for inspect
     # Speaker turns ("HOST:", "NAME:") make the text a transcript of the
     # episode, published as podcast:transcript; an article is show notes.
     is_transcript: bool = False
     doubts: tuple[Doubt, ...] = ()
 
-    @property
     def transcript(self) -> str:
         """The text as plain text: headline, sub-heads, paragraphs and credit.
         Made from them, not kept beside them (it would be a third copy of the
         text in memory and in the read cache). Every reader strips what XML
         forbids from its input first, so the parts hold none of it."""
         parts: list[str] = [self.title] if self.title else []
-        for section in self.sections:
+        for section in load(self.sections):
             if section.heading:
                 parts.append(section.heading)
             parts.extend(section.paragraphs)
@@ -147,73 +180,11 @@ class TextInfo:
             parts.append(self.credit)
         return "\n\n".join(parts)
 
-
-class Lazy:
-    """A field's value kept out of memory: the cleaned texts of 10,000
-    episodes do not fit in it (issue 7), so the read cache hands them out as
-    Lazy values, loaded again each time they are read. TOKEN names the
-    content, for fingerprints that must not load it; None when nothing does
-    (the value then cannot be fingerprinted)."""
-
-    __slots__ = ("load", "token")
-
-    def __init__(self, load: Callable[[], Any], token: str | None) -> None:
-        self.load = load
-        self.token = token
-
-    def __repr__(self) -> str:
-        return f"Lazy({self.token!r})"
-
-
-_NO_DEFAULT = object()
-
-
-class _Deferrable:
-    """A dataclass field that may hold a Lazy. Reading it gives the value,
-    never the Lazy, so no code that uses the model can tell the difference."""
-
-    def __init__(self, name: str, default: Any) -> None:
-        self.name = name
-        self.default = default
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:
-            if self.default is _NO_DEFAULT:
-                raise AttributeError(self.name)
-            return self.default
-        value = obj.__dict__[self.name]
-        return value.load() if type(value) is Lazy else value
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        obj.__dict__[self.name] = value  # dataclass __init__ sets fields through here
-
-
-def deferrable_fields(cls: type[Any], *names: str) -> None:
-    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
-    for name in names:
-        default = defaults[name]
-        setattr(cls, name, _Deferrable(name, _NO_DEFAULT if default is dataclasses.MISSING else default))
-
-
-def stored(obj: Any, name: str) -> Any:
-    """A field's value as stored: a Lazy stays a Lazy."""
-    held = getattr(obj, "__dict__", {})
-    return held[name] if name in held else getattr(obj, name)
-
-
-T = TypeVar("T")
-
-
-def replace(obj: T, **changes: Any) -> T:
-    """dataclasses.replace that keeps Lazy fields lazy (it would load them):
-    the package's one way to copy a dataclass with changes, whatever its
-    class (tests/test_layering.py holds it to that)."""
-    values = {f.name: stored(obj, f.name) for f in dataclasses.fields(obj) if f.init}  # type: ignore[arg-type]
-    values.update(changes)
-    return type(obj)(**values)
-
-
-deferrable_fields(TextInfo, "sections", "notes_html", "removed")
+    def loaded(self) -> TextInfo:
+        """This text with every Kept field loaded (for a template, which
+        reads the fields as they are)."""
+        return replace(self, sections=load(self.sections), notes_html=load(self.notes_html),
+                       removed=load(self.removed))
 
 
 @dataclass(frozen=True)
@@ -436,7 +407,7 @@ class Episode:
     date: dt.datetime  # timezone-aware
     guid: str
     summary: str
-    notes_html: str
+    notes_html: str | Kept  # Kept: the text's notes, in the read cache
     season: int | None
     number: int | None
     episode_type: EpisodeType
@@ -458,6 +429,8 @@ class Episode:
         """The stem as one path segment, for output file names."""
         return self.stem.replace("/", "-")
 
+    def loaded(self) -> Episode:
+        """This episode with every Kept field of it and its text loaded."""
+        return replace(self, notes_html=load(self.notes_html), text=self.text.loaded() if self.text else None)
 
-deferrable_fields(Episode, "notes_html")
 

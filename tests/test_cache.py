@@ -20,7 +20,7 @@ from feedtool import parallel
 from feedtool.engine import cache
 from feedtool.engine.run import build, plan
 from feedtool.engine.cache import CACHE_DIR, CACHE_FILE
-from feedtool.model import Lazy, stored
+from feedtool.model import Kept
 from feedtool.render.fingerprint import Deferred
 
 HOUR_AGO = time.time() - 3600
@@ -123,7 +123,7 @@ def test_cached_build_equals_uncached_build(show, reads):
     assert cached.files.keys() == fresh.files.keys()
     for name, content in fresh.files.items():
         assert made(cached.files[name]) == made(content), name
-    assert cached.episodes == fresh.episodes
+    assert [e.loaded() for e in cached.episodes] == [e.loaded() for e in fresh.episodes]
 
 
 def test_a_touched_file_is_known_by_its_content_and_not_read_again(show, reads, hashed):
@@ -347,7 +347,7 @@ def test_a_clone_with_its_cache_reads_no_file_again(show, reads, hashed, tmp_pat
     assert cached.files.keys() == fresh.files.keys()
     for name, content in fresh.files.items():
         assert made(cached.files[name]) == made(content), name
-    assert cached.episodes == fresh.episodes
+    assert [e.loaded() for e in cached.episodes] == [e.loaded() for e in fresh.episodes]
 
 
 def test_on_a_clone_a_renamed_episode_is_read_again(show, reads, tmp_path, cli):
@@ -477,18 +477,16 @@ def test_a_transcript_read_from_the_cache_is_still_on_its_page(make_show, cli):
     assert b'class="transcript"' in first
     shutil.rmtree(root / "public")
     kept = plan(root).episodes
-    assert isinstance(stored(next(e for e in kept if e.stem == "first").text, "sections"), Lazy)
+    assert isinstance(next(e for e in kept if e.stem == "first").text.sections, Kept)
     assert cli("build", root).exit_code == 0
     assert page.read_bytes() == first
 
 
 def test_planning_a_build_loads_no_kept_text_but_the_feeds_notes(make_show, monkeypatch):
-    """The read cache keeps cleaned texts out of memory (model.Lazy) until a
+    """The read cache keeps cleaned texts out of memory (model.Kept) until a
     page or feed that shows them is made: planning a build from the cache
     loads the notes of the episodes in feed.xml (made at once) and nothing
-    else, whatever STEM.toml says of the text (a copy made with
-    dataclasses.replace once loaded every field of a text marked
-    `transcript`)."""
+    else, whatever STEM.toml says of the text."""
     texts = ["seed_her.txt", "magazine_qa.txt", "radio_transcript.txt"]
     episodes = {f"e{i}": {"audio": ("tagged.mp3", "tagged.m4a")[i % 2], "text": (TEXTS / texts[i % 3]).read_text(),
                           "toml": f"date = 2014-01-{i + 1:02d}\n" + ("transcript = true\n" if i % 4 == 1 else "")}

@@ -76,5 +76,5 @@ def test_no_body_paragraph_is_lost_between_text_and_feed(paragraphs: list[str]) 
     text_of_notes = html.unescape(notes)
     for p in paragraphs:
         assert p in text_of_notes
-        assert p in info.transcript
+        assert p in info.transcript()
     assert "Leave a Comment" not in text_of_notes and "Filed Under" not in text_of_notes

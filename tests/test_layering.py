@@ -174,20 +174,3 @@ def test_no_import_cycle_at_all() -> None:
     patterns compiler in config/, the outputs' keys in render/)."""
     assert cycles(part_graph(skip=set())) == []
     assert KNOWN_EXCEPTIONS == {}
-
-
-def test_copies_of_dataclasses_go_through_model_replace() -> None:
-    """dataclasses.replace reads every field of the object it copies, and so
-    loads each text the read cache keeps out of memory (model.Lazy) into the
-    copy; it did for every episode whose STEM.toml says `transcript`.
-    model.replace copies any dataclass and keeps those fields as they are."""
-    found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            by_name = (isinstance(node, ast.Attribute) and node.attr == "replace"
-                       and isinstance(node.value, ast.Name) and node.value.id == "dataclasses")
-            imported = (isinstance(node, ast.ImportFrom) and node.module == "dataclasses"
-                        and any(alias.name == "replace" for alias in node.names))
-            if by_name or imported:
-                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
-    assert found == []

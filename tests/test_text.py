@@ -88,7 +88,7 @@ def test_seed_summary_is_the_standfirst(seed: TextInfo) -> None:
 
 def test_seed_credit(seed: TextInfo) -> None:
     assert seed.credit == "Copyright 2013 NPR."
-    assert "To see more" not in seed.transcript
+    assert "To see more" not in seed.transcript()
     assert "To see more" not in seed.notes_html
 
 
@@ -119,18 +119,18 @@ CHROME_AND_TEASERS = [
 @pytest.mark.parametrize("needle", CHROME_AND_TEASERS)
 def test_seed_drops_chrome_and_teasers(seed: TextInfo, needle: str) -> None:
     assert needle not in seed.notes_html
-    assert needle not in seed.transcript
+    assert needle not in seed.transcript()
     assert any(needle in line for line in seed.removed)
 
 
 @pytest.mark.parametrize("paragraph", SEED_BODY)
 def test_seed_keeps_every_body_paragraph(seed: TextInfo, paragraph: str) -> None:
-    assert paragraph in seed.transcript.split("\n\n")
+    assert paragraph in seed.transcript().split("\n\n")
     assert f"<p>{html.escape(paragraph, quote=False)}</p>" in seed.notes_html
 
 
 def test_seed_transcript_layout(seed: TextInfo) -> None:
-    blocks = seed.transcript.split("\n\n")
+    blocks = seed.transcript().split("\n\n")
     assert blocks[0] == seed.title
     assert blocks[1:4] == SEED_BODY[:3]
     assert blocks[4] == "Interview Highlights"
@@ -157,10 +157,10 @@ def test_seed_notes_structure(seed: TextInfo) -> None:
 
 def test_seed_quotes_survive(seed: TextInfo) -> None:
     quote = '"This movie is, to me, so emotional," Jonze says.'
-    assert quote in seed.transcript
+    assert quote in seed.transcript()
     assert quote in seed.notes_html  # straight quotes stay as text in element content
     assert fragment(seed.notes_html)[2].text.startswith(quote)
-    assert "\u2014 Theodore (Joaquin Phoenix)" in seed.transcript
+    assert "\u2014 Theodore (Joaquin Phoenix)" in seed.transcript()
 
 
 def test_seed_with_crlf_nbsp_and_trailing_space_is_the_same(seed: TextInfo) -> None:
@@ -186,10 +186,10 @@ def test_magazine_qa() -> None:
         "Birdsong", "$4.99", "Related", "A Composer Who Writes", "Archive of Lost Radio",
         "newsletter",
     ]:  # fmt: skip
-        assert chrome not in info.transcript, chrome
+        assert chrome not in info.transcript(), chrome
         assert chrome not in info.notes_html, chrome
     # A long paragraph that mentions subscribing and sharing is body.
-    assert "I would subscribe to that lake if I could, and share it with anyone who asked." in info.transcript
+    assert "I would subscribe to that lake if I could, and share it with anyone who asked." in info.transcript()
     root = fragment(info.notes_html)
     assert [h.text for h in root.iter("h3")] == ["Learning To Listen", "The Lake"]
     paragraphs = [p.text_content() for p in root.iter("p")]
@@ -222,7 +222,7 @@ def test_radio_transcript() -> None:
         "Heard on", "8:14 AM", "Listen", "Download", "iframe", "Staff Writer", "Enlarge", "hide caption",
         "rush deadline", "More Stories", "Sing Again", "mill town",
     ]:  # fmt: skip
-        assert chrome not in info.transcript, chrome
+        assert chrome not in info.transcript(), chrome
         assert chrome not in info.notes_html, chrome
     assert_safe(info.notes_html)
     assert "<h" not in info.notes_html
@@ -299,7 +299,7 @@ def test_chrome_lines_dropped_only_whole() -> None:
     for line in chrome[:-2]:
         assert line in info.removed, line
     for line in body:
-        assert line in info.transcript.split("\n\n"), line
+        assert line in info.transcript().split("\n\n"), line
     assert info.credit is None
 
 
@@ -323,7 +323,7 @@ def test_end_marker_cuts_the_tail_once_the_story_has_begun() -> None:
     raw = "\n\n".join(["Most Popular", "A Headline", LONG, "You May Also Like", "Some Teaser", LONG.upper()])
     info = parse_text(raw)
     assert info.title == "A Headline"
-    assert info.transcript == "A Headline\n\n" + LONG
+    assert info.transcript() == "A Headline\n\n" + LONG
     assert info.removed == ("Most Popular", "You May Also Like", "Some Teaser", LONG.upper())
 
 
@@ -345,9 +345,9 @@ def test_extra_patterns_drop_a_custom_line(seed: TextInfo) -> None:
     line = "Support for this podcast comes from the Acme Foundation"
     raw = read("seed_her.txt").replace("Interview Highlights", line + "\n\nInterview Highlights")
     kept = parse_text(raw)
-    assert line in kept.transcript  # unknown to the defaults: when in doubt, keep
+    assert line in kept.transcript()  # unknown to the defaults: when in doubt, keep
     dropped = parse_text(raw, extra_patterns=[r"support for this podcast comes from .+"])
-    assert line not in dropped.transcript
+    assert line not in dropped.transcript()
     assert line in dropped.removed
     assert dropped.sections == seed.sections
 
@@ -355,7 +355,7 @@ def test_extra_patterns_drop_a_custom_line(seed: TextInfo) -> None:
 def test_extra_patterns_can_mark_an_end() -> None:
     raw = "\n\n".join(["A Headline", LONG, "~ fin ~", LONG.upper()])
     info = parse_text(raw, extra_patterns=[r"(?P<end>~ fin ~)"])
-    assert info.transcript == "A Headline\n\n" + LONG
+    assert info.transcript() == "A Headline\n\n" + LONG
 
 
 def test_default_patterns_compile() -> None:
@@ -430,7 +430,7 @@ def test_summary_is_truncated_on_a_word_boundary() -> None:
     assert info.summary.endswith("…")
     kept = info.summary[:-1]
     assert words.startswith(kept) and words[len(kept)] == " "
-    assert words in info.transcript  # the body itself is not cut
+    assert words in info.transcript()  # the body itself is not cut
 
 
 def test_summary_takes_intro_paragraphs_while_they_fit() -> None:
@@ -488,7 +488,7 @@ def test_a_transcript_holds_nothing_xml_forbids(raw: str, kind: str) -> None:
     # them again: each reader must have stripped its input.
     assume(raw.strip())
     info = parse_text(raw, markdown=kind == "markdown", html=kind == "html")
-    for part in (info.transcript, info.title or "", info.credit or ""):
+    for part in (info.transcript(), info.title or "", info.credit or ""):
         assert strip_control_chars(part) == (part, 0)
 
 
@@ -501,7 +501,7 @@ def test_a_date_is_found_only_where_a_digit_is(s: str) -> None:
 def test_control_chars_are_removed_from_the_text() -> None:
     info = parse_text("A Head\x00line\n\n" + LONG.replace("long", "lo\x07ng"))
     assert info.title == "A Headline"
-    assert "long answer" in info.transcript
+    assert "long answer" in info.transcript()
 
 
 # --- Markdown ------------------------------------------------------------------------
@@ -552,8 +552,8 @@ def test_markdown() -> None:
     assert root[-1][0].tag == "small"
     assert "Share this" not in info.notes_html
     assert "Spike Jonze Opens" not in info.notes_html
-    assert info.transcript.startswith("Spike Jonze Opens His Heart For 'Her'\n\nWriter-director")
-    assert info.transcript.endswith("A quoted answer.\n\nCopyright 2013 NPR.")
+    assert info.transcript().startswith("Spike Jonze Opens His Heart For 'Her'\n\nWriter-director")
+    assert info.transcript().endswith("A quoted answer.\n\nCopyright 2013 NPR.")
     assert_safe(info.notes_html)
 
 
@@ -581,7 +581,7 @@ messy_text = st.lists(st.one_of(chrome_line, any_text), max_size=12).flatmap(
 @given(raw=st.one_of(any_text, messy_text), markdown=st.booleans())
 def test_parse_text_never_raises_and_emits_no_forbidden_chars(raw: str, markdown: bool) -> None:
     info = parse_text(raw, markdown=markdown)
-    for out in (info.notes_html, info.transcript, info.title or "", info.summary or "", info.credit or ""):
+    for out in (info.notes_html, info.transcript(), info.title or "", info.summary or "", info.credit or ""):
         assert not XML_FORBIDDEN.search(out)
     for section in info.sections:
         for paragraph in section.paragraphs:
@@ -646,7 +646,7 @@ def test_every_body_paragraph_survives(
         assert text in kept
         assert f"<p>{html.escape(text, quote=False)}</p>" in info.notes_html
     assert info.title == title
-    assert not any(chrome in info.transcript for chrome in top + tail if chrome != "Copyright 2013 NPR. To see more, visit")
+    assert not any(chrome in info.transcript() for chrome in top + tail if chrome != "Copyright 2013 NPR. To see more, visit")
 
 
 _KINDS_OF_SPACE = " \t\u00a0\u1680\u2000\u2005\u200a\u202f\u205f\u3000"
@@ -824,8 +824,8 @@ def test_a_numbered_list_after_the_story_is_the_story() -> None:
     info = parse_text(raw, language="en")
     kept = [p for s in info.sections for p in s.paragraphs]
     assert kept[: len(_LONG_STORY)] == _LONG_STORY
-    assert all(line in info.transcript for item in items for line in item.split("\n"))
-    assert "Ferry fares" not in info.transcript and "café" not in info.transcript
+    assert all(line in info.transcript() for item in items for line in item.split("\n"))
+    assert "Ferry fares" not in info.transcript() and "café" not in info.transcript()
 
 
 def test_numbers_that_do_not_count_on_are_not_a_list() -> None:

@@ -275,7 +275,7 @@ def test_saved_page(page: Page) -> None:
     assert info.credit == page.credit
     # The headline is the title, not a sub-head or a paragraph of the body.
     assert page.headline not in heads and page.headline not in paragraphs
-    assert info.transcript.startswith(page.headline + "\n\n" + paragraphs[0][:20])
+    assert info.transcript().startswith(page.headline + "\n\n" + paragraphs[0][:20])
 
 
 def test_sub_heads_become_h3_sections() -> None:

@@ -29,7 +29,7 @@ from feedtool.config import load as config
 from feedtool.sources import masters
 from feedtool.sources.audio import read_audio
 from feedtool.sources.episodes import EPISODES_DIR, META_SUFFIX, TEXT_SUFFIXES
-from feedtool.model import AudioInfo, Show, TextInfo
+from feedtool.model import AudioInfo, Show, TextInfo, load
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
 
 MAX_SLUG = 60  # long enough to be telling, short enough for a URL people read
@@ -317,7 +317,8 @@ def report(p: Plan) -> list[tuple[str, str, str]]:
     a = p.audio
     rows.append(("audio", f"{a.format}, {a.duration:.1f} s, {a.size} bytes", str(p.request.audio)))
     if p.text is not None:
-        rows.append(("show notes", f"{len(p.text.sections)} section(s), {len(p.text.removed)} chrome line(s) dropped",
+        rows.append(("show notes", f"{len(load(p.text.sections))} section(s), "
+                     f"{len(load(p.text.removed))} chrome line(s) dropped",
                      str(p.request.text)))
     if a.chapters:
         rows.append(("chapters", str(len(a.chapters)), "tags"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from feedtool.config import load as config
 from feedtool.sources import text as text_mod
 from feedtool.sources.audio import MASTERS, SUPPORTED, read_audio
 from feedtool.sources import masters
-from feedtool.model import Artwork, AudioInfo, Episode, Loudness, TextInfo, replace
+from feedtool.model import Artwork, AudioInfo, Episode, Loudness, TextInfo, load
 from feedtool.problems import Problem, ProblemFound, error
 
 
@@ -62,8 +63,8 @@ def episode_report(ep: Episode) -> dict[str, Any]:
         "audio": audio_report(ep.audio, ep.loudness),
         "text": None if ep.text is None else {
             "file": str(ep.text_path), "title": ep.text.title, "summary": ep.text.summary,
-            "credit": ep.text.credit, "sections": [s.heading for s in ep.text.sections],
-            "removed_chrome": list(ep.text.removed),
+            "credit": ep.text.credit, "sections": [s.heading for s in load(ep.text.sections)],
+            "removed_chrome": list(load(ep.text.removed)),
         },
     }
 
@@ -72,10 +73,11 @@ def text_report(path: Path, text: TextInfo, raw: str, patterns: Sequence[str]) -
     """The interview text as the reader read it: headline, summary, and each
     paragraph kept or dropped, and why (a copied page; a Markdown file or a
     saved page has no line-by-line decision to show)."""
+    sections = load(text.sections)
     report: dict[str, Any] = {
         "text": str(path), "title": text.title, "summary": text.summary, "credit": text.credit,
-        "transcript": text.is_transcript, "sections": [s.heading for s in text.sections],
-        "kept_paragraphs": sum(len(s.paragraphs) for s in text.sections), "removed": list(text.removed),
+        "transcript": text.is_transcript, "sections": [s.heading for s in sections],
+        "kept_paragraphs": sum(len(s.paragraphs) for s in sections), "removed": list(load(text.removed)),
         "doubts": [{"rule": d.rule, "line": d.line, "message": d.message} for d in text.doubts],
         "paragraphs": None, "language": None,
     }

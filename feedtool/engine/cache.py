@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from feedtool import __version__, model, parallel
-from feedtool.model import AudioInfo, Lazy, Show, TextInfo
+from feedtool.model import AudioInfo, Show, TextInfo
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
 from feedtool.engine.write import signature
 
@@ -200,8 +200,10 @@ def audio_regions(fh: Any, head: bytes, size: int) -> list[tuple[int, int]]:
 # dataclasses), and anything else makes the value Uncacheable, so it is read
 # from its file each time instead of coming back subtly different.
 
+# A Kept is not among them: it means something only in the process that made it.
 _MODEL_CLASSES: dict[str, type[Any]] = {
-    name: cls for name, cls in vars(model).items() if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    name: cls for name, cls in vars(model).items()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls is not model.Kept
 }
 _PLAIN = (str, int, bool)
 
@@ -578,7 +580,7 @@ class Cache:
             if not isinstance(info, AudioInfo):
                 raise TypeError("not an AudioInfo")
             if info.path != path:  # the show was copied or cloned elsewhere
-                info = model.replace(info, path=path)
+                info = dataclasses.replace(info, path=path)
         except sqlite3.Error as exc:
             self._failed(exc)
             return None, content
@@ -619,7 +621,7 @@ class Cache:
             data = info.artwork.data
             shared = self._blobs.setdefault(hashlib.sha256(data).hexdigest(), data)
             if shared is not data:
-                info = model.replace(info, artwork=model.replace(info.artwork, data=shared))
+                info = dataclasses.replace(info, artwork=dataclasses.replace(info.artwork, data=shared))
         return info
 
     # -- texts ---------------------------------------------------------------------------
@@ -685,7 +687,7 @@ class Cache:
             return None, None
 
     def _cached_text(self, key: str, path: Path, content: str, variant: str) -> TextResult | None:
-        """The cached text, its big fields left in the cache as model.Lazy
+        """The cached text, its big fields left in the cache as model.Kept
         values: 10,000 cleaned texts would not fit in memory (issue 7)."""
         if self._db is None:
             return None
@@ -699,20 +701,17 @@ class Cache:
             info = None
             if row[1] is not None:
                 light = _unpack(row[1])
-                for name, stored_apart in zip(HEAVY_TEXT_FIELDS, row[2:]):
-                    if stored_apart:
-                        light["f"][name] = None  # a stand-in, replaced by a Lazy below
-                info = decode(light, self._blob)
-                if not isinstance(info, TextInfo):
-                    raise TypeError("not a TextInfo")
                 # A short name for this very version of the text, for fingerprints
-                # (10,000 episodes hold 40,000 of these): the same on a clone.
+                # (10,000 episodes hold 30,000 of these): the same on a clone.
                 ref = hashlib.blake2b(f"{key}\0{content}\0{variant}".encode(), digest_size=10).hexdigest()
                 for name, stored_apart in zip(HEAVY_TEXT_FIELDS, row[2:]):
                     if stored_apart:
-                        info.__dict__[name] = Lazy(
-                            functools.partial(self._texts_out.load, key, path, content, variant, name),
-                            f"text:{ref}:{name}")
+                        light["f"][name] = model.keep(
+                            f"text:{ref}:{name}",
+                            functools.partial(self._texts_out.load, key, path, content, variant, name))
+                info = decode(light, self._blob)
+                if not isinstance(info, TextInfo):
+                    raise TypeError("not a TextInfo")
         except sqlite3.Error as exc:
             self._failed(exc)
             return None
@@ -827,7 +826,7 @@ class Cache:
 
 
 class _TextFields:
-    """Loads one big field of a cached text when a model.Lazy is read: from
+    """Loads one big field of a cached text when a model.Kept is loaded: from
     the cache's own connection while the build reads episodes, from a
     read-only one afterwards (rendering, writing)."""
 

@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from feedtool import model
 from feedtool.engine import cache, guids, memo, validate
 from feedtool.render import urls
 from feedtool.config import load as config
@@ -142,7 +141,7 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     # they would have changed): its GUIDs are the lock's.
     if not report.get("podcast_guid"):
         raise Fallback("the show's podcast:guid is not in the lock yet")
-    show = model.replace(show, extra={**show.extra, "guid": report["podcast_guid"]})
+    show = dataclasses.replace(show, extra={**show.extra, "guid": report["podcast_guid"]})
 
     # The outputs made from a changed episode, by their recorded recipes
     # (run.Plan.uses), and every episode those are made from.
@@ -179,7 +178,7 @@ def _patch(root: Path, out: Path, given: memo.Inputs, last: memo.Last, report: d
     files, problems, uses = made.files, made.problems, made.uses
     if has_errors(problems):
         raise Fallback("an archive feed has errors")
-    records = {i: model.replace(recorded[i], owned=list(names)) for i, names in made.owned.items()}
+    records = {i: dataclasses.replace(recorded[i], owned=list(names)) for i, names in made.owned.items()}
     old_owned = {name for i in needed for name in recorded[i].owned}
     feed_name = show.feed_name
     trusted: frozenset[str] = frozenset()
@@ -227,7 +226,7 @@ def _load(show: Show, given: memo.Inputs, wanted: Mapping[str, int], recorded: M
                 raise Fallback(f"the GUID or enclosure of episodes/{rec.stem} changed")
             if _files_of(group, ep, show) != rec.files:
                 raise Fallback(f"episodes/{rec.stem} names other files than before")
-            loaded[position] = model.replace(
+            loaded[position] = dataclasses.replace(
                 ep, guid=rec.guid, sources={**ep.sources, "guid": "toml" if ep.guid else "lock"})
             problems += found
     finally:

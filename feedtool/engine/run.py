@@ -3,6 +3,7 @@ memory, and only then write. Nothing here touches the terminal."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from feedtool.engine import cache, guids, memo
 from feedtool.sources.schedule import source_date_epoch
 from feedtool.render import urls
 from feedtool.config import load as config
-from feedtool.model import Artwork, Episode, Show, replace
+from feedtool.model import Artwork, Episode, Show
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, has_errors
 from feedtool.problems import ordered as problems_ordered
 from feedtool.engine.write import Changes, commit, compare, feed_diff, write_file
@@ -86,7 +87,7 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
         raise FeedtoolError(problems)
     # Held back (schedule.py): no GUID yet; one published before keeps its lock entry.
     kept = {e.stem: lock.episodes[e.stem] for e in loaded.held if e.stem in lock.episodes}
-    assignment = guids.assign(show, loaded.episodes, replace(
+    assignment = guids.assign(show, loaded.episodes, dataclasses.replace(
         lock, episodes={s: e for s, e in lock.episodes.items() if s not in kept}))
     assignment.lock.episodes.update(kept)
     problems += assignment.problems
@@ -104,7 +105,7 @@ def load(root: Path, progress: episodes.LoadProgress | None = None, *, use_cache
     problems += found
     if has_errors(problems):
         raise FeedtoolError(problems)
-    show = replace(show, extra={**show.extra, "guid": podcast_guid})
+    show = dataclasses.replace(show, extra={**show.extra, "guid": podcast_guid})
     return show, eps, lock, problems
 
 
@@ -120,7 +121,7 @@ def plan(root: Path, *, base_url: str | None = None, progress: episodes.LoadProg
     show, eps, lock, problems = load(root, progress, use_cache=use_cache, allowed=allowed, now=now, held=held,
                                      keys=keys)
     if base_url is not None:
-        show = replace(show, base_url=base_url, link=base_url)
+        show = dataclasses.replace(show, base_url=base_url, link=base_url)
     ordered = tuple(sorted(eps, key=lambda e: (e.date, e.stem), reverse=True))
     problems += validate.show_rules(show, ordered)
     last_build = source_date_epoch() or (max(e.date for e in ordered) if ordered else None)
@@ -367,7 +368,7 @@ def _reused(root: Path, out: Path, reused: memo.Reused, check: bool,
     assert show is not None  # it built with these very inputs
     lock, _ = guids.read_lock(show.root)
     podcast_guid, _, _ = guids.podcast_guid(show, lock, show.extra.get("guid"))
-    show = replace(show, extra={**show.extra, "guid": podcast_guid})
+    show = dataclasses.replace(show, extra={**show.extra, "guid": podcast_guid})
     later = memo.Later(lambda: plan(root, progress=progress))
     p = Plan(show, memo.LaterEpisodes(reused.episodes, later),  # type: ignore[arg-type]
              memo.LaterFiles(show.feed_name, out, later),  # type: ignore[arg-type]

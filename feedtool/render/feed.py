@@ -30,7 +30,7 @@ from feedgen.util import xml_elem
 from feedtool import __version__
 from feedtool.render.apple_html import apple_notes
 from feedtool.render import podcast20
-from feedtool.model import Episode, Show
+from feedtool.model import Episode, Show, load
 from feedtool.render.podcast20 import Transcript
 from feedtool.standards import ITUNES_NS
 
@@ -182,7 +182,7 @@ def add_entry(fg: FeedGenerator, show: Show, ep: Episode, links: EpisodeLinks) -
     fe.guid(ep.guid, permalink=False)
     fe.title(ep.title)
     fe.description(html_text(ep.summary))
-    fe.content(apple_notes(ep.notes_html), type="CDATA")
+    fe.content(apple_notes(load(ep.notes_html)), type="CDATA")
     fe.enclosure(links.enclosure, str(ep.audio.size), ep.audio.mime)
     fe.pubDate(ep.date)
     if ep.link or links.page:

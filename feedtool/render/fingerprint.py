@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from feedtool import __version__
-from feedtool.model import Lazy
 
 @dataclass(frozen=True, eq=False)
 class Deferred:
@@ -146,13 +145,11 @@ def _dataclass_digest(value: Any) -> bytes:
         names = _fields[kind] = tuple((f.name, f.name.encode() + b"=") for f in dataclasses.fields(value))
     h = hashlib.blake2b(digest_size=16)
     h.update(b"D" + kind.__qualname__.encode() + b"\0")
-    raw = getattr(value, "__dict__", {})
     for name, tag in names:
         h.update(tag)
-        # A field kept out of memory (model.Lazy) is fingerprinted by what
-        # identifies its content, without loading it.
-        stored = raw.get(name, _MISSING)
-        _feed(h, getattr(value, name) if stored is _MISSING else stored)
+        # A field the read cache keeps (model.Kept) is walked as what it
+        # is: a token that names the content, which is never loaded here.
+        _feed(h, getattr(value, name))
     digest = h.digest()
     if memoised:
         try:
@@ -162,7 +159,6 @@ def _dataclass_digest(value: Any) -> bytes:
     return digest
 
 
-_MISSING = object()
 
 
 def forget() -> None:
@@ -212,10 +208,6 @@ def _feed(h: Any, value: Any) -> None:
     fast = _FAST.get(type(value))
     if fast is not None:
         fast(h, value)
-    elif isinstance(value, Lazy):
-        if value.token is None:
-            raise TypeError("a Lazy value without a token")
-        h.update(b"T" + value.token.encode() + b"\0")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         h.update(_dataclass_digest(value))
     elif isinstance(value, enum.Enum):

@@ -50,7 +50,7 @@ def alternate_url(show: Show, alt: AlternateEnclosure, path: str) -> str:
 
 def _plain_transcript(ep: Episode) -> bytes:
     assert ep.text is not None
-    return ep.text.transcript.encode("utf-8")
+    return ep.text.transcript().encode("utf-8")
 
 
 def episode_outputs(show: Show, ep: Episode, files: dict[str, Content]) -> Links:

@@ -20,7 +20,7 @@ import functools
 import os
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,7 +33,7 @@ from feedtool import __version__, safe_files
 from feedtool.render import fingerprint
 from feedtool.render import urls
 from feedtool.render.feed import EpisodeLinks
-from feedtool.model import Episode, Lazy, Person, Show, deferrable_fields, stored
+from feedtool.model import Episode, Kept, Person, Show, load
 from feedtool.render.paging import ranges
 from feedtool.problems import FeedtoolError, Problem, ProblemFound, error
 from feedtool.render.fingerprint import Content
@@ -129,8 +129,6 @@ class EpisodeView:
     explicit: bool
     summary: tuple[str, ...]  # paragraphs
     summary_text: str  # one line, for <meta> previews
-    notes: Markup
-    transcript: tuple[str, ...]
     enclosure: str
     audio: str  # the enclosure for this page's player and links
     embed: str  # the episode's embeddable player page, relative
@@ -146,9 +144,18 @@ class EpisodeView:
     number: int | None = None  # itunes:episode, for the JSON-LD
     has_transcript: bool = False  # without making the transcript's paragraphs
     timed: tuple[TimedParagraph, ...] = ()  # the text aligned to the audio, when it was
+    # What `notes` and `transcript` are made by, when a template reads them:
+    # the index of 10,000 episodes shows neither (issue 7).
+    make_notes: Callable[[], Markup] = field(default=Markup, repr=False, compare=False)
+    make_transcript: Callable[[], tuple[str, ...]] = field(default=tuple, repr=False, compare=False)
 
+    @property
+    def notes(self) -> Markup:
+        return self.make_notes()
 
-deferrable_fields(EpisodeView, "notes", "transcript")
+    @property
+    def transcript(self) -> tuple[str, ...]:
+        return self.make_transcript()
 
 
 @dataclass(frozen=True)
@@ -532,11 +539,6 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
         explicit=ep.explicit,
         summary=() if title_only else paragraphs(ep.summary),
         summary_text=preview(ep.summary),
-        # Made when a template reads them: the index of 10,000 episodes
-        # shows neither (issue 7).
-        # (model.deferrable_fields: a Lazy stands in for the value it makes.)
-        notes=Lazy(functools.partial(_notes_of, ep, title_only), None),  # type: ignore[arg-type]
-        transcript=Lazy(functools.partial(_transcript_of, ep), None),  # type: ignore[arg-type]
         has_transcript=_has_transcript(ep),
         enclosure=links.enclosure,
         audio=audio,
@@ -552,6 +554,8 @@ def episode_view(show: Show, ep: Episode, links: EpisodeLinks, cover_url: str | 
         keywords=", ".join(ep.keywords),
         number=ep.number,
         timed=_timed(ep, audio),  # relative where the media are in public/, as the chapters
+        make_notes=functools.partial(_notes_of, ep, title_only),
+        make_transcript=functools.partial(_transcript_of, ep),
     )
 
 
@@ -562,8 +566,9 @@ def _timed(ep: Episode, enclosure: str) -> tuple[TimedParagraph, ...]:
     from feedtool.sources.align import results
 
     out = []
+    sections = load(ep.text.sections)
     for p in results.paragraphs(ep.text, alignment):
-        heading = ep.text.sections[p.section].heading if p.paragraph == 0 else None
+        heading = sections[p.section].heading if p.paragraph == 0 else None
         at = None if p.start is None else chapter_view(enclosure, p.start, "")
         out.append(TimedParagraph(heading, p.text, at))
     return tuple(out)
@@ -579,21 +584,21 @@ def chapter_view(enclosure: str, start: float, title: str) -> ChapterView:
 
 def _has_transcript(ep: Episode) -> bool:
     """Whether `transcript` has a paragraph, without loading the text: the
-    read cache keeps sections out of memory (a Lazy) only when there are
+    read cache keeps sections out of memory (a Kept) only when there are
     some, and text.py builds them from stripped, non-blank lines."""
     if ep.text is None or not ep.text.is_transcript:
         return False
-    return isinstance(stored(ep.text, "sections"), Lazy) or bool(ep.text.transcript.strip())
+    return isinstance(ep.text.sections, Kept) or bool(ep.text.transcript().strip())
 
 
 def _notes_of(ep: Episode, title_only: bool = False) -> Markup:
     if title_only and ep.text is None:  # the notes would be the title again
         return Markup("")
-    return sanitized(ep.notes_html)
+    return sanitized(load(ep.notes_html))
 
 
 def _transcript_of(ep: Episode) -> tuple[str, ...]:
-    return paragraphs(ep.text.transcript) if ep.text and ep.text.is_transcript else ()
+    return paragraphs(ep.text.transcript()) if ep.text and ep.text.is_transcript else ()
 
 
 def sanitized(notes_html: str) -> Markup:

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from feedtool.sources import masters
 from feedtool.sources.audio import MASTERS, SUPPORTED, read_audio
 from feedtool.config.load import load_episode_meta, resolve_inside
 from feedtool.sources.decode import decode
-from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo, replace, stored
+from feedtool.model import Artwork, AudioInfo, Episode, Show, Source, TextInfo
 from feedtool.problems import Problem, ProblemFound, error, warning
 from feedtool.sources.text import strip_control_chars
 
@@ -454,9 +454,9 @@ def merge(
         return None, problems
     summary = pick("summary", ("toml", meta.get("summary")), ("text", text.summary if text else None),
                    ("tags", audio.comment), default=title)
-    # A text from the read cache keeps its notes there (model.Lazy): loaded
+    # A text from the read cache keeps its notes there (model.Kept): loaded
     # when a page or feed is made, not held for 10,000 episodes at once.
-    notes_html = stored(text, "notes_html") if text else ""
+    notes_html = text.notes_html if text else ""
     if not notes_html and meta.get("show_notes"):
         notes_html = meta["show_notes"]  # sanitised HTML (config/load.py)
         sources["notes"] = "toml"

@@ -5,11 +5,12 @@ build's warnings."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from feedtool.sources import text as text_mod
-from feedtool.model import TextInfo, replace
+from feedtool.model import TextInfo
 from feedtool.problems import Problem, ProblemFound, error, warning
 
 # A copied page (.txt), an author's own Markdown (.md), a page saved from

@@ -31,12 +31,12 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from feedtool import parallel
-from feedtool.model import AudioInfo, Episode, Loudness, Mastering, Show, replace
+from feedtool.model import AudioInfo, Episode, Loudness, Mastering, Show
 from feedtool.problems import Problem, ProblemFound, error, warning
 from feedtool.sources import ffmpeg, loudness, media_store
 from feedtool.sources.audio import MASTERS, read_master

@@ -7,6 +7,8 @@ are known."""
 from __future__ import annotations
 
 import base64
+import dataclasses
+from dataclasses import replace
 import hashlib
 import tomllib
 from collections.abc import Sequence
@@ -18,7 +20,7 @@ from feedtool import safe_files
 from feedtool.sources import transcripts
 from feedtool.sources.audio import read_audio
 from feedtool.config.load import resolve_inside
-from feedtool.model import Alignment, AlternateEnclosure, Captions, Chapter, Episode, Show, Source, replace
+from feedtool.model import Alignment, AlternateEnclosure, Captions, Chapter, Episode, Show, Source
 from feedtool.problems import Problem, ProblemFound, error
 
 if TYPE_CHECKING:
@@ -78,7 +80,7 @@ def without_alternates(root: Path, groups: list[Group]) -> list[Group]:
     for group in groups:
         audio = [p for p in group.audio if p.resolve() not in claimed]
         if audio or group.text or group.meta or group.captions or group.chapters:
-            out.append(replace(group, audio=audio))
+            out.append(dataclasses.replace(group, audio=audio))
     return out
 
 
@@ -117,7 +119,7 @@ def load_alternates(show: Show, group: Group, episode: Episode, tables: Sequence
         try:
             path = resolve_inside(show.root, base, t["file"], display, field, show.allowed)
         except ProblemFound as exc:
-            problems.append(replace(exc.problem, message=f"item {n}: file: {exc.problem.message}"))
+            problems.append(dataclasses.replace(exc.problem, message=f"item {n}: file: {exc.problem.message}"))
             continue
         if path == episode.audio.path.resolve():
             problems.append(error(display, field, f"item {n}: file: {t['file']!r} is the episode's own audio"))
@@ -163,7 +165,7 @@ def _aligned(show: Show, episode: Episode, found: tuple[Chapter, ...], source: S
     if source == "default":
         starts = [f.chapter for f in results.chapters(episode.text, alignment)]
         ends = [c.start for c in starts[1:]] + [episode.audio.duration]
-        found = tuple(replace(c, end=end) for c, end in zip(starts, ends) if end > c.start)
+        found = tuple(dataclasses.replace(c, end=end) for c, end in zip(starts, ends) if end > c.start)
         source = "aligned"
         problems += chapters_mod.check(found, episode.audio.duration, display, "chapters",
                                        " (found by aligning the text to the audio)")
@@ -204,7 +206,6 @@ def complete(show: Show, group: Group, episode: Episode, meta: dict[str, Any],
         return None, problems
     extra = {**episode.extra, **{k: meta[k] for k in PASSED_ON if k in meta},
              "alternate_enclosure": alternates, "captions": tuple(captions)}
-    # model.replace keeps the notes in the read cache (dataclasses.replace would load them).
     if alignment is not None:
         extra["alignment"] = alignment
     return replace(episode, chapters=found, sources={**episode.sources, "chapters": source},

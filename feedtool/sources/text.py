@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import nh3
@@ -22,7 +22,7 @@ import nh3
 from feedtool.sources import story
 from feedtool.sources.transcripts import blank_line_blocks
 from feedtool.sources.chrome import DEFAULT_PATTERNS, classify, compile_patterns
-from feedtool.model import Section, TextInfo, replace
+from feedtool.model import Section, TextInfo, load
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -622,5 +622,5 @@ def parse_text(
         info = _parse_markdown(raw, extra)
     else:
         return _parse_plain(raw, extra, text_start, text_end, transcript, language)
-    found = is_transcript(info.sections) if transcript is None else transcript
+    found = is_transcript(load(info.sections)) if transcript is None else transcript
     return replace(info, is_transcript=found) if found != info.is_transcript else info

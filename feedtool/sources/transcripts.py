@@ -207,5 +207,5 @@ def html_template() -> jinja2.Template:
 def to_html(show: Show, ep: Episode) -> bytes:
     """The interview text as a small standalone HTML5 page."""
     assert ep.text is not None
-    page = html_template().render(show=show, episode=ep, text=ep.text)
+    page = html_template().render(show=show, episode=ep, text=ep.text.loaded())
     return page.encode("utf-8")

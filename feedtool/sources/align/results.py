@@ -9,7 +9,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from feedtool.model import Alignment, Chapter, Cue, TextInfo, Timed
+from feedtool.model import Alignment, Chapter, Cue, TextInfo, Timed, load
 from feedtool.problems import Problem, warning
 
 # The title of a chapter for the text before its first sub-head.
@@ -41,7 +41,7 @@ class Found:
 
 def paragraphs(text: TextInfo, alignment: Alignment) -> list[Paragraph]:
     out: list[Paragraph] = []
-    for s, section in enumerate(text.sections):
+    for s, section in enumerate(load(text.sections)):
         for p, body in enumerate(section.paragraphs):
             mine = [u for u in alignment.units if u.kind == "sentence" and u.section == s and u.paragraph == p]
             timed = [u for u in mine if u.start is not None]
@@ -56,11 +56,11 @@ def chapters(text: TextInfo, alignment: Alignment) -> list[Found]:
     spoken, in the audio's order; the first starts at 0 (every app shows the
     opening as part of the first chapter). None when the text has no
     sub-head: a single chapter is no chapter list."""
-    if not any(section.heading and section.paragraphs for section in text.sections):
+    if not any(section.heading and section.paragraphs for section in load(text.sections)):
         return []
     found: list[Found] = []
     paras = paragraphs(text, alignment)
-    for s, section in enumerate(text.sections):
+    for s, section in enumerate(load(text.sections)):
         if not section.paragraphs:
             continue  # "Interview Highlights": a sub-head over other sub-heads
         first = next((p for p in paras if p.section == s and p.start is not None), None)
@@ -115,7 +115,7 @@ def problems(text: TextInfo, alignment: Alignment, display: str) -> list[Problem
     out: list[Problem] = []
     for p in paragraphs(text, alignment):
         if p.start is None:
-            heading = text.sections[p.section].heading
+            heading = load(text.sections)[p.section].heading
             where = f"under {heading!r}" if heading else "before the first sub-head"
             out.append(warning(display, None, f"paragraph {p.paragraph + 1} {where} (\"{_quote(p.text)}\") was "
                                "not found in the audio; it is left untimed (edited out of the recording, or "

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from feedtool.model import TextInfo
+from feedtool.model import TextInfo, load
 
 Kind = Literal["title", "heading", "sentence"]
 # A sentence ends at . ! ? (or …), maybe followed by a closing quote or
@@ -64,7 +64,7 @@ def units_of(text: TextInfo) -> list[Unit]:
     found: list[Unit] = []
     if text.title:
         found.append(Unit("title", text.title, -1, -1))
-    for s, section in enumerate(text.sections):
+    for s, section in enumerate(load(text.sections)):
         if section.heading:
             found.append(Unit("heading", section.heading, s, -1))
         for p, paragraph in enumerate(section.paragraphs):

@@ -40,3 +40,28 @@ def test_the_api_is_the_four_names_and_the_installed_version() -> None:
     assert sorted(feedtool.__all__) == ["__version__", "build", "check_feed", "load_show"]
     assert all(callable(getattr(feedtool, name)) for name in ("build", "check_feed", "load_show"))
     assert feedtool.__version__ == metadata.version("feedtool")
+
+
+def test_an_episode_from_the_api_gives_its_text_once_loaded(tmp_path: Path, cover_png: Path) -> None:
+    """The read cache keeps a text's big fields as model.Kept tokens;
+    Episode.loaded() gives them, as README.md says."""
+    import os
+
+    from feedtool.model import Kept
+
+    root = tmp_path / "show"
+    (root / "episodes").mkdir(parents=True)
+    (root / "podcast.toml").write_text(SHOW_TOML)
+    shutil.copy(cover_png, root / "cover.png")
+    shutil.copy(AUDIO / "tagged.mp3", root / "episodes" / "first.mp3")
+    (root / "episodes" / "first.toml").write_text('date = 2013-12-18T16:00:00Z\n')
+    (root / "episodes" / "first.txt").write_text("A Headline Of Ours\n\nThe first paragraph of the story, told "
+                                                 "in full sentences so that it reads as prose. It goes on.\n")
+    for path in (root / "episodes").iterdir():  # an hour old: the cache trusts it (cache.RACY_NS)
+        os.utime(path, (path.stat().st_mtime - 3600,) * 2)
+    feedtool.build(root)
+    episode = feedtool.build(root, check=True).plan.episodes[0]
+    assert isinstance(episode.notes_html, Kept)
+    loaded = episode.loaded()
+    assert "The first paragraph of the story" in loaded.notes_html
+    assert loaded.text is not None and loaded.text.transcript().startswith("A Headline Of Ours\n\n")

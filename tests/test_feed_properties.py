@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 
 import feedparser
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -17,6 +17,7 @@ from conftest import AUDIO, NS
 from feedtool.render import feed
 from feedtool.sources.audio import read_audio
 from feedtool.model import Category, Episode, Show
+from feedtool.sources.chrome import classify
 from feedtool.sources.text import parse_text, strip_control_chars
 
 AUDIO_INFO = read_audio(AUDIO / "tagged.mp3")
@@ -67,6 +68,12 @@ PARAGRAPH = st.lists(st.tuples(COMMON, OTHER), min_size=12, max_size=20).map(
 @SETTINGS
 @given(st.lists(PARAGRAPH, min_size=1, max_size=8))
 def test_no_body_paragraph_is_lost_between_text_and_feed(paragraphs: list[str]) -> None:
+    # Hypothesis also draws the words of feedtool's own code, chrome phrases
+    # among them: a short paragraph that names a newsletter is a newsletter
+    # plea to the patterns (135 such lines of 136 in the articles corpus are
+    # the page's), and the reader drops it by design. This property is about
+    # the way from the reader to the feed, for paragraphs the patterns call body.
+    assume(all(classify(p, ()) == "body" for p in paragraphs))
     raw = ("Filed Under:\n\nA Headline For The Story\n\nPlay associated audio\n\n"
            + "\n\n".join(paragraphs)
            + "\n\nCopyright 2020 Example Radio. To see more, visit\n\nLeave a Comment\n\nBe civil.\n")

@@ -125,27 +125,19 @@ class Kept:
     value: what loads it says so."""
 
     token: str
+    # What gives the value again (engine/cache.py). Not part of what a Kept
+    # is: equality, hashing, repr and fingerprints go by the token.
+    loader: Callable[[], Any] = field(repr=False, compare=False)
 
-
-# What each Kept of this process is loaded by (engine/cache.py registers
-# them). By token, which names the content: a text read again by a later
-# build in the same process (`feedtool serve`) takes the same entry.
-_LOADERS: dict[str, Callable[[], Any]] = {}
 
 T = TypeVar("T")
-
-
-def keep(token: str, loader: Callable[[], Any]) -> Kept:
-    """A Kept for a value LOADER gives again when asked."""
-    _LOADERS[token] = loader
-    return Kept(token)
 
 
 def load(value: Kept | T) -> T:
     """VALUE, or the value a Kept stands for. Raises FeedtoolError when the
     read cache lost it and the file changed while the build was running."""
     if type(value) is Kept:
-        loaded: T = _LOADERS[value.token]()
+        loaded: T = value.loader()
         return loaded
     return value  # type: ignore[return-value]
 

@@ -507,3 +507,20 @@ def test_planning_a_build_loads_no_kept_text_but_the_feeds_notes(make_show, monk
     assert [e.stem for e in planned.episodes[:2]] == ["e7", "e6"]
     assert sorted(loads) == [("episodes/e6.txt", "notes_html"), ("episodes/e7.txt", "notes_html")]
     assert made(planned.files["episodes/e1/index.html"]) and loads[2:]  # a page loads its text when made
+
+
+def test_nothing_holds_the_cache_once_the_build_is_let_go(show):
+    """A Kept carries its own loader, so the read cache of a build lives as
+    long as its episodes and no longer: `feedtool serve` builds again after
+    every edit, and a cache held for ever keeps a database open each time."""
+    import gc
+
+    build(show)
+    gc.collect()
+    before = len(cache._loaders)
+    planned = plan(show)
+    assert any(isinstance(e.text.sections, Kept) for e in planned.episodes if e.text)
+    assert len(cache._loaders) == before + 1
+    del planned
+    gc.collect()
+    assert len(cache._loaders) == before

@@ -706,7 +706,7 @@ class Cache:
                 ref = hashlib.blake2b(f"{key}\0{content}\0{variant}".encode(), digest_size=10).hexdigest()
                 for name, stored_apart in zip(HEAVY_TEXT_FIELDS, row[2:]):
                     if stored_apart:
-                        light["f"][name] = model.keep(
+                        light["f"][name] = model.Kept(
                             f"text:{ref}:{name}",
                             functools.partial(self._texts_out.load, key, path, content, variant, name))
                 info = decode(light, self._blob)

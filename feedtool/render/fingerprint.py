@@ -142,7 +142,10 @@ def _dataclass_digest(value: Any) -> bytes:
             return found[1]
     names = _fields.get(kind)
     if names is None:
-        names = _fields[kind] = tuple((f.name, f.name.encode() + b"=") for f in dataclasses.fields(value))
+        # What equality compares, and so what the value is: a model.Kept's
+        # token, not the loader it carries.
+        names = _fields[kind] = tuple((f.name, f.name.encode() + b"=") for f in dataclasses.fields(value)
+                                      if f.compare)
     h = hashlib.blake2b(digest_size=16)
     h.update(b"D" + kind.__qualname__.encode() + b"\0")
     for name, tag in names:

@@ -11,13 +11,19 @@ import feedtool
 from conftest import AUDIO, SHOW_TOML
 
 
-def test_a_show_is_loaded_built_and_its_feed_checked_through_the_api(tmp_path: Path, cover_png: Path) -> None:
+def tiny_show(tmp_path: Path, cover_png: Path, toml: str) -> Path:
+    """A show of one episode, first.mp3 with first.toml holding TOML."""
     root = tmp_path / "show"
     (root / "episodes").mkdir(parents=True)
     (root / "podcast.toml").write_text(SHOW_TOML)
     shutil.copy(cover_png, root / "cover.png")
     shutil.copy(AUDIO / "tagged.mp3", root / "episodes" / "first.mp3")
-    (root / "episodes" / "first.toml").write_text('date = 2013-12-18T16:00:00Z\ntitle = "First Episode"\n')
+    (root / "episodes" / "first.toml").write_text(toml)
+    return root
+
+
+def test_a_show_is_loaded_built_and_its_feed_checked_through_the_api(tmp_path: Path, cover_png: Path) -> None:
+    root = tiny_show(tmp_path, cover_png, 'date = 2013-12-18T16:00:00Z\ntitle = "First Episode"\n')
 
     show, problems = feedtool.load_show(root)
     assert show is not None and show.title == "Test Show"
@@ -49,12 +55,7 @@ def test_an_episode_from_the_api_gives_its_text_once_loaded(tmp_path: Path, cove
 
     from feedtool.model import Kept
 
-    root = tmp_path / "show"
-    (root / "episodes").mkdir(parents=True)
-    (root / "podcast.toml").write_text(SHOW_TOML)
-    shutil.copy(cover_png, root / "cover.png")
-    shutil.copy(AUDIO / "tagged.mp3", root / "episodes" / "first.mp3")
-    (root / "episodes" / "first.toml").write_text('date = 2013-12-18T16:00:00Z\n')
+    root = tiny_show(tmp_path, cover_png, "date = 2013-12-18T16:00:00Z\n")
     (root / "episodes" / "first.txt").write_text("A Headline Of Ours\n\nThe first paragraph of the story, told "
                                                  "in full sentences so that it reads as prose. It goes on.\n")
     for path in (root / "episodes").iterdir():  # an hour old: the cache trusts it (cache.RACY_NS)

@@ -184,18 +184,7 @@ def slug_clashes(episodes: Sequence[Episode]) -> list[Problem]:
 
 def check_archive(data: bytes, source: str, reported: frozenset[str]) -> list[Problem]:
     """feed_rules as render/paging.py calls it for an archive feed it makes,
-    with the rules the model reported taken once for all archives."""
-    return _feed_rules(data, source, reported)
-
-
-def feed_rules(data: bytes, *, source: str = "feed.xml", covered: Iterable[Problem] = ()) -> list[Problem]:
-    """`feedtool check` over a feed the build just made: its errors and
-    warnings (notes are advice for feeds feedtool did not write), less those
-    the model-level rules in COVERED already reported."""
-    return _feed_rules(data, source, frozenset(p.rule for p in covered))
-
-
-def _feed_rules(data: bytes, source: str, reported: frozenset[str]) -> list[Problem]:
+    with the rules the model REPORTED taken once for all archives."""
     from feedtool.check.feed import NotAFeed, check_feed
 
     try:
@@ -204,3 +193,10 @@ def _feed_rules(data: bytes, source: str, reported: frozenset[str]) -> list[Prob
         return [error(source, None, f"feedtool wrote a feed it cannot read back: {exc}")]
     return [p for p in found
             if p.severity is not Severity.INFO and COVERED_BY.get(p.rule, "") not in reported]
+
+
+def feed_rules(data: bytes, *, source: str = "feed.xml", covered: Iterable[Problem] = ()) -> list[Problem]:
+    """`feedtool check` over a feed the build just made: its errors and
+    warnings (notes are advice for feeds feedtool did not write), less those
+    the model-level rules in COVERED already reported."""
+    return check_archive(data, source, frozenset(p.rule for p in covered))

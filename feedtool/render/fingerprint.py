@@ -162,8 +162,6 @@ def _dataclass_digest(value: Any) -> bytes:
     return digest
 
 
-
-
 def forget() -> None:
     """Drop the remembered digests: once a build has keyed its outputs, they
     are 12 MB at 10,000 episodes that its page makers would each share."""

@@ -38,7 +38,8 @@ from feedtool.render import feed, urls
 from feedtool.standards import FEED_SIZE_LIMIT
 from feedtool.model import Episode, Show
 from feedtool.problems import FeedtoolError, Problem, has_errors, warning
-from feedtool.render.fingerprint import Content, Deferred
+from feedtool.render import fingerprint
+from feedtool.render.fingerprint import Content
 from feedtool.standards import ATOM_NS
 
 # The order the links are written in, after the self link.
@@ -198,4 +199,5 @@ def archive(show: Show, page: Page, cover_url: str | None, links: Mapping[str, f
 
     # Its weight (write.Deferred): each episode is written and then read
     # back by the check.
-    return Deferred(("archive", show, page, cover_url, own, last_build), make, 2 * len(page.episodes))
+    return fingerprint.deferred(make, "archive", show, page, cover_url, own, last_build,
+                                weight=2 * len(page.episodes))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from dataclasses import replace
 import hashlib
 import tomllib
 from collections.abc import Sequence
@@ -208,5 +207,5 @@ def complete(show: Show, group: Group, episode: Episode, meta: dict[str, Any],
              "alternate_enclosure": alternates, "captions": tuple(captions)}
     if alignment is not None:
         extra["alignment"] = alignment
-    return replace(episode, chapters=found, sources={**episode.sources, "chapters": source},
+    return dataclasses.replace(episode, chapters=found, sources={**episode.sources, "chapters": source},
                    extra=extra), problems

@@ -56,11 +56,12 @@ def chapters(text: TextInfo, alignment: Alignment) -> list[Found]:
     spoken, in the audio's order; the first starts at 0 (every app shows the
     opening as part of the first chapter). None when the text has no
     sub-head: a single chapter is no chapter list."""
-    if not any(section.heading and section.paragraphs for section in load(text.sections)):
+    sections = load(text.sections)
+    if not any(section.heading and section.paragraphs for section in sections):
         return []
     found: list[Found] = []
     paras = paragraphs(text, alignment)
-    for s, section in enumerate(load(text.sections)):
+    for s, section in enumerate(sections):
         if not section.paragraphs:
             continue  # "Interview Highlights": a sub-head over other sub-heads
         first = next((p for p in paras if p.section == s and p.start is not None), None)
@@ -113,9 +114,10 @@ def _quote(text: str, words: int = 8) -> str:
 def problems(text: TextInfo, alignment: Alignment, display: str) -> list[Problem]:
     """A warning for each paragraph not found in the audio: left untimed."""
     out: list[Problem] = []
+    sections = load(text.sections)
     for p in paragraphs(text, alignment):
         if p.start is None:
-            heading = load(text.sections)[p.section].heading
+            heading = sections[p.section].heading
             where = f"under {heading!r}" if heading else "before the first sub-head"
             out.append(warning(display, None, f"paragraph {p.paragraph + 1} {where} (\"{_quote(p.text)}\") was "
                                "not found in the audio; it is left untimed (edited out of the recording, or "
